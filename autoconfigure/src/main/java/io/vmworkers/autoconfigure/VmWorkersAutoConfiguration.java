@@ -1,0 +1,139 @@
+package io.vmworkers.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.codec.ClassAllowList;
+import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.dispatch.DefaultVmDispatcher;
+import io.vmworkers.dispatch.WorkerMain;
+import io.vmworkers.dispatch.WorkerRuntime;
+import io.vmworkers.dispatch.WorkerTaskPostProcessor;
+import io.vmworkers.dispatch.WorkerTaskRegistrar;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.InjectionPoint;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of vmworkers: on the master, a worker JVM per {@code @WorkerTask} bean; in a
+ * worker JVM, the runtime that serves its one task.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(VmWorkersProperties.class)
+public final class VmWorkersAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	KryoCodec vmWorkersCodec(VmWorkersProperties properties, BeanFactory beanFactory) {
+		List<String> packages = new ArrayList<>(properties.getSerialization().getAllowedPackages());
+		if (AutoConfigurationPackages.has(beanFactory)) {
+			packages.addAll(AutoConfigurationPackages.get(beanFactory));
+		}
+		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
+				? configurable.getBeanClassLoader() : ClassUtils.getDefaultClassLoader();
+		long maxMessageSize = properties.getSerialization().getMaxMessageSize().toBytes();
+		return new KryoCodec(new ClassAllowList(packages), classLoader, (int) Math.min(Integer.MAX_VALUE - 8, maxMessageSize));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "vmworkers.role", havingValue = "master", matchIfMissing = true)
+	static class MasterConfiguration {
+
+		@Bean
+		static WorkerTaskRegistrar vmWorkersTaskRegistrar() {
+			return new WorkerTaskRegistrar(true);
+		}
+
+		@Bean
+		static WorkerTaskPostProcessor vmWorkersTaskPostProcessor(ObjectProvider<DefaultVmDispatcher> dispatcher) {
+			return new WorkerTaskPostProcessor(dispatcher);
+		}
+
+		@Bean
+		DefaultVmDispatcher vmDispatcher(WorkerTaskRegistrar registrar, VmWorkersProperties properties,
+				KryoCodec codec, ApplicationContext context, ObjectProvider<ApplicationArguments> arguments,
+				Environment environment) {
+			List<String> sourceArgs = arguments.stream()
+				.findFirst()
+				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
+				.orElse(List.of());
+			return new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor, codec,
+					applicationClass(context, registrar), sourceArgs, Arrays.asList(environment.getActiveProfiles()));
+		}
+
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		WorkerChannel workerChannel(InjectionPoint injectionPoint, DefaultVmDispatcher dispatcher) {
+			return dispatcher.channelFor(injectionPoint.getMember().getDeclaringClass());
+		}
+
+		private static String applicationClass(ApplicationContext context, WorkerTaskRegistrar registrar) {
+			String[] names = context.getBeanNamesForAnnotation(SpringBootConfiguration.class);
+			if (names.length == 0) {
+				if (registrar.tasks().isEmpty()) {
+					return "";
+				}
+				throw new IllegalStateException("vmworkers found @WorkerTask beans " + registrar.tasks().keySet()
+						+ " but no @SpringBootConfiguration class for workers to run; start the application"
+						+ " from a @SpringBootApplication class");
+			}
+			Class<?> type = context.getType(names[0]);
+			return ClassUtils.getUserClass(type).getName();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "vmworkers.role", havingValue = "worker")
+	static class WorkerConfiguration {
+
+		@Bean
+		static WorkerTaskRegistrar vmWorkersTaskRegistrar() {
+			return new WorkerTaskRegistrar(false);
+		}
+
+		@Bean
+		static WorkerRoleBeanFactoryPostProcessor vmWorkersRoleBeanFactoryPostProcessor(Environment environment) {
+			return new WorkerRoleBeanFactoryPostProcessor(environment.getProperty(WorkerMain.NAME_PROPERTY, ""));
+		}
+
+		@Bean
+		WorkerRuntime vmWorkerRuntime(Environment environment, KryoCodec codec, BeanFactory beanFactory)
+				throws IOException {
+			return new WorkerRuntime(environment.getRequiredProperty(WorkerMain.NAME_PROPERTY),
+					Path.of(environment.getRequiredProperty(WorkerMain.INBOUND_PROPERTY)),
+					Path.of(environment.getRequiredProperty(WorkerMain.OUTBOUND_PROPERTY)),
+					Duration.ofNanos(environment.getRequiredProperty(WorkerMain.SPIN_PROPERTY, Long.class)),
+					Duration.ofNanos(environment.getRequiredProperty(WorkerMain.SEND_TIMEOUT_PROPERTY, Long.class)),
+					codec, beanFactory);
+		}
+
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		WorkerChannel workerChannel(WorkerRuntime runtime) {
+			return runtime.channel();
+		}
+
+	}
+
+}

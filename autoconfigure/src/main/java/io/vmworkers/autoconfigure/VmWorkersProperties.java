@@ -1,0 +1,377 @@
+package io.vmworkers.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vmworkers.dispatch.WorkerSettings;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of vmworkers. Every worker setting can be overridden for one worker under
+ * {@code vmworkers.workers.<name>.*}, where the name is the {@code @WorkerTask} bean's name.
+ */
+@ConfigurationProperties("vmworkers")
+public class VmWorkersProperties {
+
+	/**
+	 * Role of this JVM. A vmworkers master sets 'worker' on the JVMs it starts; leave it unset.
+	 */
+	private Role role = Role.MASTER;
+
+	private final Channel channel = new Channel();
+
+	private final Serialization serialization = new Serialization();
+
+	/**
+	 * JVM options for every worker, after the master's own (for example -Xmx256m).
+	 */
+	private List<String> jvmOptions = new ArrayList<>();
+
+	/**
+	 * Whether workers get the master's JVM options (debug agents and JMX remote options are never
+	 * passed on).
+	 */
+	private boolean inheritJvmOptions = true;
+
+	/**
+	 * How long to wait for a worker to become ready; start-up fails after that.
+	 */
+	private Duration startupTimeout = Duration.ofSeconds(60);
+
+	/**
+	 * How long a stopping worker may take before it is terminated (SIGTERM, then SIGKILL).
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Longest time a call to a worker method may take; 0 for no limit. A worker that dies fails
+	 * its calls at once either way.
+	 */
+	private Duration callTimeout = Duration.ZERO;
+
+	/**
+	 * Per-worker overrides, by worker (bean) name.
+	 */
+	private Map<String, Worker> workers = new LinkedHashMap<>();
+
+	public Role getRole() {
+		return this.role;
+	}
+
+	public void setRole(Role role) {
+		this.role = role;
+	}
+
+	public Channel getChannel() {
+		return this.channel;
+	}
+
+	public Serialization getSerialization() {
+		return this.serialization;
+	}
+
+	public List<String> getJvmOptions() {
+		return this.jvmOptions;
+	}
+
+	public void setJvmOptions(List<String> jvmOptions) {
+		this.jvmOptions = jvmOptions;
+	}
+
+	public boolean isInheritJvmOptions() {
+		return this.inheritJvmOptions;
+	}
+
+	public void setInheritJvmOptions(boolean inheritJvmOptions) {
+		this.inheritJvmOptions = inheritJvmOptions;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Duration getCallTimeout() {
+		return this.callTimeout;
+	}
+
+	public void setCallTimeout(Duration callTimeout) {
+		this.callTimeout = callTimeout;
+	}
+
+	public Map<String, Worker> getWorkers() {
+		return this.workers;
+	}
+
+	public void setWorkers(Map<String, Worker> workers) {
+		this.workers = workers;
+	}
+
+	/**
+	 * Returns the effective settings of a worker: these properties with its overrides applied.
+	 * Per-worker JVM options come after the global ones.
+	 * @param name the worker's name
+	 * @return the settings
+	 */
+	public WorkerSettings settingsFor(String name) {
+		Worker override = this.workers.getOrDefault(name, new Worker());
+		WorkerChannelOverride channelOverride = override.getChannel();
+		List<String> options = new ArrayList<>(this.jvmOptions);
+		if (override.getJvmOptions() != null) {
+			options.addAll(override.getJvmOptions());
+		}
+		DataSize capacity = orDefault(channelOverride.getCapacity(), this.channel.getCapacity());
+		if (capacity.toBytes() > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("vmworkers channel capacity too large: " + capacity);
+		}
+		return new WorkerSettings(this.channel.getDirectory(), (int) capacity.toBytes(),
+				orDefault(channelOverride.getSendTimeout(), this.channel.getSendTimeout()),
+				orDefault(channelOverride.getSpin(), this.channel.getSpin()), List.copyOf(options),
+				orDefault(override.getInheritJvmOptions(), this.inheritJvmOptions),
+				orDefault(override.getStartupTimeout(), this.startupTimeout),
+				orDefault(override.getShutdownTimeout(), this.shutdownTimeout),
+				orDefault(override.getCallTimeout(), this.callTimeout));
+	}
+
+	private static <T> T orDefault(T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	/** The two roles of an application's JVMs. */
+	public enum Role {
+
+		/** Starts a worker per {@code @WorkerTask} bean. */
+		MASTER,
+
+		/** Runs one {@code @WorkerTask} bean for a master. */
+		WORKER
+
+	}
+
+	/** Shared-memory channel settings. */
+	public static class Channel {
+
+		/**
+		 * Directory of the channel files; a tmpfs such as /dev/shm keeps them in memory.
+		 */
+		private Path directory = Path.of("/dev/shm");
+
+		/**
+		 * Size of each ring (one per direction); a power of two, at least 4KB.
+		 */
+		private DataSize capacity = DataSize.ofKilobytes(512);
+
+		/**
+		 * How long a sender waits for room in a full ring before failing.
+		 */
+		private Duration sendTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How long a waiting reader spins before it sleeps; longer lowers latency and costs CPU.
+		 */
+		private Duration spin = Duration.ofNanos(50_000);
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		public DataSize getCapacity() {
+			return this.capacity;
+		}
+
+		public void setCapacity(DataSize capacity) {
+			this.capacity = capacity;
+		}
+
+		public Duration getSendTimeout() {
+			return this.sendTimeout;
+		}
+
+		public void setSendTimeout(Duration sendTimeout) {
+			this.sendTimeout = sendTimeout;
+		}
+
+		public Duration getSpin() {
+			return this.spin;
+		}
+
+		public void setSpin(Duration spin) {
+			this.spin = spin;
+		}
+
+	}
+
+	/** What may cross a channel. */
+	public static class Serialization {
+
+		/**
+		 * Packages (with their subpackages) whose classes may cross a channel, besides the
+		 * application's own packages and JDK value types.
+		 */
+		private List<String> allowedPackages = new ArrayList<>();
+
+		/**
+		 * Largest serialized message.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(64);
+
+		public List<String> getAllowedPackages() {
+			return this.allowedPackages;
+		}
+
+		public void setAllowedPackages(List<String> allowedPackages) {
+			this.allowedPackages = allowedPackages;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+	}
+
+	/** Settings of one worker; unset values take the global ones. */
+	public static class Worker {
+
+		/**
+		 * JVM options for this worker, after the global ones.
+		 */
+		private List<String> jvmOptions;
+
+		/**
+		 * Whether this worker gets the master's JVM options.
+		 */
+		private Boolean inheritJvmOptions;
+
+		/**
+		 * How long to wait for this worker to become ready.
+		 */
+		private Duration startupTimeout;
+
+		/**
+		 * How long this worker may take to stop before it is terminated.
+		 */
+		private Duration shutdownTimeout;
+
+		/**
+		 * Longest time a call to this worker may take; 0 for no limit.
+		 */
+		private Duration callTimeout;
+
+		private final WorkerChannelOverride channel = new WorkerChannelOverride();
+
+		public List<String> getJvmOptions() {
+			return this.jvmOptions;
+		}
+
+		public void setJvmOptions(List<String> jvmOptions) {
+			this.jvmOptions = jvmOptions;
+		}
+
+		public Boolean getInheritJvmOptions() {
+			return this.inheritJvmOptions;
+		}
+
+		public void setInheritJvmOptions(Boolean inheritJvmOptions) {
+			this.inheritJvmOptions = inheritJvmOptions;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Duration getCallTimeout() {
+			return this.callTimeout;
+		}
+
+		public void setCallTimeout(Duration callTimeout) {
+			this.callTimeout = callTimeout;
+		}
+
+		public WorkerChannelOverride getChannel() {
+			return this.channel;
+		}
+
+	}
+
+	/** Channel settings of one worker; unset values take the global ones. */
+	public static class WorkerChannelOverride {
+
+		/**
+		 * Size of each of this worker's rings.
+		 */
+		private DataSize capacity;
+
+		/**
+		 * How long a sender waits for room in this worker's full ring.
+		 */
+		private Duration sendTimeout;
+
+		/**
+		 * How long this worker's waiting readers spin before they sleep.
+		 */
+		private Duration spin;
+
+		public DataSize getCapacity() {
+			return this.capacity;
+		}
+
+		public void setCapacity(DataSize capacity) {
+			this.capacity = capacity;
+		}
+
+		public Duration getSendTimeout() {
+			return this.sendTimeout;
+		}
+
+		public void setSendTimeout(Duration sendTimeout) {
+			this.sendTimeout = sendTimeout;
+		}
+
+		public Duration getSpin() {
+			return this.spin;
+		}
+
+		public void setSpin(Duration spin) {
+			this.spin = spin;
+		}
+
+	}
+
+}

@@ -1,0 +1,489 @@
+package io.vmworkers.channel;
+
+import static io.vmworkers.channel.RingDescriptor.CAPACITY_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.CONSUMER_WAITING_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.CONTROL_LENGTH;
+import static io.vmworkers.channel.RingDescriptor.CREATOR_PID_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.DATA_SEQUENCE_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.FLAG_CONTINUATION;
+import static io.vmworkers.channel.RingDescriptor.FLAG_MORE_FRAGMENTS;
+import static io.vmworkers.channel.RingDescriptor.HEAD_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.MAGIC;
+import static io.vmworkers.channel.RingDescriptor.MAGIC_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.PADDING_TYPE;
+import static io.vmworkers.channel.RingDescriptor.PRODUCER_WAITING_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.RECORD_CORRELATION_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.RECORD_HEADER_LENGTH;
+import static io.vmworkers.channel.RingDescriptor.RECORD_LENGTH_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.RECORD_TYPE_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.SPACE_SEQUENCE_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.TAIL_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.TYPE_MASK;
+import static io.vmworkers.channel.RingDescriptor.VERSION;
+import static io.vmworkers.channel.RingDescriptor.VERSION_OFFSET;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One direction of a channel: a single-producer, single-consumer ring of records in a
+ * memory-mapped file, laid out as {@link RingDescriptor} describes.
+ * <p>
+ * The producer publishes records by a release store of the tail after writing them; the consumer
+ * reads the tail with acquire semantics, reads the records, then publishes the head with a release
+ * store, which hands the space back. A producer that dies between writing a record and publishing
+ * the tail leaves nothing visible, so it never blocks the survivor. Threads of one process may write
+ * concurrently: writes are serialized by a lock, which also keeps the fragments of one message
+ * contiguous. Reading is for one thread at a time.
+ * <p>
+ * Waiting does not burn a core: a waiter spins for {@code spinNanos}, then announces itself in its
+ * waiting word and sleeps on a futex, which the other side wakes after publishing. The announce,
+ * re-check, sleep sequence and the publish, check, wake sequence use volatile (sequentially
+ * consistent) accesses, so at least one side always sees the other.
+ */
+public final class SharedRing {
+
+	private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
+			ByteOrder.nativeOrder());
+
+	private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class,
+			ByteOrder.nativeOrder());
+
+	/** How long a sleeping waiter stays in the kernel before it re-checks on its own. */
+	private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private final Path file;
+
+	private final ByteBuffer control;
+
+	private final ByteBuffer data;
+
+	private final long controlAddress;
+
+	private final int capacity;
+
+	private final int mask;
+
+	private final int maxFragmentPayload;
+
+	private final long spinNanos;
+
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	private final RingStatistics statistics = new RingStatistics();
+
+	/** Producer's own copy of the tail: only the producer writes it, under {@link #writeLock}. */
+	private long producerTail;
+
+	/** Producer's last view of the head, refreshed only when space seems short. */
+	private long headCache;
+
+	/** Consumer's own copy of the head. */
+	private long consumerHead;
+
+	/** Fragments of a message being reassembled by the consumer. */
+	private byte[] assembly = new byte[0];
+
+	private int assembled;
+
+	/** Copy of one unfragmented payload handed to the consumer's handler. */
+	private byte[] scratch = new byte[256];
+
+	private volatile boolean closed;
+
+	private SharedRing(Path file, MappedByteBuffer mapping, int capacity, long spinNanos) {
+		this.file = file;
+		mapping.order(ByteOrder.nativeOrder());
+		this.control = mapping.slice(0, CONTROL_LENGTH).order(ByteOrder.nativeOrder());
+		this.data = mapping.slice(CONTROL_LENGTH, capacity).order(ByteOrder.nativeOrder());
+		this.controlAddress = Futex.address(this.control);
+		this.capacity = capacity;
+		this.mask = capacity - 1;
+		this.maxFragmentPayload = RingDescriptor.maxFragmentPayload(capacity);
+		this.spinNanos = spinNanos;
+		this.producerTail = (long) LONGS.getVolatile(this.control, TAIL_OFFSET);
+		this.consumerHead = (long) LONGS.getVolatile(this.control, HEAD_OFFSET);
+		this.headCache = this.consumerHead;
+	}
+
+	/**
+	 * Creates a new ring file, failing if anything already exists at {@code file}. The file is
+	 * created with mode 0600 and its magic and version are written last.
+	 * @param file the path, normally under /dev/shm
+	 * @param capacity the data area's size, a power of two
+	 * @param spinNanos how long a waiter spins before it sleeps
+	 * @return the mapped ring
+	 * @throws IOException when the file exists or cannot be created or mapped
+	 */
+	public static SharedRing create(Path file, int capacity, long spinNanos) throws IOException {
+		RingDescriptor.checkCapacity(capacity);
+		long length = RingDescriptor.fileLength(capacity);
+		MappedByteBuffer mapping;
+		try (FileChannel channel = FileChannel.open(file,
+				EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+			// Extend by writing the last byte: the pages stay unallocated until touched.
+			channel.write(ByteBuffer.wrap(new byte[1]), length - 1);
+			mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+		}
+		catch (IOException | RuntimeException ex) {
+			Files.deleteIfExists(file);
+			throw ex;
+		}
+		mapping.order(ByteOrder.nativeOrder());
+		mapping.putInt(CAPACITY_OFFSET, capacity);
+		mapping.putLong(CREATOR_PID_OFFSET, ProcessHandle.current().pid());
+		INTS.setRelease(mapping, VERSION_OFFSET, VERSION);
+		INTS.setRelease(mapping, MAGIC_OFFSET, MAGIC);
+		return new SharedRing(file, mapping, capacity, spinNanos);
+	}
+
+	/**
+	 * Maps an existing ring file written by {@link #create}.
+	 * @param file the path
+	 * @param spinNanos how long a waiter spins before it sleeps
+	 * @return the mapped ring
+	 * @throws IOException when the file cannot be opened or is not a complete ring of this version
+	 */
+	public static SharedRing attach(Path file, long spinNanos) throws IOException {
+		MappedByteBuffer mapping;
+		long size;
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			size = channel.size();
+			if (size < CONTROL_LENGTH) {
+				throw new IOException("not a vmworkers ring: file=" + file + " size=" + size);
+			}
+			mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+		}
+		mapping.order(ByteOrder.nativeOrder());
+		int magic = (int) INTS.getAcquire(mapping, MAGIC_OFFSET);
+		if (magic != MAGIC) {
+			throw new IOException("not a vmworkers ring (or not completely written): file=" + file + " magic=0x"
+					+ Integer.toHexString(magic));
+		}
+		int version = (int) INTS.getAcquire(mapping, VERSION_OFFSET);
+		if (version != VERSION) {
+			throw new IOException("ring version mismatch: app=" + VERSION + " file=" + version + " (" + file
+					+ "); master and worker must run the same vmworkers version");
+		}
+		int capacity = mapping.getInt(CAPACITY_OFFSET);
+		RingDescriptor.checkCapacity(capacity);
+		if (RingDescriptor.fileLength(capacity) != size) {
+			throw new IOException(
+					"ring file size does not match its capacity: file=" + file + " size=" + size + " capacity=" + capacity);
+		}
+		return new SharedRing(file, mapping, capacity, spinNanos);
+	}
+
+	public Path file() {
+		return this.file;
+	}
+
+	public int capacity() {
+		return this.capacity;
+	}
+
+	public RingStatistics statistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Returns the bytes written but not yet consumed, as seen now.
+	 * @return bytes waiting in the ring
+	 */
+	public long bytesWaiting() {
+		return (long) LONGS.getVolatile(this.control, TAIL_OFFSET) - (long) LONGS.getVolatile(this.control, HEAD_OFFSET);
+	}
+
+	/**
+	 * Writes one message, split into fragments when it is larger than a quarter of the ring. Blocks
+	 * while the ring is full, at most {@code timeoutNanos} for each fragment to find room.
+	 * @param type the frame type, 0 to 0xFFFE
+	 * @param correlationId the frame's correlation id
+	 * @param source the payload
+	 * @param offset where the payload starts in {@code source}
+	 * @param length the payload's length
+	 * @param timeoutNanos how long to wait for room
+	 * @throws ChannelFullException when the consumer does not make room in time
+	 * @throws ChannelClosedException when the ring has been closed
+	 */
+	public void write(int type, long correlationId, byte[] source, int offset, int length, long timeoutNanos) {
+		if ((type & ~TYPE_MASK) != 0 || type == PADDING_TYPE) {
+			throw new IllegalArgumentException("frame type out of range: type=" + type);
+		}
+		this.writeLock.lock();
+		try {
+			if (length <= this.maxFragmentPayload) {
+				writeRecord(type, correlationId, source, offset, length, timeoutNanos);
+				this.statistics.recordWrite(length);
+				return;
+			}
+			int written = 0;
+			while (written < length) {
+				int chunk = Math.min(this.maxFragmentPayload, length - written);
+				int flags = ((written > 0) ? FLAG_CONTINUATION : 0)
+						| ((written + chunk < length) ? FLAG_MORE_FRAGMENTS : 0);
+				writeRecord(type | flags, correlationId, source, offset + written, chunk, timeoutNanos);
+				written += chunk;
+			}
+			this.statistics.recordWrite(length);
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	private void writeRecord(int type, long correlationId, byte[] source, int offset, int length,
+			long timeoutNanos) {
+		int recordLength = RingDescriptor.recordLength(length);
+		int index = (int) (this.producerTail & this.mask);
+		int toEnd = this.capacity - index;
+		if (recordLength > toEnd) {
+			// Published on its own: waiting for room for padding and record together could need
+			// more than the whole ring.
+			ensureSpace(toEnd, timeoutNanos);
+			putHeader(index, toEnd - RECORD_HEADER_LENGTH, PADDING_TYPE, 0L);
+			publish(this.producerTail + toEnd);
+			index = 0;
+		}
+		ensureSpace(recordLength, timeoutNanos);
+		putHeader(index, length, type, correlationId);
+		this.data.put(index + RECORD_HEADER_LENGTH, source, offset, length);
+		publish(this.producerTail + recordLength);
+	}
+
+	private void ensureSpace(int required, long timeoutNanos) {
+		if (this.producerTail + required - this.headCache > this.capacity) {
+			awaitSpace(required, timeoutNanos);
+		}
+	}
+
+	private void publish(long tail) {
+		this.producerTail = tail;
+		// Volatile, not just release: the store must be ordered before the load of the consumer's
+		// waiting word below (a store-load barrier), or a consumer about to sleep could be missed.
+		LONGS.setVolatile(this.control, TAIL_OFFSET, tail);
+		if ((int) INTS.getVolatile(this.control, CONSUMER_WAITING_OFFSET) != 0) {
+			INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);
+			Futex.wakeAll(this.controlAddress + DATA_SEQUENCE_OFFSET);
+		}
+	}
+
+	private void putHeader(int index, int length, int type, long correlationId) {
+		this.data.putInt(index + RECORD_LENGTH_OFFSET, length);
+		this.data.putInt(index + RECORD_TYPE_OFFSET, type);
+		this.data.putLong(index + RECORD_CORRELATION_OFFSET, correlationId);
+	}
+
+	private void awaitSpace(int required, long timeoutNanos) {
+		long start = System.nanoTime();
+		long deadline = start + timeoutNanos;
+		while (true) {
+			checkOpen();
+			this.headCache = (long) LONGS.getAcquire(this.control, HEAD_OFFSET);
+			if (this.producerTail + required - this.headCache <= this.capacity) {
+				return;
+			}
+			long now = System.nanoTime();
+			if (now - deadline >= 0) {
+				throw new ChannelFullException("ring full for " + TimeUnit.NANOSECONDS.toMillis(now - start)
+						+ " ms: file=" + this.file + " capacity=" + this.capacity + " required=" + required
+						+ " waiting=" + (this.producerTail - this.headCache)
+						+ "; the other side is not reading (raise vmworkers.channel.send-timeout or read faster)");
+			}
+			if (now - start < this.spinNanos) {
+				Thread.onSpinWait();
+				continue;
+			}
+			int sequence = (int) INTS.getVolatile(this.control, SPACE_SEQUENCE_OFFSET);
+			INTS.setVolatile(this.control, PRODUCER_WAITING_OFFSET, 1);
+			long head = (long) LONGS.getVolatile(this.control, HEAD_OFFSET);
+			if (this.producerTail + required - head > this.capacity) {
+				Futex.await(this.controlAddress + SPACE_SEQUENCE_OFFSET, sequence,
+						Math.min(MAX_SLEEP_NANOS, deadline - now));
+			}
+			INTS.setVolatile(this.control, PRODUCER_WAITING_OFFSET, 0);
+		}
+	}
+
+	/**
+	 * Delivers the complete messages available now, reassembling fragments, then hands the space
+	 * back to the producer. The handler's array is valid only during the call.
+	 * @param handler receives each message
+	 * @param limit the most messages to deliver
+	 * @return the number of messages delivered
+	 * @throws ChannelCorruptedException when a record's header is impossible
+	 */
+	public int read(MessageHandler handler, int limit) {
+		long head = this.consumerHead;
+		long tail = (long) LONGS.getAcquire(this.control, TAIL_OFFSET);
+		int delivered = 0;
+		try {
+			while (head < tail && delivered < limit) {
+				int index = (int) (head & this.mask);
+				int length = this.data.getInt(index + RECORD_LENGTH_OFFSET);
+				int type = this.data.getInt(index + RECORD_TYPE_OFFSET);
+				int recordLength = (length >= 0 && length <= this.capacity - index - RECORD_HEADER_LENGTH)
+						? RingDescriptor.recordLength(length) : -1;
+				if (recordLength < 0 || head + recordLength > tail) {
+					throw new ChannelCorruptedException("corrupt record: file=" + this.file + " position=" + head
+							+ " length=" + length + " type=0x" + Integer.toHexString(type) + " tail=" + tail);
+				}
+				head += recordLength;
+				if ((type & TYPE_MASK) == PADDING_TYPE) {
+					continue;
+				}
+				long correlationId = this.data.getLong(index + RECORD_CORRELATION_OFFSET);
+				if (deliver(handler, index + RECORD_HEADER_LENGTH, length, type, correlationId)) {
+					delivered++;
+				}
+			}
+		}
+		finally {
+			if (head != this.consumerHead) {
+				release(head);
+			}
+		}
+		return delivered;
+	}
+
+	private boolean deliver(MessageHandler handler, int offset, int length, int type, long correlationId) {
+		boolean continuation = (type & FLAG_CONTINUATION) != 0;
+		boolean more = (type & FLAG_MORE_FRAGMENTS) != 0;
+		if (!continuation && !more) {
+			if (this.scratch.length < length) {
+				this.scratch = new byte[Math.max(length, this.scratch.length * 2)];
+			}
+			this.data.get(offset, this.scratch, 0, length);
+			this.statistics.recordRead(length);
+			handler.onMessage(type & TYPE_MASK, correlationId, this.scratch, 0, length);
+			return true;
+		}
+		if (!continuation) {
+			this.assembled = 0;
+		}
+		if (this.assembly.length < this.assembled + length) {
+			this.assembly = Arrays.copyOf(this.assembly,
+					Math.max(this.assembled + length, this.assembly.length * 2));
+		}
+		this.data.get(offset, this.assembly, this.assembled, length);
+		this.assembled += length;
+		if (more) {
+			return false;
+		}
+		int total = this.assembled;
+		this.assembled = 0;
+		this.statistics.recordRead(total);
+		handler.onMessage(type & TYPE_MASK, correlationId, this.assembly, 0, total);
+		if (this.assembly.length > (1 << 20)) {
+			// Do not keep a large message's buffer alive for the life of the channel.
+			this.assembly = new byte[0];
+		}
+		return true;
+	}
+
+	private void release(long head) {
+		this.consumerHead = head;
+		// Volatile for the same store-load reason as the tail: see publish.
+		LONGS.setVolatile(this.control, HEAD_OFFSET, head);
+		if ((int) INTS.getVolatile(this.control, PRODUCER_WAITING_OFFSET) != 0) {
+			INTS.getAndAdd(this.control, SPACE_SEQUENCE_OFFSET, 1);
+			Futex.wakeAll(this.controlAddress + SPACE_SEQUENCE_OFFSET);
+		}
+	}
+
+	/**
+	 * Returns whether a record is waiting for the consumer.
+	 * @return true when the tail is ahead of the consumer's head
+	 */
+	public boolean hasData() {
+		return (long) LONGS.getAcquire(this.control, TAIL_OFFSET) != this.consumerHead;
+	}
+
+	/**
+	 * Waits until a record is waiting, the ring is closed or the timeout passes: spins for the
+	 * configured spin time, then sleeps on the futex.
+	 * @param timeoutNanos the longest wait
+	 * @return true when a record is waiting
+	 */
+	public boolean awaitData(long timeoutNanos) {
+		if (hasData()) {
+			return true;
+		}
+		long start = System.nanoTime();
+		long deadline = start + timeoutNanos;
+		while (!this.closed) {
+			long now = System.nanoTime();
+			if (now - deadline >= 0) {
+				return false;
+			}
+			if (now - start < this.spinNanos) {
+				Thread.onSpinWait();
+			}
+			else {
+				int sequence = (int) INTS.getVolatile(this.control, DATA_SEQUENCE_OFFSET);
+				INTS.setVolatile(this.control, CONSUMER_WAITING_OFFSET, 1);
+				if (!hasData()) {
+					Futex.await(this.controlAddress + DATA_SEQUENCE_OFFSET, sequence,
+							Math.min(MAX_SLEEP_NANOS, deadline - now));
+				}
+				INTS.setVolatile(this.control, CONSUMER_WAITING_OFFSET, 0);
+			}
+			if (hasData()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Marks this side closed and wakes any thread of this process sleeping on the ring.
+	 */
+	public void close() {
+		this.closed = true;
+		INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);
+		INTS.getAndAdd(this.control, SPACE_SEQUENCE_OFFSET, 1);
+		Futex.wakeAll(this.controlAddress + DATA_SEQUENCE_OFFSET);
+		Futex.wakeAll(this.controlAddress + SPACE_SEQUENCE_OFFSET);
+	}
+
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new ChannelClosedException("channel closed: file=" + this.file);
+		}
+	}
+
+	/** Receives messages from {@link SharedRing#read}. */
+	@FunctionalInterface
+	public interface MessageHandler {
+
+		/**
+		 * Called for each complete message.
+		 * @param type the frame type
+		 * @param correlationId the frame's correlation id
+		 * @param buffer holds the payload, valid only during the call
+		 * @param offset where the payload starts
+		 * @param length the payload's length
+		 */
+		void onMessage(int type, long correlationId, byte[] buffer, int offset, int length);
+
+	}
+
+}

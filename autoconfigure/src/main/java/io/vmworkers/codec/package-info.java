@@ -1,0 +1,2 @@
+/** Kryo serialization with a class allow-list for objects crossing a channel. */
+package io.vmworkers.codec;

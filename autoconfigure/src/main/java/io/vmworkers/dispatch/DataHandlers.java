@@ -1,0 +1,105 @@
+package io.vmworkers.dispatch;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.vmworkers.annotation.OnData;
+import io.vmworkers.annotation.OnMaster;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * The {@link OnData} methods of a task for one side, and which of them takes an object of a given
+ * class (the most specific parameter type wins).
+ */
+final class DataHandlers {
+
+	private static final Method NONE = ReflectionUtils.findMethod(DataHandlers.class, "toString");
+
+	private final Object target;
+
+	private final List<Method> methods;
+
+	private final Map<Class<?>, Method> byClass = new ConcurrentHashMap<>();
+
+	private DataHandlers(Object target, List<Method> methods) {
+		this.target = target;
+		this.methods = methods;
+	}
+
+	/**
+	 * Collects the data handlers of a task for one side.
+	 * @param target the instance handlers are invoked on
+	 * @param taskClass the user's class
+	 * @param onMaster true for the master's handlers ({@code @OnData @OnMaster}), false for the
+	 * worker's
+	 * @return the handlers, possibly none
+	 */
+	static DataHandlers of(Object target, Class<?> taskClass, boolean onMaster) {
+		List<Method> methods = new ArrayList<>();
+		ReflectionUtils.doWithMethods(taskClass, (method) -> {
+			ReflectionUtils.makeAccessible(method);
+			methods.add(method);
+		}, (method) -> AnnotatedElementUtils.hasAnnotation(method, OnData.class)
+				&& AnnotatedElementUtils.hasAnnotation(method, OnMaster.class) == onMaster && !method.isBridge());
+		for (Method method : methods) {
+			if (method.getParameterCount() != 1) {
+				throw new IllegalStateException("@OnData method " + method + " must take exactly one parameter");
+			}
+		}
+		methods.sort(Comparator.comparingInt((Method method) -> depth(method.getParameterTypes()[0])).reversed());
+		return new DataHandlers(target, List.copyOf(methods));
+	}
+
+	private static int depth(Class<?> type) {
+		int depth = 0;
+		for (Class<?> c = ClassUtils.resolvePrimitiveIfNecessary(type); c != null; c = c.getSuperclass()) {
+			depth++;
+		}
+		return depth + (type.isInterface() ? 0 : 1);
+	}
+
+	boolean isEmpty() {
+		return this.methods.isEmpty();
+	}
+
+	/**
+	 * Delivers an object to the handler that takes it.
+	 * @param object the object received
+	 * @return false when no handler takes it
+	 * @throws Throwable what the handler threw
+	 */
+	boolean deliver(Object object) throws Throwable {
+		if (this.methods.isEmpty()) {
+			return false;
+		}
+		Method method = this.byClass.computeIfAbsent(object.getClass(), this::find);
+		if (method == NONE) {
+			return false;
+		}
+		try {
+			method.invoke(this.target, object);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+		return true;
+	}
+
+	private Method find(Class<?> type) {
+		for (Method method : this.methods) {
+			if (ClassUtils.resolvePrimitiveIfNecessary(method.getParameterTypes()[0]).isAssignableFrom(type)) {
+				return method;
+			}
+		}
+		return NONE;
+	}
+
+}

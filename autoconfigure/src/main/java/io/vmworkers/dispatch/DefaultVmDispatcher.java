@@ -1,0 +1,156 @@
+package io.vmworkers.dispatch;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.codec.KryoCodec;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The master's {@link VmDispatcher}: starts every worker in parallel when the context starts,
+ * waits until all are ready (failing the start-up otherwise), and stops them all when it closes.
+ */
+public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle {
+
+	/** Before the web server starts, after it stops. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Log logger = LogFactory.getLog(DefaultVmDispatcher.class);
+
+	private final Map<String, ManagedWorker> workers = new LinkedHashMap<>();
+
+	private volatile boolean running;
+
+	/**
+	 * Creates the dispatcher.
+	 * @param tasks the task classes by worker (bean) name
+	 * @param settings the settings of each worker, by name
+	 * @param codec the codec for all channels
+	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
+	 * @param arguments the master's command-line arguments, passed to workers
+	 * @param activeProfiles the master's active profiles, passed to workers
+	 */
+	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings, KryoCodec codec,
+			String applicationClass, List<String> arguments, List<String> activeProfiles) {
+		WorkerLauncher launcher = new WorkerLauncher(applicationClass, arguments, activeProfiles,
+				DefaultVmDispatcher::log);
+		tasks.forEach((name, type) -> this.workers.put(name,
+				new ManagedWorker(name, type, settings.apply(name), launcher, codec)));
+	}
+
+	private static void log(String workerName, boolean error, String line) {
+		Log log = LogFactory.getLog("io.vmworkers.worker." + workerName);
+		if (error) {
+			log.warn("[" + workerName + "] " + line);
+		}
+		else {
+			log.info("[" + workerName + "] " + line);
+		}
+	}
+
+	@Override
+	public Collection<? extends WorkerHandle> workers() {
+		return List.copyOf(this.workers.values());
+	}
+
+	@Override
+	public WorkerHandle worker(String name) {
+		return managed(name);
+	}
+
+	ManagedWorker managed(String name) {
+		ManagedWorker worker = this.workers.get(name);
+		if (worker == null) {
+			throw new IllegalArgumentException("no worker named '" + name + "'; workers: " + this.workers.keySet());
+		}
+		return worker;
+	}
+
+	/**
+	 * Returns the master's channel end for the task class a {@code WorkerChannel} is injected into.
+	 * @param injectedInto the class declaring the injection point
+	 * @return the channel
+	 * @throws IllegalStateException when the class is not a {@code @WorkerTask}
+	 */
+	public WorkerChannel channelFor(Class<?> injectedInto) {
+		Class<?> userClass = ClassUtils.getUserClass(injectedInto);
+		for (ManagedWorker worker : this.workers.values()) {
+			if (worker.methods().taskClass() == userClass) {
+				return worker.channel();
+			}
+		}
+		throw new IllegalStateException("a WorkerChannel can only be injected into a @WorkerTask, not into "
+				+ userClass.getName() + "; use VmDispatcher.worker(name).channel() elsewhere");
+	}
+
+	@Override
+	public void start() {
+		this.workers.values().forEach(ManagedWorker::launch);
+		RuntimeException failure = null;
+		for (ManagedWorker worker : this.workers.values()) {
+			try {
+				worker.awaitReady();
+				logger.info("Worker '" + worker.name() + "' ready (pid " + worker.pid() + ")");
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		this.running = true;
+		if (failure != null) {
+			stop();
+			throw failure;
+		}
+	}
+
+	@Override
+	public void stop() {
+		List<CompletableFuture<Void>> stops = new ArrayList<>();
+		for (ManagedWorker worker : this.workers.values()) {
+			stops.add(CompletableFuture.runAsync(worker::close, (task) -> {
+				Thread thread = new Thread(task, "vmworkers-stop-" + worker.name());
+				thread.start();
+			}));
+		}
+		for (CompletableFuture<Void> stop : stops) {
+			try {
+				stop.join();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Failed to stop a worker", ex);
+			}
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public String toString() {
+		return "VmDispatcher" + this.workers.values();
+	}
+
+}

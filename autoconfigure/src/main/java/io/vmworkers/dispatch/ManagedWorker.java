@@ -1,0 +1,578 @@
+package io.vmworkers.dispatch;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.vmworkers.channel.ChannelClosedException;
+import io.vmworkers.channel.SharedRing;
+import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.codec.RemoteThrowable;
+import io.vmworkers.process.WorkerProcess;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The master's side of one worker: launches its process, owns its channel, routes calls to it,
+ * and tears it down. State changes happen under the instance lock; calls do not take it.
+ */
+final class ManagedWorker implements WorkerHandle {
+
+	private static final Log logger = LogFactory.getLog(ManagedWorker.class);
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	/** After SIGTERM, how long before SIGKILL. */
+	private static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
+
+	private final String name;
+
+	private final TaskMethods methods;
+
+	private final WorkerSettings settings;
+
+	private final WorkerLauncher launcher;
+
+	private final KryoCodec codec;
+
+	private final ChannelEnd channel;
+
+	private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+
+	private final AtomicLong callIds = new AtomicLong();
+
+	private final AtomicLong callsCompleted = new AtomicLong();
+
+	private final AtomicLong callsFailed = new AtomicLong();
+
+	private final AtomicInteger startCount = new AtomicInteger();
+
+	private volatile WorkerState state = WorkerState.NEW;
+
+	private volatile Connection connection;
+
+	ManagedWorker(String name, Class<?> taskClass, WorkerSettings settings, WorkerLauncher launcher, KryoCodec codec) {
+		this.name = name;
+		this.methods = TaskMethods.of(taskClass);
+		this.methods.checkInterceptable();
+		this.settings = settings;
+		this.launcher = launcher;
+		this.codec = codec;
+		this.channel = new ChannelEnd(name, this::close, () -> awaitReady().endpoint());
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public long pid() {
+		Connection current = this.connection;
+		return (current != null) ? current.process().pid() : -1;
+	}
+
+	@Override
+	public WorkerState state() {
+		return this.state;
+	}
+
+	@Override
+	public Instant startedAt() {
+		Connection current = this.connection;
+		return (current != null) ? current.startedAt() : null;
+	}
+
+	@Override
+	public int startCount() {
+		return this.startCount.get();
+	}
+
+	@Override
+	public WorkerChannel channel() {
+		return this.channel;
+	}
+
+	ChannelEnd channelEnd() {
+		return this.channel;
+	}
+
+	TaskMethods methods() {
+		return this.methods;
+	}
+
+	WorkerSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public ChannelStatistics statistics() {
+		Connection current = this.connection;
+		if (current == null) {
+			return new ChannelStatistics(0, 0, 0, 0, this.callsCompleted.get(), this.callsFailed.get(), 0, 0,
+					this.settings.capacity());
+		}
+		SharedRing out = current.endpoint().outbound();
+		SharedRing in = current.endpoint().inbound();
+		return new ChannelStatistics(current.totalsBefore[0] + out.statistics().messagesWritten(),
+				current.totalsBefore[1] + out.statistics().bytesWritten(),
+				current.totalsBefore[2] + in.statistics().messagesRead(),
+				current.totalsBefore[3] + in.statistics().bytesRead(), this.callsCompleted.get(),
+				this.callsFailed.get(), in.isClosed() ? 0 : out.bytesWaiting(), in.isClosed() ? 0 : in.bytesWaiting(),
+				out.capacity());
+	}
+
+	/**
+	 * Starts the process if it is not running or starting; returns at once.
+	 */
+	synchronized void launch() {
+		if (this.state == WorkerState.STARTING || this.state == WorkerState.READY) {
+			return;
+		}
+		this.state = WorkerState.STARTING;
+		long[] before = totals();
+		Path directory = this.settings.directory();
+		String base = "vmworkers-" + ProcessHandle.current().pid() + "-" + this.name + "-"
+				+ HexFormat.of().formatHex(randomBytes());
+		Path toWorker = directory.resolve(base + ".m2w");
+		Path fromWorker = directory.resolve(base + ".w2m");
+		CompletableFuture<Connection> ready = new CompletableFuture<>();
+		SharedRing out = null;
+		SharedRing in = null;
+		try {
+			long spin = this.settings.spin().toNanos();
+			out = SharedRing.create(toWorker, this.settings.capacity(), spin);
+			in = SharedRing.create(fromWorker, this.settings.capacity(), spin);
+			Connection connection = new Connection(ready, before);
+			Endpoint endpoint = new Endpoint(this.name, in, out, this.codec, this.settings.sendTimeout(),
+					connection);
+			connection.endpoint = endpoint;
+			endpoint.start();
+			WorkerLauncher.Launched launched = this.launcher.launch(this.name, this.settings, toWorker, fromWorker);
+			connection.launched = launched;
+			connection.startedAt = Instant.now();
+			this.startCount.incrementAndGet();
+			this.connection = connection;
+			this.channel.bind(endpoint);
+			launched.process().onExit().thenRun(() -> onExit(connection));
+		}
+		catch (IOException | RuntimeException ex) {
+			this.state = WorkerState.FAILED;
+			if (out != null) {
+				out.close();
+			}
+			if (in != null) {
+				in.close();
+			}
+			deleteQuietly(toWorker);
+			deleteQuietly(fromWorker);
+			ready.completeExceptionally(new WorkerStartupException(this.name, "worker '" + this.name
+					+ "' could not be started: " + ex.getMessage() + " (channel directory " + directory
+					+ "; vmworkers.channel.directory)", ex));
+			this.connection = new Connection(ready, before);
+		}
+	}
+
+	private static byte[] randomBytes() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return bytes;
+	}
+
+	private long[] totals() {
+		ChannelStatistics statistics = statistics();
+		return new long[] { statistics.messagesToWorker(), statistics.bytesToWorker(),
+				statistics.messagesFromWorker(), statistics.bytesFromWorker() };
+	}
+
+	/**
+	 * Waits until the worker is ready, launching it first if nobody has.
+	 * @return the ready connection
+	 * @throws WorkerStartupException when it does not become ready in time
+	 * @throws ChannelClosedException when the worker has been stopped
+	 */
+	Connection awaitReady() {
+		Connection current = this.connection;
+		if (current != null && this.state == WorkerState.READY) {
+			return current;
+		}
+		if (this.state == WorkerState.NEW) {
+			launch();
+		}
+		if (this.state == WorkerState.STOPPING || this.state == WorkerState.STOPPED) {
+			throw new ChannelClosedException("worker '" + this.name + "' is " + this.state.name().toLowerCase());
+		}
+		current = this.connection;
+		try {
+			return current.ready.get(this.settings.startupTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			WorkerProcess process = current.process();
+			String message = "worker '" + this.name + "' was not ready within " + this.settings.startupTimeout()
+					+ " (vmworkers.startup-timeout)" + describe(process);
+			stopConnection(current, WorkerState.FAILED);
+			throw new WorkerStartupException(this.name, message, null);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new WorkerStartupException(this.name, "worker '" + this.name + "' failed to start", cause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new WorkerStartupException(this.name, "interrupted while waiting for worker '" + this.name + "'", ex);
+		}
+	}
+
+	private String describe(WorkerProcess process) {
+		if (process == null) {
+			return "";
+		}
+		StringBuilder text = new StringBuilder();
+		text.append("; pid=").append(process.pid()).append(", ").append(process.describeExit());
+		text.append("; command: ").append(String.join(" ", abbreviate(process.command())));
+		List<String> tail = process.outputTail();
+		if (tail.isEmpty()) {
+			text.append("; no output");
+		}
+		else {
+			text.append("; last output:");
+			tail.forEach((line) -> text.append(System.lineSeparator()).append("  ").append(line));
+		}
+		return text.toString();
+	}
+
+	private static List<String> abbreviate(List<String> command) {
+		List<String> shown = new ArrayList<>(command.size());
+		for (String part : command) {
+			shown.add((part.length() > 200) ? part.substring(0, 200) + "...(" + part.length() + " chars)" : part);
+		}
+		return shown;
+	}
+
+	/**
+	 * Sends a call to the worker and returns its result, or, for a method returning
+	 * {@link CompletableFuture}, a future of it.
+	 */
+	Object invoke(Method method, int index, Object[] arguments) throws Throwable {
+		Connection current = awaitReady();
+		long id = this.callIds.incrementAndGet();
+		CompletableFuture<Object> reply = new CompletableFuture<>();
+		this.pending.put(id, reply);
+		try {
+			current.endpoint().send(Frames.CALL, id, new Invocation(index, arguments));
+		}
+		catch (RuntimeException ex) {
+			this.pending.remove(id);
+			this.callsFailed.incrementAndGet();
+			throw ex;
+		}
+		if (current.exited) {
+			// The exit handler may have run between awaitReady and put: fail now, not never.
+			failPending(current);
+		}
+		if (TaskMethods.isAsync(method)) {
+			return withTimeout(reply, id, method);
+		}
+		try {
+			return awaitReply(reply, id, method);
+		}
+		catch (ExecutionException ex) {
+			throw rethrowable(ex.getCause(), method);
+		}
+	}
+
+	private Object awaitReply(CompletableFuture<Object> reply, long id, Method method)
+			throws ExecutionException, InterruptedException {
+		Duration timeout = this.settings.callTimeout();
+		if (timeout.isZero() || timeout.isNegative()) {
+			return reply.get();
+		}
+		try {
+			return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			this.pending.remove(id);
+			this.callsFailed.incrementAndGet();
+			throw new WorkerCallTimeoutException("call to " + method.getName() + " on worker '" + this.name
+					+ "' timed out after " + timeout + " (vmworkers.call-timeout); the call may have executed");
+		}
+	}
+
+	private CompletableFuture<Object> withTimeout(CompletableFuture<Object> reply, long id, Method method) {
+		Duration timeout = this.settings.callTimeout();
+		if (timeout.isZero() || timeout.isNegative()) {
+			return reply;
+		}
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
+			if (failure instanceof TimeoutException) {
+				this.pending.remove(id);
+				result.completeExceptionally(new WorkerCallTimeoutException("call to " + method.getName()
+						+ " on worker '" + this.name + "' timed out after " + timeout + " (vmworkers.call-timeout)"));
+			}
+			else if (failure != null) {
+				result.completeExceptionally(failure);
+			}
+			else {
+				result.complete(value);
+			}
+		});
+		return result;
+	}
+
+	private static Throwable rethrowable(Throwable failure, Method method) {
+		if (failure instanceof RuntimeException || failure instanceof Error) {
+			return failure;
+		}
+		for (Class<?> declared : method.getExceptionTypes()) {
+			if (declared.isInstance(failure)) {
+				return failure;
+			}
+		}
+		return new UndeclaredThrowableException(failure, "worker method " + method.getName() + " threw " + failure);
+	}
+
+	@Override
+	public void restart() {
+		close();
+		synchronized (this) {
+			this.state = WorkerState.NEW;
+		}
+		awaitReady();
+	}
+
+	@Override
+	public void close() {
+		Connection current;
+		synchronized (this) {
+			current = this.connection;
+			if (this.state == WorkerState.NEW || this.state == WorkerState.STOPPED) {
+				this.state = WorkerState.STOPPED;
+				return;
+			}
+			this.state = WorkerState.STOPPING;
+		}
+		if (current != null) {
+			stopConnection(current, WorkerState.STOPPED);
+		}
+		synchronized (this) {
+			this.state = WorkerState.STOPPED;
+		}
+	}
+
+	private void stopConnection(Connection current, WorkerState finalState) {
+		WorkerProcess process = current.process();
+		Endpoint endpoint = current.endpoint();
+		if (process != null) {
+			if (endpoint != null && endpoint.isOpen()) {
+				try {
+					endpoint.send(Frames.CLOSE, 0L, null);
+				}
+				catch (RuntimeException ex) {
+					// The worker cannot be asked; the pipe and the signals below still stop it.
+				}
+			}
+			process.closeInput();
+			if (!process.awaitExit(this.settings.shutdownTimeout())) {
+				logger.warn("Worker '" + this.name + "' (pid " + process.pid() + ") did not stop within "
+						+ this.settings.shutdownTimeout() + " (vmworkers.shutdown-timeout); terminating it");
+				if (!process.terminate(TERMINATE_GRACE)) {
+					logger.error("Worker '" + this.name + "' (pid " + process.pid() + ") survived SIGKILL");
+				}
+			}
+		}
+		finishConnection(current);
+		this.state = finalState;
+	}
+
+	private void onExit(Connection exited) {
+		exited.exited = true;
+		boolean expected;
+		synchronized (this) {
+			expected = this.state == WorkerState.STOPPING || this.state == WorkerState.STOPPED
+					|| this.connection != exited;
+			if (!expected) {
+				this.state = WorkerState.FAILED;
+			}
+		}
+		if (!expected) {
+			WorkerProcess process = exited.process();
+			logger.error("Worker '" + this.name + "' (pid " + process.pid() + ") exited unexpectedly with "
+					+ process.describeExit());
+		}
+		finishConnection(exited);
+	}
+
+	private void finishConnection(Connection current) {
+		Endpoint endpoint = current.endpoint();
+		if (endpoint != null) {
+			endpoint.close();
+			endpoint.deleteFiles();
+		}
+		if (current.launched != null) {
+			current.launched.deleteArgumentFile();
+		}
+		failPending(current);
+		WorkerProcess process = current.process();
+		current.ready.completeExceptionally(new WorkerStartupException(this.name,
+				"worker '" + this.name + "' stopped before it was ready" + describe(process), null));
+	}
+
+	private void failPending(Connection current) {
+		if (this.pending.isEmpty()) {
+			return;
+		}
+		WorkerProcess process = current.process();
+		String message = "worker '" + this.name + "' " + ((process != null) ? "(pid " + process.pid() + ") " : "")
+				+ (current.exited ? "died with " + process.describeExit() : "was stopped")
+				+ " before answering; the call may have executed" + (current.exited ? describe(process) : "");
+		RuntimeException failure = new WorkerDiedException(this.name, (process != null) ? process.pid() : -1,
+				(process != null) ? process.exitCode() : -1, message);
+		for (Long id : List.copyOf(this.pending.keySet())) {
+			CompletableFuture<Object> reply = this.pending.remove(id);
+			if (reply != null && reply.completeExceptionally(failure)) {
+				this.callsFailed.incrementAndGet();
+			}
+		}
+	}
+
+	private static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			logger.warn("Could not delete channel file " + file + ": " + ex.getMessage());
+		}
+	}
+
+	/** One process and its channel: what a restart replaces. */
+	final class Connection implements Endpoint.FrameHandler {
+
+		private final CompletableFuture<Connection> ready;
+
+		/** Statistics totals of earlier connections, so counts survive restarts. */
+		private final long[] totalsBefore;
+
+		private volatile Endpoint endpoint;
+
+		private volatile WorkerLauncher.Launched launched;
+
+		private volatile Instant startedAt;
+
+		private volatile boolean exited;
+
+		Connection(CompletableFuture<Connection> ready, long[] totalsBefore) {
+			this.ready = ready;
+			this.totalsBefore = totalsBefore;
+		}
+
+		Endpoint endpoint() {
+			return this.endpoint;
+		}
+
+		WorkerProcess process() {
+			WorkerLauncher.Launched current = this.launched;
+			return (current != null) ? current.process() : null;
+		}
+
+		Instant startedAt() {
+			return this.startedAt;
+		}
+
+		@Override
+		public void onFrame(int type, long correlationId, Object payload) {
+			switch (type) {
+				case Frames.RESULT -> complete(correlationId, payload, null);
+				case Frames.ERROR -> complete(correlationId, null, (RemoteThrowable) payload);
+				case Frames.DATA -> channel.receive(payload);
+				case Frames.READY -> onReady();
+				case Frames.CLOSE -> logger.info("Worker '" + name + "' is closing its channel");
+				default -> logger.warn("Worker '" + name + "' sent an unknown frame type=" + type);
+			}
+		}
+
+		private void onReady() {
+			synchronized (ManagedWorker.this) {
+				if (ManagedWorker.this.connection == this && state == WorkerState.STARTING) {
+					state = WorkerState.READY;
+				}
+			}
+			if (this.launched != null) {
+				this.launched.deleteArgumentFile();
+			}
+			this.ready.complete(this);
+		}
+
+		private void complete(long id, Object value, RemoteThrowable error) {
+			CompletableFuture<Object> reply = pending.remove(id);
+			if (reply == null) {
+				// The call timed out or was failed already: a late reply goes to nobody else.
+				return;
+			}
+			if (error == null) {
+				callsCompleted.incrementAndGet();
+				reply.complete(value);
+			}
+			else {
+				callsCompleted.incrementAndGet();
+				callsFailed.incrementAndGet();
+				reply.completeExceptionally(error.toThrowable(codecClassLoader(), name));
+			}
+		}
+
+		@Override
+		public void onUndecodable(int type, long correlationId, RuntimeException failure) {
+			if (type == Frames.RESULT || type == Frames.ERROR) {
+				CompletableFuture<Object> reply = pending.remove(correlationId);
+				if (reply != null) {
+					callsFailed.incrementAndGet();
+					reply.completeExceptionally(failure);
+				}
+			}
+			else {
+				logger.error("Dropped a message from worker '" + name + "' that could not be read", failure);
+			}
+		}
+
+		@Override
+		public void onFailed(RuntimeException failure) {
+			WorkerProcess process = process();
+			if (process != null) {
+				logger.error("Killing worker '" + name + "' (pid " + process.pid() + ") after a channel failure");
+				process.kill();
+			}
+		}
+
+	}
+
+	private ClassLoader codecClassLoader() {
+		return this.methods.taskClass().getClassLoader();
+	}
+
+	@Override
+	public String toString() {
+		return "Worker[" + this.name + ", state=" + this.state + ", pid=" + pid() + "]";
+	}
+
+}

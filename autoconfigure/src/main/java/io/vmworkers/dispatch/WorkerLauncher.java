@@ -1,0 +1,139 @@
+package io.vmworkers.dispatch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.vmworkers.process.JvmEnvironment;
+import io.vmworkers.process.ParentWatch;
+import io.vmworkers.process.WorkerCommand;
+import io.vmworkers.process.WorkerProcess;
+
+/**
+ * Starts worker JVMs running the same application in the worker role, through {@link WorkerMain}.
+ */
+final class WorkerLauncher {
+
+	private final String applicationClass;
+
+	private final List<String> arguments;
+
+	private final List<String> activeProfiles;
+
+	private final WorkerProcess.OutputListener outputListener;
+
+	/**
+	 * Creates a launcher.
+	 * @param applicationClass the application's {@code @SpringBootConfiguration} class, which the
+	 * worker runs
+	 * @param arguments the master's command-line arguments, passed on
+	 * @param activeProfiles the master's active profiles, passed on
+	 * @param outputListener receives the workers' output lines
+	 */
+	WorkerLauncher(String applicationClass, List<String> arguments, List<String> activeProfiles,
+			WorkerProcess.OutputListener outputListener) {
+		this.applicationClass = applicationClass;
+		this.arguments = List.copyOf(arguments);
+		this.activeProfiles = List.copyOf(activeProfiles);
+		this.outputListener = outputListener;
+	}
+
+	/**
+	 * Builds the command of a worker without starting it.
+	 * @param name the worker's name
+	 * @param settings its settings
+	 * @param inbound the ring the worker reads
+	 * @param outbound the ring the worker writes
+	 * @return the command
+	 */
+	WorkerCommand command(String name, WorkerSettings settings, Path inbound, Path outbound) {
+		List<String> jvmOptions = new ArrayList<>();
+		if (settings.inheritJvmOptions()) {
+			jvmOptions.addAll(JvmEnvironment.inheritedJvmOptions());
+		}
+		jvmOptions.addAll(settings.jvmOptions());
+		ProcessHandle self = ProcessHandle.current();
+		WorkerCommand.Builder builder = WorkerCommand.builder()
+			.javaExecutable(JvmEnvironment.javaExecutable())
+			.jvmOptions(jvmOptions)
+			.systemProperty(WorkerMain.ROLE_PROPERTY, "worker")
+			.systemProperty(WorkerMain.NAME_PROPERTY, name)
+			.systemProperty(WorkerMain.SOURCE_PROPERTY, this.applicationClass)
+			.systemProperty(WorkerMain.INBOUND_PROPERTY, inbound.toString())
+			.systemProperty(WorkerMain.OUTBOUND_PROPERTY, outbound.toString())
+			.systemProperty(WorkerMain.SPIN_PROPERTY, Long.toString(settings.spin().toNanos()))
+			.systemProperty(WorkerMain.SEND_TIMEOUT_PROPERTY, Long.toString(settings.sendTimeout().toNanos()))
+			.systemProperty(WorkerMain.MASTER_PID_PROPERTY, Long.toString(self.pid()))
+			.mainClass(WorkerMain.class.getName())
+			.arguments(this.arguments);
+		ParentWatch.startTime(self)
+			.ifPresent((start) -> builder.systemProperty(WorkerMain.MASTER_START_PROPERTY, start.toString()));
+		if (!this.activeProfiles.isEmpty() && System.getProperty("spring.profiles.active") == null) {
+			builder.systemProperty("spring.profiles.active", String.join(",", this.activeProfiles));
+		}
+		String classPath = System.getProperty("java.class.path");
+		Optional<Path> bootJar = JvmEnvironment.bootJar(classPath);
+		if (bootJar.isPresent()) {
+			builder.bootJar(bootJar.get());
+		}
+		else {
+			builder.classPath(classPath);
+		}
+		return builder.build();
+	}
+
+	/**
+	 * Starts a worker.
+	 * @param name the worker's name
+	 * @param settings its settings
+	 * @param inbound the ring the worker reads
+	 * @param outbound the ring the worker writes
+	 * @return the process and the argument file to delete once it is running, if one was needed
+	 * @throws IOException when the process cannot be started
+	 */
+	Launched launch(String name, WorkerSettings settings, Path inbound, Path outbound) throws IOException {
+		WorkerCommand command = command(name, settings, inbound, outbound);
+		Path argumentFile = null;
+		if (command.needsArgumentFile()) {
+			argumentFile = Files.createTempFile("vmworkers-" + name + "-", ".args",
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.writeString(argumentFile, command.argumentFileContent(), StandardCharsets.UTF_8);
+		}
+		try {
+			return new Launched(WorkerProcess.start(name, command.toProcessBuilder(argumentFile), this.outputListener),
+					argumentFile);
+		}
+		catch (IOException | RuntimeException ex) {
+			if (argumentFile != null) {
+				Files.deleteIfExists(argumentFile);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * A started worker process.
+	 * @param process the process
+	 * @param argumentFile the class path argument file, or null
+	 */
+	record Launched(WorkerProcess process, Path argumentFile) {
+
+		void deleteArgumentFile() {
+			if (this.argumentFile != null) {
+				try {
+					Files.deleteIfExists(this.argumentFile);
+				}
+				catch (IOException ex) {
+					// A temporary file: the system's cleaning will get it.
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.vmworkers.dispatch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.vmworkers.process.ParentWatch;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Main class of a worker JVM: runs the application's {@code @SpringBootConfiguration} class in the
+ * worker role (no web server, lazy beans, no runners), then serves the channel until the master
+ * closes it or dies. Not the application's own {@code main}, so whatever that does after
+ * {@code SpringApplication.run} returns does not happen in workers.
+ */
+public final class WorkerMain {
+
+	public static final String ROLE_PROPERTY = "vmworkers.role";
+
+	public static final String NAME_PROPERTY = "vmworkers.worker.name";
+
+	public static final String SOURCE_PROPERTY = "vmworkers.worker.source";
+
+	public static final String INBOUND_PROPERTY = "vmworkers.worker.inbound";
+
+	public static final String OUTBOUND_PROPERTY = "vmworkers.worker.outbound";
+
+	public static final String SPIN_PROPERTY = "vmworkers.worker.spin-nanos";
+
+	public static final String SEND_TIMEOUT_PROPERTY = "vmworkers.worker.send-timeout-nanos";
+
+	public static final String MASTER_PID_PROPERTY = "vmworkers.worker.master-pid";
+
+	public static final String MASTER_START_PROPERTY = "vmworkers.worker.master-start";
+
+	/** Exit code of a worker whose master disappeared. */
+	static final int MASTER_GONE_EXIT_CODE = 3;
+
+	/** Exit code of a worker whose application failed to start. */
+	static final int STARTUP_FAILED_EXIT_CODE = 2;
+
+	private static final long EXIT_GRACE_MILLIS = 1000;
+
+	private WorkerMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String name = required(NAME_PROPERTY);
+		Path inbound = Path.of(required(INBOUND_PROPERTY));
+		Path outbound = Path.of(required(OUTBOUND_PROPERTY));
+		long masterPid = Long.parseLong(required(MASTER_PID_PROPERTY));
+		String masterStart = System.getProperty(MASTER_START_PROPERTY);
+		ParentWatch.start(masterPid, (masterStart != null) ? Instant.parse(masterStart) : null, System.in,
+				() -> masterGone(inbound, outbound));
+		Class<?> source = ClassUtils.forName(required(SOURCE_PROPERTY), Thread.currentThread().getContextClassLoader());
+		SpringApplication application = new SpringApplication(source);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setBannerMode(Banner.Mode.OFF);
+		application.setDefaultProperties(defaultProperties());
+		ConfigurableApplicationContext context;
+		try {
+			context = application.run(args);
+		}
+		catch (Throwable ex) {
+			// Boot has logged the failure to stdout; the master shows it with the exit code.
+			System.exit(STARTUP_FAILED_EXIT_CODE);
+			return;
+		}
+		WorkerRuntime runtime = context.getBean(WorkerRuntime.class);
+		runtime.serve();
+		context.close();
+		System.exit(0);
+	}
+
+	/**
+	 * Defaults a worker applies unless the application sets them: no bean is created that the task
+	 * does not need, and log lines are short, because the master adds time and the worker's name.
+	 */
+	static Map<String, Object> defaultProperties() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.main.lazy-initialization", "true");
+		properties.put("spring.main.log-startup-info", "false");
+		properties.put("spring.jmx.enabled", "false");
+		properties.put("spring.output.ansi.enabled", "never");
+		properties.put("logging.pattern.console", "%-5level %logger{36} [%thread] %msg%n");
+		return properties;
+	}
+
+	private static String required(String property) {
+		String value = System.getProperty(property);
+		if (value == null || value.isBlank()) {
+			throw new IllegalStateException("system property " + property
+					+ " is missing: io.vmworkers.dispatch.WorkerMain is started by a vmworkers master, not by hand");
+		}
+		return value;
+	}
+
+	private static void masterGone(Path inbound, Path outbound) {
+		// The master could not remove the channel files: it is dead.
+		for (Path file : new Path[] { inbound, outbound }) {
+			try {
+				Files.deleteIfExists(file);
+			}
+			catch (IOException ex) {
+				System.err.println("vmworkers: could not delete " + file + ": " + ex.getMessage());
+			}
+		}
+		Thread halt = new Thread(() -> {
+			try {
+				Thread.sleep(EXIT_GRACE_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			// Shutdown hooks did not finish in time: a worker must not outlive its master.
+			Runtime.getRuntime().halt(MASTER_GONE_EXIT_CODE);
+		}, "vmworkers-halt");
+		halt.setDaemon(true);
+		halt.start();
+		System.exit(MASTER_GONE_EXIT_CODE);
+	}
+
+}

@@ -1,0 +1,222 @@
+package io.vmworkers.dispatch;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.vmworkers.channel.SharedRing;
+import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.codec.RemoteThrowable;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The worker's side: attaches to the channel the master created, creates the task bean, tells the
+ * master it is ready, then runs calls and delivers data until the master closes the channel.
+ * Calls run on a pool, so that a call waiting on the channel does not block the next message;
+ * {@code @OnData} methods run in order on the receiving thread.
+ */
+public final class WorkerRuntime implements Endpoint.FrameHandler {
+
+	private static final Log logger = LogFactory.getLog(WorkerRuntime.class);
+
+	private final String name;
+
+	private final Endpoint endpoint;
+
+	private final ChannelEnd channel;
+
+	private final BeanFactory beanFactory;
+
+	private final CountDownLatch closed = new CountDownLatch(1);
+
+	private final ExecutorService calls;
+
+	private volatile Object task;
+
+	private volatile TaskMethods methods;
+
+	/**
+	 * Attaches to the channel.
+	 * @param name the worker's (bean) name
+	 * @param inbound the ring the master writes
+	 * @param outbound the ring this worker writes
+	 * @param spin how long a waiting reader spins
+	 * @param sendTimeout how long a sender waits for room
+	 * @param codec the codec
+	 * @param beanFactory where the task bean comes from
+	 * @throws IOException when a ring cannot be attached
+	 */
+	public WorkerRuntime(String name, Path inbound, Path outbound, Duration spin, Duration sendTimeout, KryoCodec codec,
+			BeanFactory beanFactory) throws IOException {
+		this.name = name;
+		this.beanFactory = beanFactory;
+		SharedRing in = SharedRing.attach(inbound, spin.toNanos());
+		SharedRing out = SharedRing.attach(outbound, spin.toNanos());
+		this.endpoint = new Endpoint(name, in, out, codec, sendTimeout, this);
+		this.channel = new ChannelEnd(name, this::finish, () -> this.endpoint);
+		this.channel.bind(this.endpoint);
+		this.calls = Executors.newCachedThreadPool(new CallThreads(name));
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public WorkerChannel channel() {
+		return this.channel;
+	}
+
+	/**
+	 * Creates the task bean, announces readiness, and serves until the channel is closed.
+	 */
+	public void serve() {
+		Object bean = this.beanFactory.getBean(this.name);
+		Class<?> taskClass = ClassUtils.getUserClass(bean);
+		this.methods = TaskMethods.of(taskClass);
+		this.channel.handlers(DataHandlers.of(bean, taskClass, false));
+		this.task = bean;
+		this.endpoint.start();
+		this.endpoint.send(Frames.READY, ProcessHandle.current().pid(), null);
+		try {
+			this.closed.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.calls.shutdownNow();
+			this.endpoint.close();
+		}
+	}
+
+	/**
+	 * Ends {@link #serve()}: the master asked, or the task closed its channel.
+	 */
+	void finish() {
+		if (this.closed.getCount() > 0 && this.endpoint.isOpen()) {
+			try {
+				this.endpoint.send(Frames.CLOSE, 0L, null);
+			}
+			catch (RuntimeException ex) {
+				// The master is gone or not reading: finishing anyway.
+			}
+		}
+		this.closed.countDown();
+	}
+
+	/**
+	 * Deletes the channel files, for when the master died without doing it.
+	 */
+	public void deleteChannelFiles() {
+		this.endpoint.deleteFiles();
+	}
+
+	@Override
+	public void onFrame(int type, long correlationId, Object payload) {
+		switch (type) {
+			case Frames.CALL -> this.calls.execute(() -> call(correlationId, (Invocation) payload));
+			case Frames.DATA -> this.channel.receive(payload);
+			case Frames.CLOSE -> this.closed.countDown();
+			default -> logger.warn("Master sent an unknown frame type=" + type);
+		}
+	}
+
+	private void call(long id, Invocation invocation) {
+		Method method;
+		Object result;
+		try {
+			method = this.methods.method(invocation.method());
+			result = method.invoke(this.task, invocation.arguments());
+		}
+		catch (InvocationTargetException ex) {
+			replyError(id, ex.getTargetException());
+			return;
+		}
+		catch (Throwable ex) {
+			replyError(id, ex);
+			return;
+		}
+		if (result instanceof CompletableFuture<?> future) {
+			future.whenComplete((value, failure) -> {
+				if (failure != null) {
+					replyError(id, (failure instanceof CompletionException && failure.getCause() != null)
+							? failure.getCause() : failure);
+				}
+				else {
+					reply(id, value);
+				}
+			});
+		}
+		else {
+			reply(id, result);
+		}
+	}
+
+	private void reply(long id, Object value) {
+		try {
+			this.endpoint.send(Frames.RESULT, id, value);
+		}
+		catch (RuntimeException ex) {
+			// For example a result class the allow-list refuses: the caller learns why.
+			replyError(id, ex);
+		}
+	}
+
+	private void replyError(long id, Throwable failure) {
+		try {
+			this.endpoint.send(Frames.ERROR, id, RemoteThrowable.of(failure));
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not send the failure of call " + id + " to the master", ex);
+		}
+	}
+
+	@Override
+	public void onUndecodable(int type, long correlationId, RuntimeException failure) {
+		if (type == Frames.CALL) {
+			replyError(correlationId, failure);
+		}
+		else {
+			logger.error("Dropped a message from the master that could not be read", failure);
+		}
+	}
+
+	@Override
+	public void onFailed(RuntimeException failure) {
+		this.closed.countDown();
+	}
+
+	private static final class CallThreads implements ThreadFactory {
+
+		private final String name;
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		CallThreads(String name) {
+			this.name = name;
+		}
+
+		@Override
+		public Thread newThread(Runnable task) {
+			Thread thread = new Thread(task, "vmworkers-" + this.name + "-call-" + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		}
+
+	}
+
+}

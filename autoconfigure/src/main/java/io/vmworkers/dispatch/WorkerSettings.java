@@ -1,0 +1,23 @@
+package io.vmworkers.dispatch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The effective settings of one worker: the global {@code vmworkers.*} values with the worker's
+ * {@code vmworkers.workers.<name>.*} overrides applied.
+ * @param directory where channel files are created
+ * @param capacity bytes per ring (per direction)
+ * @param sendTimeout how long a sender waits for room in a full ring
+ * @param spin how long a waiting reader spins before it sleeps
+ * @param jvmOptions JVM options added after the inherited ones
+ * @param inheritJvmOptions whether the master's own JVM options are passed on
+ * @param startupTimeout how long to wait for the worker to become ready
+ * @param shutdownTimeout how long a stopping worker may take before it is terminated
+ * @param callTimeout how long a call may take; zero for no limit
+ */
+public record WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
+		boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout) {
+
+}

@@ -1,0 +1,26 @@
+package io.vmworkers.dispatch;
+
+/**
+ * Where a worker is in its life.
+ */
+public enum WorkerState {
+
+	/** Not started yet. */
+	NEW,
+
+	/** The process is starting; calls wait for it. */
+	STARTING,
+
+	/** Connected and serving calls. */
+	READY,
+
+	/** Being stopped on request. */
+	STOPPING,
+
+	/** Stopped on request. */
+	STOPPED,
+
+	/** The process failed to start or exited without being asked to. */
+	FAILED
+
+}

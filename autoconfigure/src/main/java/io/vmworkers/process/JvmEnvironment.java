@@ -1,0 +1,111 @@
+package io.vmworkers.process;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * What a worker inherits from the JVM that starts it: the java executable, the JVM options worth
+ * passing on, and how the application was launched (exploded class path or executable jar).
+ */
+public final class JvmEnvironment {
+
+	private static final List<String> DROPPED_PREFIXES = List.of(
+			// An inherited debug agent fails the child with "Address already in use".
+			"-agentlib:jdwp", "-Xrunjdwp", "-Xdebug",
+			// JMX remote would try to bind the master's port again.
+			"-Dcom.sun.management.jmxremote",
+			// The role is the child's own.
+			"-Dvmworkers.",
+			// The class path and the launcher's own properties are set per launch.
+			"-Djava.class.path=", "-Dloader.main=", "-Dsun.java.command=");
+
+	private JvmEnvironment() {
+	}
+
+	/**
+	 * Returns the java executable running this JVM.
+	 * @return the path of the java command
+	 */
+	public static String javaExecutable() {
+		Optional<String> command = ProcessHandle.current().info().command();
+		if (command.isPresent() && Files.isExecutable(Path.of(command.get()))) {
+			return command.get();
+		}
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	/**
+	 * Returns this JVM's options that a worker should share.
+	 * @return the options, in order
+	 */
+	public static List<String> inheritedJvmOptions() {
+		return inheritableOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getenv());
+	}
+
+	/**
+	 * Filters JVM input arguments: drops debug agents, JMX remote options, vmworkers' own role
+	 * properties, and the options that came from {@code JAVA_TOOL_OPTIONS} or
+	 * {@code JDK_JAVA_OPTIONS} (the child inherits those through the environment; passing them
+	 * again would apply them twice).
+	 * @param inputArguments the JVM's input arguments
+	 * @param environment the process environment
+	 * @return the options to pass on
+	 */
+	public static List<String> inheritableOptions(List<String> inputArguments, Map<String, String> environment) {
+		Set<String> fromEnvironment = new LinkedHashSet<>();
+		for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+			String value = environment.get(variable);
+			if (value != null && !value.isBlank()) {
+				fromEnvironment.addAll(Arrays.asList(value.trim().split("\\s+")));
+			}
+		}
+		List<String> options = new ArrayList<>();
+		for (String argument : inputArguments) {
+			if (fromEnvironment.contains(argument)) {
+				continue;
+			}
+			if (DROPPED_PREFIXES.stream().anyMatch(argument::startsWith)) {
+				continue;
+			}
+			options.add(argument);
+		}
+		return options;
+	}
+
+	/**
+	 * Returns the Spring Boot executable jar this JVM runs from, if it was started with
+	 * {@code java -jar app.jar} (the class path is that one jar and its manifest names a
+	 * {@code Start-Class}).
+	 * @param classPath the value of {@code java.class.path}
+	 * @return the jar, or empty for an exploded class path
+	 */
+	public static Optional<Path> bootJar(String classPath) {
+		if (classPath == null || classPath.isEmpty() || classPath.contains(java.io.File.pathSeparator)
+				|| !classPath.endsWith(".jar")) {
+			return Optional.empty();
+		}
+		Path jar = Path.of(classPath).toAbsolutePath();
+		try (JarFile file = new JarFile(jar.toFile())) {
+			Manifest manifest = file.getManifest();
+			if (manifest != null && manifest.getMainAttributes().getValue("Start-Class") != null) {
+				return Optional.of(jar);
+			}
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+		return Optional.empty();
+	}
+
+}

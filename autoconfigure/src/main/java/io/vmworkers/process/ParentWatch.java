@@ -1,0 +1,112 @@
+package io.vmworkers.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs an action once when the master of this worker is gone.
+ * <p>
+ * Two signals, so that neither a {@code kill -9} nor pid reuse fools it: end-of-file on stdin (the
+ * master holds the other end of the pipe, and the kernel closes it however the master dies), and a
+ * periodic check that the master's pid is alive with the start time it had.
+ */
+public final class ParentWatch {
+
+	private static final long CHECK_INTERVAL_MILLIS = 250;
+
+	private final long masterPid;
+
+	private final Instant masterStart;
+
+	private final Runnable onMasterGone;
+
+	private final AtomicBoolean fired = new AtomicBoolean();
+
+	private ParentWatch(long masterPid, Instant masterStart, Runnable onMasterGone) {
+		this.masterPid = masterPid;
+		this.masterStart = masterStart;
+		this.onMasterGone = onMasterGone;
+	}
+
+	/**
+	 * Starts watching.
+	 * @param masterPid the master's pid
+	 * @param masterStart the master's start time, or null when unknown
+	 * @param input the stream whose end means the master is gone, normally {@code System.in}
+	 * @param onMasterGone what to do, run at most once
+	 * @return the watch
+	 */
+	public static ParentWatch start(long masterPid, Instant masterStart, InputStream input, Runnable onMasterGone) {
+		ParentWatch watch = new ParentWatch(masterPid, masterStart, onMasterGone);
+		daemon("vmworkers-master-pipe", () -> watch.watchPipe(input));
+		daemon("vmworkers-master-pid", watch::watchPid);
+		return watch;
+	}
+
+	/**
+	 * Returns the start time of a process, as the master passes it to its workers.
+	 * @param handle the process
+	 * @return its start time, if the platform tells
+	 */
+	public static Optional<Instant> startTime(ProcessHandle handle) {
+		return handle.info().startInstant();
+	}
+
+	private static void daemon(String name, Runnable task) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private void watchPipe(InputStream input) {
+		byte[] buffer = new byte[256];
+		try {
+			while (input.read(buffer) >= 0) {
+				// The master never writes; anything read is ignored.
+			}
+		}
+		catch (IOException ex) {
+			// A broken pipe means the same as end-of-file.
+		}
+		fire();
+	}
+
+	private void watchPid() {
+		while (!this.fired.get()) {
+			if (!isMasterAlive()) {
+				fire();
+				return;
+			}
+			try {
+				TimeUnit.MILLISECONDS.sleep(CHECK_INTERVAL_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	boolean isMasterAlive() {
+		Optional<ProcessHandle> master = ProcessHandle.of(this.masterPid);
+		if (master.isEmpty() || !master.get().isAlive()) {
+			return false;
+		}
+		if (this.masterStart == null) {
+			return true;
+		}
+		// A different start time means the pid was reused by another process.
+		return startTime(master.get()).map(this.masterStart::equals).orElse(true);
+	}
+
+	private void fire() {
+		if (this.fired.compareAndSet(false, true)) {
+			this.onMasterGone.run();
+		}
+	}
+
+}

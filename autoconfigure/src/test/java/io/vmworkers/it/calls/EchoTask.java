@@ -1,0 +1,82 @@
+package io.vmworkers.it.calls;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.vmworkers.annotation.OnData;
+import io.vmworkers.annotation.OnMaster;
+import io.vmworkers.annotation.WorkerTask;
+import io.vmworkers.channel.WorkerChannel;
+
+@WorkerTask
+public class EchoTask {
+
+	private final WorkerChannel channel;
+
+	EchoTask(WorkerChannel channel) {
+		this.channel = channel;
+	}
+
+	public long pid() {
+		return ProcessHandle.current().pid();
+	}
+
+	public int inc(int value) {
+		return value + 1;
+	}
+
+	public Pose move(Pose pose, double dx) {
+		return new Pose(pose.x() + dx, pose.y(), pose.theta());
+	}
+
+	public Map<String, List<Integer>> group(List<Integer> values) {
+		return Map.of("even", values.stream().filter((v) -> v % 2 == 0).toList(), "odd",
+				values.stream().filter((v) -> v % 2 != 0).toList());
+	}
+
+	public String fail(String message) {
+		throw new IllegalArgumentException(message);
+	}
+
+	public CompletableFuture<String> shout(String text) {
+		return CompletableFuture.supplyAsync(text::toUpperCase);
+	}
+
+	public Thread leak() {
+		return Thread.currentThread();
+	}
+
+	public byte[] bytes(int size) {
+		byte[] bytes = new byte[size];
+		for (int i = 0; i < size; i++) {
+			bytes[i] = (byte) (i * 31);
+		}
+		return bytes;
+	}
+
+	@OnMaster
+	public long masterPid() {
+		return ProcessHandle.current().pid();
+	}
+
+	@OnMaster
+	public long workerPidThroughMaster() {
+		return pid();
+	}
+
+	@OnData
+	void echo(String text) {
+		this.channel.put(text + "!");
+	}
+
+	@OnData
+	void sum(int[] values) {
+		long sum = 0;
+		for (int value : values) {
+			sum += value;
+		}
+		this.channel.put(sum);
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.vmworkers.it.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts test applications with small worker JVMs, and finds what workers leave behind.
+ */
+public final class Workers {
+
+	/** Small heaps and one JIT tier: the machine has two cores for the build, the master and workers. */
+	public static final String JVM_OPTIONS = "vmworkers.jvm-options=-Xmx64m,-Xss512k,-XX:+UseSerialGC,"
+			+ "-XX:TieredStopAtLevel=1,-XX:CICompilerCount=1,-Xshare:auto";
+
+	private Workers() {
+	}
+
+	/**
+	 * Starts an application as a master, without a web server.
+	 * @param source the application class
+	 * @param properties extra properties
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(Class<?> source, String... properties) {
+		return new SpringApplicationBuilder(source).web(WebApplicationType.NONE)
+			.properties(JVM_OPTIONS, "vmworkers.inherit-jvm-options=false", "spring.main.banner-mode=off")
+			.properties(properties)
+			.run();
+	}
+
+	/**
+	 * Returns the live child processes of this JVM.
+	 * @return their handles
+	 */
+	public static List<ProcessHandle> children() {
+		return ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+	}
+
+	/**
+	 * Returns the channel files of this JVM in /dev/shm.
+	 * @return the files
+	 */
+	public static List<Path> channelFiles() {
+		return channelFiles(ProcessHandle.current().pid());
+	}
+
+	/**
+	 * Returns the channel files created by a master in /dev/shm.
+	 * @param masterPid the master's pid
+	 * @return the files
+	 */
+	public static List<Path> channelFiles(long masterPid) {
+		try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
+			return files.filter((file) -> file.getFileName().toString().startsWith("vmworkers-" + masterPid + "-"))
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
