@@ -51,7 +51,7 @@ public final class VmWorkersAutoConfiguration {
 		}
 		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
 				? configurable.getBeanClassLoader() : ClassUtils.getDefaultClassLoader();
-		long maxMessageSize = properties.getSerialization().getMaxMessageSize().toBytes();
+		long maxMessageSize = properties.getChannel().getMaxMessageSize().toBytes();
 		return new KryoCodec(new ClassAllowList(packages), classLoader, (int) Math.min(Integer.MAX_VALUE - 8, maxMessageSize));
 	}
 

@@ -188,6 +188,11 @@ public class VmWorkersProperties {
 		 */
 		private Duration spin = Duration.ofNanos(50_000);
 
+		/**
+		 * Largest serialized message; larger ones are refused at the sender.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(64);
+
 		public Path getDirectory() {
 			return this.directory;
 		}
@@ -216,6 +221,14 @@ public class VmWorkersProperties {
 			return this.spin;
 		}
 
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
 		public void setSpin(Duration spin) {
 			this.spin = spin;
 		}
@@ -231,25 +244,12 @@ public class VmWorkersProperties {
 		 */
 		private List<String> allowedPackages = new ArrayList<>();
 
-		/**
-		 * Largest serialized message.
-		 */
-		private DataSize maxMessageSize = DataSize.ofMegabytes(64);
-
 		public List<String> getAllowedPackages() {
 			return this.allowedPackages;
 		}
 
 		public void setAllowedPackages(List<String> allowedPackages) {
 			this.allowedPackages = allowedPackages;
-		}
-
-		public DataSize getMaxMessageSize() {
-			return this.maxMessageSize;
-		}
-
-		public void setMaxMessageSize(DataSize maxMessageSize) {
-			this.maxMessageSize = maxMessageSize;
 		}
 
 	}

@@ -62,135 +62,135 @@ import java.util.regex.Pattern;
  */
 public final class ClassAllowList {
 
-    private static final String LIBRARY_PACKAGE = "io.vmworkers";
+	private static final String LIBRARY_PACKAGE = "io.vmworkers";
 
-    private static final Pattern PACKAGE_NAME = Pattern.compile(
-            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+	private static final Pattern PACKAGE_NAME = Pattern.compile(
+			"\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
 
-    private static final Set<Class<?>> JDK_CLASSES = jdkClasses();
+	private static final Set<Class<?>> JDK_CLASSES = jdkClasses();
 
-    private final List<String> packages;
+	private final List<String> packages;
 
-    /**
-     * Creates an allow-list admitting the given package prefixes in addition to {@code io.vmworkers}.
-     *
-     * @param allowedPackages package prefixes such as {@code com.acme}; surrounding whitespace is ignored
-     * @throws IllegalArgumentException if an entry is not a package name
-     */
-    public ClassAllowList(Collection<String> allowedPackages) {
-        Set<String> normalized = new LinkedHashSet<>();
-        normalized.add(LIBRARY_PACKAGE);
-        for (String entry : allowedPackages) {
-            String trimmed = entry == null ? "" : entry.strip();
-            if (!PACKAGE_NAME.matcher(trimmed).matches()) {
-                throw new IllegalArgumentException("allowed package '" + entry + "' is not a package name; list "
-                        + "package prefixes such as com.acme in vmworkers.serialization.allowed-packages");
-            }
-            normalized.add(trimmed);
-        }
-        this.packages = List.copyOf(normalized);
-    }
+	/**
+	 * Creates an allow-list admitting the given package prefixes in addition to {@code io.vmworkers}.
+	 *
+	 * @param allowedPackages package prefixes such as {@code com.acme}; surrounding whitespace is ignored
+	 * @throws IllegalArgumentException if an entry is not a package name
+	 */
+	public ClassAllowList(Collection<String> allowedPackages) {
+		Set<String> normalized = new LinkedHashSet<>();
+		normalized.add(LIBRARY_PACKAGE);
+		for (String entry : allowedPackages) {
+			String trimmed = entry == null ? "" : entry.strip();
+			if (!PACKAGE_NAME.matcher(trimmed).matches()) {
+				throw new IllegalArgumentException("allowed package '" + entry + "' is not a package name; list "
+						+ "package prefixes such as com.acme in vmworkers.serialization.allowed-packages");
+			}
+			normalized.add(trimmed);
+		}
+		this.packages = List.copyOf(normalized);
+	}
 
-    /**
-     * Tells whether instances of a class may cross the channel.
-     *
-     * @param type the class to check; for arrays the innermost component class decides
-     * @return {@code true} if the class is admitted
-     */
-    public boolean isAllowed(Class<?> type) {
-        Class<?> element = innermostComponent(type);
-        if (element.isPrimitive()) {
-            return true;
-        }
-        // Hidden classes (lambdas among them) have no name the receiving JVM could load.
-        if (element.isHidden()) {
-            return false;
-        }
-        if (element.getClassLoader() == null && isAllowedJdkClass(element)) {
-            return true;
-        }
-        return isInAllowedPackage(element.getPackageName());
-    }
+	/**
+	 * Tells whether instances of a class may cross the channel.
+	 *
+	 * @param type the class to check; for arrays the innermost component class decides
+	 * @return {@code true} if the class is admitted
+	 */
+	public boolean isAllowed(Class<?> type) {
+		Class<?> element = innermostComponent(type);
+		if (element.isPrimitive()) {
+			return true;
+		}
+		// Hidden classes (lambdas among them) have no name the receiving JVM could load.
+		if (element.isHidden()) {
+			return false;
+		}
+		if (element.getClassLoader() == null && isAllowedJdkClass(element)) {
+			return true;
+		}
+		return isInAllowedPackage(element.getPackageName());
+	}
 
-    /**
-     * Refuses a class that may not cross the channel.
-     *
-     * @param type the class to check
-     * @throws ClassNotAllowedException if {@link #isAllowed(Class)} is {@code false}
-     */
-    public void check(Class<?> type) {
-        if (!isAllowed(type)) {
-            throw new ClassNotAllowedException(innermostComponent(type).getName());
-        }
-    }
+	/**
+	 * Refuses a class that may not cross the channel.
+	 *
+	 * @param type the class to check
+	 * @throws ClassNotAllowedException if {@link #isAllowed(Class)} is {@code false}
+	 */
+	public void check(Class<?> type) {
+		if (!isAllowed(type)) {
+			throw new ClassNotAllowedException(innermostComponent(type).getName());
+		}
+	}
 
-    @Override
-    public String toString() {
-        return "ClassAllowList[packages=" + packages + "]";
-    }
+	@Override
+	public String toString() {
+		return "ClassAllowList[packages=" + packages + "]";
+	}
 
-    private boolean isInAllowedPackage(String packageName) {
-        for (String allowed : packages) {
-            if (packageName.startsWith(allowed)
-                    && (packageName.length() == allowed.length() || packageName.charAt(allowed.length()) == '.')) {
-                return true;
-            }
-        }
-        return false;
-    }
+	private boolean isInAllowedPackage(String packageName) {
+		for (String allowed : packages) {
+			if (packageName.startsWith(allowed)
+					&& (packageName.length() == allowed.length() || packageName.charAt(allowed.length()) == '.')) {
+				return true;
+			}
+		}
+		return false;
+	}
 
-    private static Class<?> innermostComponent(Class<?> type) {
-        Class<?> element = type;
-        while (element.isArray()) {
-            element = element.getComponentType();
-        }
-        return element;
-    }
+	private static Class<?> innermostComponent(Class<?> type) {
+		Class<?> element = type;
+		while (element.isArray()) {
+			element = element.getComponentType();
+		}
+		return element;
+	}
 
-    /** Expects a class loaded by the bootstrap loader, where no application class can be defined. */
-    private static boolean isAllowedJdkClass(Class<?> type) {
-        return JDK_CLASSES.contains(type)
-                // Enum constants are fixed by the JDK; reading one cannot build an arbitrary object.
-                || (Enum.class.isAssignableFrom(type) && type != Enum.class)
-                // RegularEnumSet and JumboEnumSet are private, chosen by EnumSet's factories.
-                || (EnumSet.class.isAssignableFrom(type) && type != EnumSet.class)
-                // ZoneRegion is private; ZoneId.of returns it for region ids such as Europe/Paris.
-                || ZoneId.class.isAssignableFrom(type);
-    }
+	/** Expects a class loaded by the bootstrap loader, where no application class can be defined. */
+	private static boolean isAllowedJdkClass(Class<?> type) {
+		return JDK_CLASSES.contains(type)
+				// Enum constants are fixed by the JDK; reading one cannot build an arbitrary object.
+				|| (Enum.class.isAssignableFrom(type) && type != Enum.class)
+				// RegularEnumSet and JumboEnumSet are private, chosen by EnumSet's factories.
+				|| (EnumSet.class.isAssignableFrom(type) && type != EnumSet.class)
+				// ZoneRegion is private; ZoneId.of returns it for region ids such as Europe/Paris.
+				|| ZoneId.class.isAssignableFrom(type);
+	}
 
-    private static Set<Class<?>> jdkClasses() {
-        List<Class<?>> classes = new ArrayList<>(List.of(
-                // Object is admitted so that Object[] can carry admitted elements; each element is checked itself.
-                Object.class, Boolean.class, Byte.class, Character.class, Short.class, Integer.class, Long.class,
-                Float.class, Double.class, String.class, Void.class,
-                BigInteger.class, BigDecimal.class,
-                Duration.class, Instant.class, LocalDate.class, LocalTime.class, LocalDateTime.class,
-                OffsetDateTime.class, OffsetTime.class, ZonedDateTime.class, Year.class, YearMonth.class,
-                MonthDay.class, Period.class, ZoneOffset.class,
-                UUID.class, Optional.class, OptionalInt.class, OptionalLong.class, OptionalDouble.class,
-                BitSet.class, Date.class, Locale.class, Currency.class, URI.class,
-                ArrayList.class, LinkedList.class, ArrayDeque.class, HashMap.class, LinkedHashMap.class,
-                TreeMap.class, HashSet.class, LinkedHashSet.class, TreeSet.class, EnumMap.class,
-                ConcurrentHashMap.class, ConcurrentSkipListMap.class, ConcurrentSkipListSet.class,
-                CopyOnWriteArrayList.class));
-        // The JDK's private collection classes have no class literal; taking them from the factories' results keeps
-        // the comparison to exact classes instead of names.
-        classes.addAll(List.of(
-                List.of().getClass(), List.of(0).getClass(), List.of(0, 1, 2).getClass(),
-                List.of(0, 1, 2).subList(0, 2).getClass(), Set.of().getClass(), Set.of(0).getClass(),
-                Set.of(0, 1, 2).getClass(), Map.of().getClass(), Map.of(0, 0).getClass(),
-                Map.of(0, 0, 1, 1, 2, 2).getClass(),
-                Arrays.asList().getClass(),
-                Collections.emptyList().getClass(), Collections.emptySet().getClass(),
-                Collections.emptyMap().getClass(), Collections.singletonList(0).getClass(),
-                Collections.singleton(0).getClass(), Collections.singletonMap(0, 0).getClass(),
-                Collections.unmodifiableList(new ArrayList<>()).getClass(),
-                Collections.unmodifiableList(new LinkedList<>()).getClass(),
-                Collections.unmodifiableSet(new HashSet<>()).getClass(),
-                Collections.unmodifiableMap(new HashMap<>()).getClass(),
-                Collections.unmodifiableCollection(new ArrayList<>()).getClass(),
-                Collections.unmodifiableSortedSet(new TreeSet<>()).getClass(),
-                Collections.unmodifiableSortedMap(new TreeMap<>()).getClass()));
-        return Set.copyOf(classes);
-    }
+	private static Set<Class<?>> jdkClasses() {
+		List<Class<?>> classes = new ArrayList<>(List.of(
+				// Object is admitted so that Object[] can carry admitted elements; each element is checked itself.
+				Object.class, Boolean.class, Byte.class, Character.class, Short.class, Integer.class, Long.class,
+				Float.class, Double.class, String.class, Void.class,
+				BigInteger.class, BigDecimal.class,
+				Duration.class, Instant.class, LocalDate.class, LocalTime.class, LocalDateTime.class,
+				OffsetDateTime.class, OffsetTime.class, ZonedDateTime.class, Year.class, YearMonth.class,
+				MonthDay.class, Period.class, ZoneOffset.class,
+				UUID.class, Optional.class, OptionalInt.class, OptionalLong.class, OptionalDouble.class,
+				BitSet.class, Date.class, Locale.class, Currency.class, URI.class,
+				ArrayList.class, LinkedList.class, ArrayDeque.class, HashMap.class, LinkedHashMap.class,
+				TreeMap.class, HashSet.class, LinkedHashSet.class, TreeSet.class, EnumMap.class,
+				ConcurrentHashMap.class, ConcurrentSkipListMap.class, ConcurrentSkipListSet.class,
+				CopyOnWriteArrayList.class));
+		// The JDK's private collection classes have no class literal; taking them from the factories' results keeps
+		// the comparison to exact classes instead of names.
+		classes.addAll(List.of(
+				List.of().getClass(), List.of(0).getClass(), List.of(0, 1, 2).getClass(),
+				List.of(0, 1, 2).subList(0, 2).getClass(), Set.of().getClass(), Set.of(0).getClass(),
+				Set.of(0, 1, 2).getClass(), Map.of().getClass(), Map.of(0, 0).getClass(),
+				Map.of(0, 0, 1, 1, 2, 2).getClass(),
+				Arrays.asList().getClass(),
+				Collections.emptyList().getClass(), Collections.emptySet().getClass(),
+				Collections.emptyMap().getClass(), Collections.singletonList(0).getClass(),
+				Collections.singleton(0).getClass(), Collections.singletonMap(0, 0).getClass(),
+				Collections.unmodifiableList(new ArrayList<>()).getClass(),
+				Collections.unmodifiableList(new LinkedList<>()).getClass(),
+				Collections.unmodifiableSet(new HashSet<>()).getClass(),
+				Collections.unmodifiableMap(new HashMap<>()).getClass(),
+				Collections.unmodifiableCollection(new ArrayList<>()).getClass(),
+				Collections.unmodifiableSortedSet(new TreeSet<>()).getClass(),
+				Collections.unmodifiableSortedMap(new TreeMap<>()).getClass()));
+		return Set.copyOf(classes);
+	}
 }

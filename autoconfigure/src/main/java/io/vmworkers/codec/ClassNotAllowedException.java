@@ -8,27 +8,27 @@ package io.vmworkers.codec;
  */
 public final class ClassNotAllowedException extends RuntimeException {
 
-    private static final long serialVersionUID = 1L;
+	private static final long serialVersionUID = 1L;
 
-    private final String refusedClassName;
+	private final String refusedClassName;
 
-    /**
-     * Creates the exception for a refused class.
-     *
-     * @param refusedClassName binary name of the refused class (the component class for arrays)
-     */
-    public ClassNotAllowedException(String refusedClassName) {
-        super("class " + refusedClassName + " is not allowed on the channel; add its package to "
-                + "vmworkers.serialization.allowed-packages");
-        this.refusedClassName = refusedClassName;
-    }
+	/**
+	 * Creates the exception for a refused class.
+	 *
+	 * @param refusedClassName binary name of the refused class (the component class for arrays)
+	 */
+	public ClassNotAllowedException(String refusedClassName) {
+		super("class " + refusedClassName + " is not allowed on the channel; add its package to "
+				+ "vmworkers.serialization.allowed-packages");
+		this.refusedClassName = refusedClassName;
+	}
 
-    /**
-     * Returns the binary name of the refused class.
-     *
-     * @return the refused class name, for arrays the name of the innermost component class
-     */
-    public String getRefusedClassName() {
-        return refusedClassName;
-    }
+	/**
+	 * Returns the binary name of the refused class.
+	 *
+	 * @return the refused class name, for arrays the name of the innermost component class
+	 */
+	public String getRefusedClassName() {
+		return refusedClassName;
+	}
 }

@@ -21,176 +21,176 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  */
 public final class KryoCodec {
 
-    /** Receives an encoded message while its pooled buffer is still borrowed. */
-    @FunctionalInterface
-    public interface EncodedConsumer {
+	/** Receives an encoded message while its pooled buffer is still borrowed. */
+	@FunctionalInterface
+	public interface EncodedConsumer {
 
-        /**
-         * Takes the encoded bytes; the buffer returns to the pool once this method returns, so copy what you keep.
-         *
-         * @param buffer pooled buffer holding the message from index 0
-         * @param length number of message bytes in {@code buffer}
-         */
-        void accept(byte[] buffer, int length);
-    }
+		/**
+		 * Takes the encoded bytes; the buffer returns to the pool once this method returns, so copy what you keep.
+		 *
+		 * @param buffer pooled buffer holding the message from index 0
+		 * @param length number of message bytes in {@code buffer}
+		 */
+		void accept(byte[] buffer, int length);
+	}
 
-    private static final int MAX_DEPTH = 1024;
+	private static final int MAX_DEPTH = 1024;
 
-    private static final int INITIAL_BUFFER_BYTES = 512;
+	private static final int INITIAL_BUFFER_BYTES = 512;
 
-    // A burst of large messages would otherwise leave max-message-size buffers pinned in every pooled slot.
-    private static final int RETAINED_BUFFER_BYTES = 64 * 1024;
+	// A burst of large messages would otherwise leave max-message-size buffers pinned in every pooled slot.
+	private static final int RETAINED_BUFFER_BYTES = 64 * 1024;
 
-    private static final byte[] NO_BYTES = new byte[0];
+	private static final byte[] NO_BYTES = new byte[0];
 
-    private final ClassAllowList allowList;
+	private final ClassAllowList allowList;
 
-    private final ClassLoader classLoader;
+	private final ClassLoader classLoader;
 
-    private final int maxMessageSize;
+	private final int maxMessageSize;
 
-    private final Pool<Slot> slots;
+	private final Pool<Slot> slots;
 
-    /**
-     * Creates a codec.
-     *
-     * @param allowList the classes that may be encoded and decoded
-     * @param classLoader loader for the class names read from the input
-     * @param maxMessageSize largest encoded message in bytes
-     * @throws IllegalArgumentException if {@code maxMessageSize} is not positive
-     */
-    public KryoCodec(ClassAllowList allowList, ClassLoader classLoader, int maxMessageSize) {
-        if (maxMessageSize <= 0) {
-            throw new IllegalArgumentException("maxMessageSize=" + maxMessageSize + " must be positive; set "
-                    + "vmworkers.channel.max-message-size to a byte count above 0");
-        }
-        this.allowList = Objects.requireNonNull(allowList, "allowList");
-        this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
-        this.maxMessageSize = maxMessageSize;
-        this.slots = new Pool<>(true, false) {
-            @Override
-            protected Slot create() {
-                return newSlot();
-            }
-        };
-    }
+	/**
+	 * Creates a codec.
+	 *
+	 * @param allowList the classes that may be encoded and decoded
+	 * @param classLoader loader for the class names read from the input
+	 * @param maxMessageSize largest encoded message in bytes
+	 * @throws IllegalArgumentException if {@code maxMessageSize} is not positive
+	 */
+	public KryoCodec(ClassAllowList allowList, ClassLoader classLoader, int maxMessageSize) {
+		if (maxMessageSize <= 0) {
+			throw new IllegalArgumentException("maxMessageSize=" + maxMessageSize + " must be positive; set "
+					+ "vmworkers.channel.max-message-size to a byte count above 0");
+		}
+		this.allowList = Objects.requireNonNull(allowList, "allowList");
+		this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+		this.maxMessageSize = maxMessageSize;
+		this.slots = new Pool<>(true, false) {
+			@Override
+			protected Slot create() {
+				return newSlot();
+			}
+		};
+	}
 
-    /**
-     * Encodes a value and hands the bytes to {@code consumer} before the pooled buffer is reused.
-     *
-     * @param value the object graph to encode; may be {@code null}
-     * @param consumer receives the buffer and the message length
-     * @throws ClassNotAllowedException if the graph contains a class outside the allow-list
-     * @throws IllegalArgumentException if the message would exceed {@code maxMessageSize}
-     */
-    public void encode(Object value, EncodedConsumer consumer) {
-        Slot slot = slots.obtain();
-        // A failed write can leave Kryo mid-graph (depth, generics and reference stacks), so a slot that threw is
-        // dropped instead of returned: the pool builds a fresh one on demand.
-        try {
-            slot.output().reset();
-            slot.kryo().writeClassAndObject(slot.output(), value);
-        } catch (RuntimeException e) {
-            throw encodeFailure(e);
-        }
-        try {
-            consumer.accept(slot.output().getBuffer(), slot.output().position());
-        } finally {
-            release(slot);
-        }
-    }
+	/**
+	 * Encodes a value and hands the bytes to {@code consumer} before the pooled buffer is reused.
+	 *
+	 * @param value the object graph to encode; may be {@code null}
+	 * @param consumer receives the buffer and the message length
+	 * @throws ClassNotAllowedException if the graph contains a class outside the allow-list
+	 * @throws IllegalArgumentException if the message would exceed {@code maxMessageSize}
+	 */
+	public void encode(Object value, EncodedConsumer consumer) {
+		Slot slot = slots.obtain();
+		// A failed write can leave Kryo mid-graph (depth, generics and reference stacks), so a slot that threw is
+		// dropped instead of returned: the pool builds a fresh one on demand.
+		try {
+			slot.output().reset();
+			slot.kryo().writeClassAndObject(slot.output(), value);
+		} catch (RuntimeException e) {
+			throw encodeFailure(e);
+		}
+		try {
+			consumer.accept(slot.output().getBuffer(), slot.output().position());
+		} finally {
+			release(slot);
+		}
+	}
 
-    /**
-     * Decodes one message that must span exactly {@code length} bytes.
-     *
-     * @param buffer holds the message
-     * @param offset index of the first message byte
-     * @param length number of message bytes
-     * @return the decoded object graph, possibly {@code null}
-     * @throws ClassNotAllowedException if the input names a class outside the allow-list
-     * @throws IllegalArgumentException if the message ends before {@code length} bytes
-     * @throws com.esotericsoftware.kryo.KryoException if the bytes are not a message of this codec
-     */
-    public Object decode(byte[] buffer, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buffer.length);
-        Slot slot = slots.obtain();
-        Object value;
-        int consumed;
-        // As in encode, a slot that threw is dropped.
-        try {
-            slot.input().setBuffer(buffer, offset, length);
-            value = slot.kryo().readClassAndObject(slot.input());
-            consumed = slot.input().position() - offset;
-        } catch (RuntimeException e) {
-            throw refusalIn(e);
-        }
-        // Drops the reference so the pool does not keep the caller's array alive.
-        slot.input().setBuffer(NO_BYTES);
-        slots.free(slot);
-        if (consumed != length) {
-            throw new IllegalArgumentException("message decoded from consumed=" + consumed + " of length=" + length
-                    + " bytes; the frame length is wrong or the bytes were written by another codec");
-        }
-        return value;
-    }
+	/**
+	 * Decodes one message that must span exactly {@code length} bytes.
+	 *
+	 * @param buffer holds the message
+	 * @param offset index of the first message byte
+	 * @param length number of message bytes
+	 * @return the decoded object graph, possibly {@code null}
+	 * @throws ClassNotAllowedException if the input names a class outside the allow-list
+	 * @throws IllegalArgumentException if the message ends before {@code length} bytes
+	 * @throws com.esotericsoftware.kryo.KryoException if the bytes are not a message of this codec
+	 */
+	public Object decode(byte[] buffer, int offset, int length) {
+		Objects.checkFromIndexSize(offset, length, buffer.length);
+		Slot slot = slots.obtain();
+		Object value;
+		int consumed;
+		// As in encode, a slot that threw is dropped.
+		try {
+			slot.input().setBuffer(buffer, offset, length);
+			value = slot.kryo().readClassAndObject(slot.input());
+			consumed = slot.input().position() - offset;
+		} catch (RuntimeException e) {
+			throw refusalIn(e);
+		}
+		// Drops the reference so the pool does not keep the caller's array alive.
+		slot.input().setBuffer(NO_BYTES);
+		slots.free(slot);
+		if (consumed != length) {
+			throw new IllegalArgumentException("message decoded from consumed=" + consumed + " of length=" + length
+					+ " bytes; the frame length is wrong or the bytes were written by another codec");
+		}
+		return value;
+	}
 
-    private Slot newSlot() {
-        Kryo kryo = new Kryo(new AllowListClassResolver(allowList), new MapReferenceResolver());
-        kryo.setRegistrationRequired(false);
-        kryo.setReferences(true);
-        kryo.setClassLoader(classLoader);
-        kryo.setMaxDepth(MAX_DEPTH);
-        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        JdkSerializers.addDefaults(kryo);
-        return new Slot(kryo, new Output(Math.min(INITIAL_BUFFER_BYTES, maxMessageSize), maxMessageSize),
-                new Input());
-    }
+	private Slot newSlot() {
+		Kryo kryo = new Kryo(new AllowListClassResolver(allowList), new MapReferenceResolver());
+		kryo.setRegistrationRequired(false);
+		kryo.setReferences(true);
+		kryo.setClassLoader(classLoader);
+		kryo.setMaxDepth(MAX_DEPTH);
+		kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+		JdkSerializers.addDefaults(kryo);
+		return new Slot(kryo, new Output(Math.min(INITIAL_BUFFER_BYTES, maxMessageSize), maxMessageSize),
+				new Input());
+	}
 
-    private void release(Slot slot) {
-        if (slot.output().getBuffer().length > RETAINED_BUFFER_BYTES) {
-            slot.output().setBuffer(new byte[INITIAL_BUFFER_BYTES], maxMessageSize);
-        }
-        slots.free(slot);
-    }
+	private void release(Slot slot) {
+		if (slot.output().getBuffer().length > RETAINED_BUFFER_BYTES) {
+			slot.output().setBuffer(new byte[INITIAL_BUFFER_BYTES], maxMessageSize);
+		}
+		slots.free(slot);
+	}
 
-    private RuntimeException encodeFailure(RuntimeException failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof KryoBufferOverflowException) {
-                return new IllegalArgumentException("message exceeds maxMessageSize=" + maxMessageSize + ", length>="
-                        + (maxMessageSize + 1L) + "; raise vmworkers.channel.max-message-size", failure);
-            }
-        }
-        return refusalIn(failure);
-    }
+	private RuntimeException encodeFailure(RuntimeException failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof KryoBufferOverflowException) {
+				return new IllegalArgumentException("message exceeds maxMessageSize=" + maxMessageSize + ", length>="
+						+ (maxMessageSize + 1L) + "; raise vmworkers.channel.max-message-size", failure);
+			}
+		}
+		return refusalIn(failure);
+	}
 
-    /** Kryo wraps exceptions thrown deep in a graph with its serialization trace; the refusal is the real cause. */
-    private static RuntimeException refusalIn(RuntimeException failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ClassNotAllowedException refused) {
-                return refused;
-            }
-        }
-        return failure;
-    }
+	/** Kryo wraps exceptions thrown deep in a graph with its serialization trace; the refusal is the real cause. */
+	private static RuntimeException refusalIn(RuntimeException failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof ClassNotAllowedException refused) {
+				return refused;
+			}
+		}
+		return failure;
+	}
 
-    /** One Kryo instance with the buffers it writes to and reads from, borrowed by one call at a time. */
-    private record Slot(Kryo kryo, Output output, Input input) {
-    }
+	/** One Kryo instance with the buffers it writes to and reads from, borrowed by one call at a time. */
+	private record Slot(Kryo kryo, Output output, Input input) {
+	}
 
-    /** Consults the allow-list the first time a Kryo instance meets an unregistered class. */
-    private static final class AllowListClassResolver extends DefaultClassResolver {
+	/** Consults the allow-list the first time a Kryo instance meets an unregistered class. */
+	private static final class AllowListClassResolver extends DefaultClassResolver {
 
-        private final ClassAllowList allowList;
+		private final ClassAllowList allowList;
 
-        AllowListClassResolver(ClassAllowList allowList) {
-            this.allowList = allowList;
-        }
+		AllowListClassResolver(ClassAllowList allowList) {
+			this.allowList = allowList;
+		}
 
-        @Override
-        @SuppressWarnings("rawtypes")
-        public Registration registerImplicit(Class type) {
-            allowList.check(type);
-            return super.registerImplicit(type);
-        }
-    }
+		@Override
+		@SuppressWarnings("rawtypes")
+		public Registration registerImplicit(Class type) {
+			allowList.check(type);
+			return super.registerImplicit(type);
+		}
+	}
 }

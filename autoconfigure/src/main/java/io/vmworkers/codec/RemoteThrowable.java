@@ -20,157 +20,158 @@ import java.util.Set;
  */
 public record RemoteThrowable(String className, String message, List<Frame> stackTrace, RemoteThrowable cause) {
 
-    /** Bounds the described cause chain, which arbitrary exceptions can make long. */
-    public static final int MAX_CAUSE_DEPTH = 16;
+	/** Bounds the described cause chain, which arbitrary exceptions can make long. */
+	public static final int MAX_CAUSE_DEPTH = 16;
 
-    /**
-     * One stack frame of a worker's exception.
-     *
-     * @param declaringClass binary name of the class declaring the method
-     * @param methodName the method name
-     * @param fileName the source file name; may be {@code null}
-     * @param lineNumber the line number, negative when unknown or native
-     */
-    public record Frame(String declaringClass, String methodName, String fileName, int lineNumber) {
+	/**
+	 * One stack frame of a worker's exception.
+	 *
+	 * @param declaringClass binary name of the class declaring the method
+	 * @param methodName the method name
+	 * @param fileName the source file name; may be {@code null}
+	 * @param lineNumber the line number, negative when unknown or native
+	 */
+	public record Frame(String declaringClass, String methodName, String fileName, int lineNumber) {
 
-        /**
-         * Validates the frame.
-         *
-         * @throws NullPointerException if {@code declaringClass} or {@code methodName} is {@code null}
-         */
-        public Frame {
-            Objects.requireNonNull(declaringClass, "declaringClass");
-            Objects.requireNonNull(methodName, "methodName");
-        }
+		/**
+		 * Validates the frame.
+		 *
+		 * @throws NullPointerException if {@code declaringClass} or {@code methodName} is {@code null}
+		 */
+		public Frame {
+			Objects.requireNonNull(declaringClass, "declaringClass");
+			Objects.requireNonNull(methodName, "methodName");
+		}
 
-        /**
-         * Describes a stack trace element.
-         *
-         * @param element the element to describe
-         * @return the frame
-         */
-        public static Frame of(StackTraceElement element) {
-            return new Frame(element.getClassName(), element.getMethodName(), element.getFileName(),
-                    element.getLineNumber());
-        }
+		/**
+		 * Describes a stack trace element.
+		 *
+		 * @param element the element to describe
+		 * @return the frame
+		 */
+		public static Frame of(StackTraceElement element) {
+			return new Frame(element.getClassName(), element.getMethodName(), element.getFileName(),
+					element.getLineNumber());
+		}
 
-        /**
-         * Recreates the stack trace element.
-         *
-         * @return an element with this frame's class, method, file and line
-         */
-        public StackTraceElement toStackTraceElement() {
-            return new StackTraceElement(declaringClass, methodName, fileName, lineNumber);
-        }
-    }
+		/**
+		 * Recreates the stack trace element.
+		 *
+		 * @return an element with this frame's class, method, file and line
+		 */
+		public StackTraceElement toStackTraceElement() {
+			return new StackTraceElement(declaringClass, methodName, fileName, lineNumber);
+		}
+	}
 
-    /**
-     * Validates the description and copies the stack trace.
-     *
-     * @throws NullPointerException if {@code className} or {@code stackTrace} is {@code null}
-     */
-    public RemoteThrowable {
-        Objects.requireNonNull(className, "className");
-        stackTrace = List.copyOf(stackTrace);
-    }
+	/**
+	 * Validates the description and copies the stack trace.
+	 *
+	 * @throws NullPointerException if {@code className} or {@code stackTrace} is {@code null}
+	 */
+	public RemoteThrowable {
+		Objects.requireNonNull(className, "className");
+		stackTrace = List.copyOf(stackTrace);
+	}
 
-    /**
-     * Describes an exception and its cause chain, which is cut at {@link #MAX_CAUSE_DEPTH} levels or where it loops.
-     *
-     * @param throwable the exception to describe
-     * @return the description
-     */
-    public static RemoteThrowable of(Throwable throwable) {
-        List<Throwable> chain = new ArrayList<>();
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = Objects.requireNonNull(throwable, "throwable");
-                t != null && chain.size() < MAX_CAUSE_DEPTH && seen.add(t); t = t.getCause()) {
-            chain.add(t);
-        }
-        RemoteThrowable described = null;
-        for (int i = chain.size() - 1; i >= 0; i--) {
-            Throwable t = chain.get(i);
-            List<Frame> frames = new ArrayList<>();
-            for (StackTraceElement element : t.getStackTrace()) {
-                frames.add(Frame.of(element));
-            }
-            described = new RemoteThrowable(t.getClass().getName(), t.getMessage(), frames, described);
-        }
-        return described;
-    }
+	/**
+	 * Describes an exception and its cause chain, which is cut at {@link #MAX_CAUSE_DEPTH} levels or where it loops.
+	 *
+	 * @param throwable the exception to describe
+	 * @return the description
+	 */
+	public static RemoteThrowable of(Throwable throwable) {
+		List<Throwable> chain = new ArrayList<>();
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable t = Objects.requireNonNull(throwable, "throwable");
+				t != null && chain.size() < MAX_CAUSE_DEPTH && seen.add(t); t = t.getCause()) {
+			chain.add(t);
+		}
+		RemoteThrowable described = null;
+		for (int i = chain.size() - 1; i >= 0; i--) {
+			Throwable t = chain.get(i);
+			List<Frame> frames = new ArrayList<>();
+			for (StackTraceElement element : t.getStackTrace()) {
+				frames.add(Frame.of(element));
+			}
+			described = new RemoteThrowable(t.getClass().getName(), t.getMessage(), frames, described);
+		}
+		return described;
+	}
 
-    /**
-     * Recreates the exception in this JVM, with the worker's stack trace and recreated causes.
-     *
-     * <p>The original class is instantiated when {@code loader} finds it, it is a concrete {@link Throwable}, it has
-     * a public {@code (String)} constructor (or a public no-arg one when the message is {@code null}) and the cause
-     * can be attached. Otherwise a {@link RemoteWorkerException} naming the class, the message and the worker stands
-     * in. Only classes that pass these checks are initialized.
-     *
-     * @param loader loader to find the exception classes with
-     * @param workerName name of the worker that threw, for the stand-in's message
-     * @return the recreated exception or its stand-in
-     */
-    public Throwable toThrowable(ClassLoader loader, String workerName) {
-        Throwable recreatedCause = cause == null ? null : cause.toThrowable(loader, workerName);
-        Throwable recreated = recreate(loader, recreatedCause);
-        if (recreated == null) {
-            recreated = new RemoteWorkerException(className, message, workerName, recreatedCause);
-        }
-        StackTraceElement[] elements = new StackTraceElement[stackTrace.size()];
-        for (int i = 0; i < elements.length; i++) {
-            elements[i] = stackTrace.get(i).toStackTraceElement();
-        }
-        recreated.setStackTrace(elements);
-        return recreated;
-    }
+	/**
+	 * Recreates the exception in this JVM, with the worker's stack trace and recreated causes.
+	 *
+	 * <p>The original class is instantiated when {@code loader} finds it, it is a concrete {@link Throwable}, it has
+	 * a public {@code (String)} constructor (or a public no-arg one when the message is {@code null}) and the cause
+	 * can be attached. Otherwise a {@link RemoteWorkerException} naming the class, the message and the worker stands
+	 * in. Only classes that pass these checks are initialized.
+	 *
+	 * @param loader loader to find the exception classes with
+	 * @param workerName name of the worker that threw, for the stand-in's message
+	 * @return the recreated exception or its stand-in
+	 */
+	public Throwable toThrowable(ClassLoader loader, String workerName) {
+		Throwable recreatedCause = cause == null ? null : cause.toThrowable(loader, workerName);
+		Throwable recreated = recreate(loader, recreatedCause);
+		if (recreated == null) {
+			recreated = new RemoteWorkerException(className, message, workerName, recreatedCause);
+		}
+		StackTraceElement[] elements = new StackTraceElement[stackTrace.size()];
+		for (int i = 0; i < elements.length; i++) {
+			elements[i] = stackTrace.get(i).toStackTraceElement();
+		}
+		recreated.setStackTrace(elements);
+		return recreated;
+	}
 
-    private Throwable recreate(ClassLoader loader, Throwable recreatedCause) {
-        Class<?> type;
-        try {
-            type = Class.forName(className, false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-        if (!Throwable.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {
-            return null;
-        }
-        Constructor<?> constructor = publicConstructor(type);
-        if (constructor == null) {
-            return null;
-        }
-        Throwable instance;
-        try {
-            instance = (Throwable) (constructor.getParameterCount() == 0
-                    ? constructor.newInstance()
-                    : constructor.newInstance(message));
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // A constructor that throws, or a class that is not accessible, leaves the stand-in as the best report.
-            return null;
-        }
-        if (recreatedCause != null) {
-            try {
-                instance.initCause(recreatedCause);
-            } catch (IllegalStateException e) {
-                // The constructor fixed the cause already; the stand-in keeps the chain instead.
-                return null;
-            }
-        }
-        return instance;
-    }
+	private Throwable recreate(ClassLoader loader, Throwable recreatedCause) {
+		Class<?> type;
+		try {
+			type = Class.forName(className, false, loader);
+		} catch (ClassNotFoundException | LinkageError e) {
+			// The worker's class is missing or broken here; the stand-in still reports its name.
+			return null;
+		}
+		if (!Throwable.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {
+			return null;
+		}
+		Constructor<?> constructor = publicConstructor(type);
+		if (constructor == null) {
+			return null;
+		}
+		Throwable instance;
+		try {
+			instance = (Throwable) (constructor.getParameterCount() == 0
+					? constructor.newInstance()
+					: constructor.newInstance(message));
+		} catch (ReflectiveOperationException | LinkageError e) {
+			// A constructor that throws, or a class that is not accessible, leaves the stand-in as the best report.
+			return null;
+		}
+		if (recreatedCause != null) {
+			try {
+				instance.initCause(recreatedCause);
+			} catch (IllegalStateException e) {
+				// The constructor fixed the cause already; the stand-in keeps the chain instead.
+				return null;
+			}
+		}
+		return instance;
+	}
 
-    private Constructor<?> publicConstructor(Class<?> type) {
-        if (message == null) {
-            try {
-                return type.getConstructor();
-            } catch (NoSuchMethodException e) {
-                // Fall through: a (String) constructor accepts the null message as well.
-            }
-        }
-        try {
-            return type.getConstructor(String.class);
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
-    }
+	private Constructor<?> publicConstructor(Class<?> type) {
+		if (message == null) {
+			try {
+				return type.getConstructor();
+			} catch (NoSuchMethodException e) {
+				// Fall through: a (String) constructor accepts the null message as well.
+			}
+		}
+		try {
+			return type.getConstructor(String.class);
+		} catch (NoSuchMethodException e) {
+			return null;
+		}
+	}
 }

@@ -218,9 +218,17 @@ final class ManagedWorker implements WorkerHandle {
 			launch();
 		}
 		if (this.state == WorkerState.STOPPING || this.state == WorkerState.STOPPED) {
-			throw new ChannelClosedException("worker '" + this.name + "' is " + this.state.name().toLowerCase());
+			throw new ChannelClosedException("worker '" + this.name + "' is " + this.state.name().toLowerCase()
+					+ "; start it again with VmDispatcher.worker(\"" + this.name + "\").restart()");
 		}
 		current = this.connection;
+		if (this.state == WorkerState.FAILED && current.ready.isDone() && !current.ready.isCompletedExceptionally()) {
+			// It was ready, then died: say so at once instead of failing on a closed channel.
+			WorkerProcess process = current.process();
+			throw new WorkerDiedException(this.name, process.pid(), process.exitCode(), "worker '" + this.name
+					+ "' (pid " + process.pid() + ") died with " + process.describeExit()
+					+ "; restart it with VmDispatcher.worker(\"" + this.name + "\").restart()");
+		}
 		try {
 			return current.ready.get(this.settings.startupTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		}

@@ -1,0 +1,42 @@
+package io.vmworkers.it.roles;
+
+import java.util.Map;
+
+import io.vmworkers.annotation.WorkerTask;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+
+@WorkerTask
+public class RoleTask {
+
+	private final RolesApplication.Helper helper;
+
+	private final ApplicationContext context;
+
+	RoleTask(RolesApplication.Helper helper, ApplicationContext context) {
+		this.helper = helper;
+		this.context = context;
+	}
+
+	/**
+	 * Returns what ran in this JVM.
+	 * @return event counts
+	 */
+	public Map<String, Integer> counts() {
+		return RolesApplication.counts();
+	}
+
+	public boolean hasWebServer() {
+		return this.context instanceof WebServerApplicationContext;
+	}
+
+	public boolean hasDispatcher() {
+		return this.context.getBeanNamesForType(io.vmworkers.dispatch.VmDispatcher.class).length > 0;
+	}
+
+	public String help() {
+		return this.helper.help();
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.vmworkers.sample;
+
+import io.vmworkers.annotation.OnData;
+import io.vmworkers.annotation.OnMaster;
+import io.vmworkers.annotation.WorkerTask;
+import io.vmworkers.channel.WorkerChannel;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Counts with the master: the worker adds one to each number it receives and sends it back.
+ * Even numbers are printed by the worker, odd ones by the master, the first {@value #PRINTED} of each.
+ */
+@WorkerTask
+public class CountingTask {
+
+	static final int PRINTED = 10;
+
+	private static final Log logger = LogFactory.getLog(CountingTask.class);
+
+	private final WorkerChannel channel;
+
+	CountingTask(WorkerChannel channel) {
+		this.channel = channel;
+	}
+
+	/**
+	 * Runs on the worker for each number the master puts.
+	 * @param n the number
+	 */
+	@OnData
+	void processData(Integer n) {
+		if (n < 2 * PRINTED) {
+			System.out.println("worker " + ProcessHandle.current().pid() + " got " + n);
+		}
+		this.channel.put(n + 1);
+	}
+
+	/**
+	 * Runs on the worker: says hello there and returns its pid.
+	 * @return the worker's pid
+	 */
+	public long greet() {
+		long pid = ProcessHandle.current().pid();
+		logger.info("Hello from the worker, pid " + pid);
+		return pid;
+	}
+
+	/**
+	 * Runs on the master: counts to {@code rounds} with the worker, one round trip per number.
+	 * @param rounds how many round trips
+	 * @return the last number received
+	 */
+	@OnMaster
+	public int run(int rounds) {
+		this.channel.put(0);
+		int value = 0;
+		for (int i = 0; i < rounds; i++) {
+			value = this.channel.next();
+			if (value < 2 * PRINTED) {
+				System.out.println("master " + ProcessHandle.current().pid() + " got " + value);
+			}
+			this.channel.put(value + 1);
+		}
+		// The last put's answer is not needed: drain it so the channel is left empty.
+		this.channel.next();
+		return value;
+	}
+
+}
