@@ -74,8 +74,17 @@ public final class WorkerMain {
 			System.exit(STARTUP_FAILED_EXIT_CODE);
 			return;
 		}
-		WorkerRuntime runtime = context.getBean(WorkerRuntime.class);
-		runtime.serve();
+		WorkerRuntime runtime;
+		try {
+			runtime = context.getBean(WorkerRuntime.class);
+			runtime.start();
+		}
+		catch (Throwable ex) {
+			ex.printStackTrace();
+			System.exit(STARTUP_FAILED_EXIT_CODE);
+			return;
+		}
+		runtime.awaitClose();
 		context.close();
 		System.exit(0);
 	}

@@ -81,9 +81,9 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 	}
 
 	/**
-	 * Creates the task bean, announces readiness, and serves until the channel is closed.
+	 * Creates the task bean and tells the master this worker is ready.
 	 */
-	public void serve() {
+	public void start() {
 		Object bean = this.beanFactory.getBean(this.name);
 		Class<?> taskClass = ClassUtils.getUserClass(bean);
 		this.methods = TaskMethods.of(taskClass);
@@ -91,6 +91,12 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.task = bean;
 		this.endpoint.start();
 		this.endpoint.send(Frames.READY, ProcessHandle.current().pid(), null);
+	}
+
+	/**
+	 * Serves calls and data until the master closes the channel or the task closes it.
+	 */
+	public void awaitClose() {
 		try {
 			this.closed.await();
 		}
@@ -104,7 +110,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 	}
 
 	/**
-	 * Ends {@link #serve()}: the master asked, or the task closed its channel.
+	 * Ends {@link #awaitClose()}: the master asked, or the task closed its channel.
 	 */
 	void finish() {
 		if (this.closed.getCount() > 0 && this.endpoint.isOpen()) {

@@ -1,0 +1,49 @@
+package io.vmworkers.it.failure;
+
+import java.util.concurrent.TimeUnit;
+
+import io.vmworkers.it.support.Workers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class WorkerStartupFailureIntegrationTests {
+
+	@AfterEach
+	void nothingLeftBehind() {
+		assertThat(Workers.children()).isEmpty();
+		assertThat(Workers.channelFiles()).isEmpty();
+	}
+
+	@Test
+	void workerThatFailsToStartFailsMasterStartupWithExitCodeAndOutput() {
+		assertThatException()
+			.isThrownBy(() -> Workers.start(FailureApplication.class,
+					"vmworkers.workers.brokenTask.jvm-options=-Dvmworkers.test.break-worker=true"))
+			.withStackTraceContaining("worker 'brokenTask'")
+			.withStackTraceContaining("exit code 2")
+			.withStackTraceContaining("sensor not found on the worker");
+	}
+
+	@Test
+	void unknownJvmOptionFailsMasterStartupWithTheJvmsMessage() {
+		assertThatException()
+			.isThrownBy(() -> Workers.start(FailureApplication.class,
+					"vmworkers.workers.brokenTask.jvm-options=-XX:+NoSuchVmOption"))
+			.withStackTraceContaining("worker 'brokenTask'")
+			.withStackTraceContaining("exit code 1")
+			.withStackTraceContaining("NoSuchVmOption");
+	}
+
+	@Test
+	void workerNotReadyInTimeFailsMasterStartup() {
+		assertThatException()
+			.isThrownBy(() -> Workers.start(FailureApplication.class, "vmworkers.startup-timeout=50ms"))
+			.withStackTraceContaining("worker 'brokenTask' was not ready within PT0.05S (vmworkers.startup-timeout)");
+	}
+
+}

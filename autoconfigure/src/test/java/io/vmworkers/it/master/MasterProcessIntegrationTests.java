@@ -1,0 +1,100 @@
+package io.vmworkers.it.master;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.vmworkers.it.support.Workers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs a master as a separate JVM, so that it can be killed.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MasterProcessIntegrationTests {
+
+	private final List<String> output = new CopyOnWriteArrayList<>();
+
+	private Process master;
+
+	@AfterEach
+	void killMaster() throws InterruptedException {
+		if (this.master != null) {
+			this.master.descendants().forEach(ProcessHandle::destroyForcibly);
+			this.master.destroyForcibly();
+			this.master.waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	private long startMaster() throws IOException {
+		this.master = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+				MasterApplication.class.getName(), "--spring.main.web-application-type=none",
+				"--spring.main.banner-mode=off", "--" + Workers.JVM_OPTIONS)
+			.redirectErrorStream(true)
+			.start();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(this.master.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					this.output.add(line);
+				}
+			}
+			catch (IOException ex) {
+				// The master died: the test looks at what was read.
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		await().atMost(Duration.ofSeconds(90)).until(() -> line("WORKER-PID ").isPresent());
+		return Long.parseLong(line("WORKER-PID ").get().replaceAll(".*WORKER-PID ", "").trim());
+	}
+
+	private Optional<String> line(String marker) {
+		return this.output.stream().filter((line) -> line.contains(marker)).findFirst();
+	}
+
+	@Test
+	void workerExitsAndFilesAreRemovedWhenMasterIsKilled() throws Exception {
+		long workerPid = startMaster();
+		long masterPid = this.master.pid();
+		assertThat(workerPid).isNotEqualTo(masterPid);
+		await().atMost(Duration.ofSeconds(30)).until(() -> line("MAIN-AFTER-RUN " + masterPid).isPresent());
+		// main()'s code after run() ran in the master only, never in the worker.
+		assertThat(this.output).filteredOn((line) -> line.contains("MAIN-AFTER-RUN")).hasSize(1);
+		assertThat(this.output).noneMatch((line) -> line.contains("[masterTask]") && line.contains("WORKER-PID"));
+		ProcessHandle worker = ProcessHandle.of(workerPid).orElseThrow();
+		assertThat(Workers.channelFiles(masterPid)).hasSize(2);
+		long killed = System.nanoTime();
+		this.master.destroyForcibly();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !worker.isAlive());
+		System.out.printf("worker exited %d ms after its master was killed%n",
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Workers.channelFiles(masterPid)).isEmpty());
+	}
+
+	@Test
+	void sigtermOfMasterStopsWorkersAndRemovesFiles() throws Exception {
+		long workerPid = startMaster();
+		long masterPid = this.master.pid();
+		ProcessHandle worker = ProcessHandle.of(workerPid).orElseThrow();
+		this.master.destroy();
+		assertThat(this.master.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !worker.isAlive());
+		assertThat(Workers.channelFiles(masterPid)).isEmpty();
+	}
+
+}
