@@ -132,9 +132,11 @@ public final class SharedRing {
 		RingDescriptor.checkCapacity(capacity);
 		long length = RingDescriptor.fileLength(capacity);
 		MappedByteBuffer mapping;
-		try (FileChannel channel = FileChannel.open(file,
+		// Outside the try: when the path exists, it is someone else's and must not be deleted.
+		FileChannel channel = FileChannel.open(file,
 				EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		try (channel) {
 			// Extend by writing the last byte: the pages stay unallocated until touched.
 			channel.write(ByteBuffer.wrap(new byte[1]), length - 1);
 			mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
@@ -226,6 +228,7 @@ public final class SharedRing {
 		}
 		this.writeLock.lock();
 		try {
+			checkOpen();
 			if (length <= this.maxFragmentPayload) {
 				writeRecord(type, correlationId, source, offset, length, timeoutNanos);
 				this.statistics.recordWrite(length);
@@ -436,7 +439,8 @@ public final class SharedRing {
 			else {
 				int sequence = (int) INTS.getVolatile(this.control, DATA_SEQUENCE_OFFSET);
 				INTS.setVolatile(this.control, CONSUMER_WAITING_OFFSET, 1);
-				if (!hasData()) {
+				// Volatile re-check, ordered after the waiting flag's store: see publish.
+				if ((long) LONGS.getVolatile(this.control, TAIL_OFFSET) == this.consumerHead) {
 					Futex.await(this.controlAddress + DATA_SEQUENCE_OFFSET, sequence,
 							Math.min(MAX_SLEEP_NANOS, deadline - now));
 				}

@@ -3,6 +3,7 @@ package io.vmworkers.it.calls;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.vmworkers.annotation.OnData;
 import io.vmworkers.annotation.OnMaster;
@@ -13,6 +14,8 @@ import io.vmworkers.channel.WorkerChannel;
 public class EchoTask {
 
 	private final WorkerChannel channel;
+
+	private final List<Pose> received = new CopyOnWriteArrayList<>();
 
 	EchoTask(WorkerChannel channel) {
 		this.channel = channel;
@@ -53,6 +56,23 @@ public class EchoTask {
 			bytes[i] = (byte) (i * 31);
 		}
 		return bytes;
+	}
+
+	public void emit(int count) {
+		for (int i = 0; i < count; i++) {
+			this.channel.put(new Pose(i, ProcessHandle.current().pid(), 0));
+		}
+	}
+
+	@OnMaster
+	@OnData
+	void received(Pose pose) {
+		this.received.add(pose);
+	}
+
+	@OnMaster
+	public List<Pose> receivedOnMaster() {
+		return this.received;
 	}
 
 	@OnMaster

@@ -152,6 +152,23 @@ class WorkerCallsIntegrationTests {
 	}
 
 	@Test
+	void onDataOnMasterReceivesWhatTheWorkerPutsInOrder() {
+		task.emit(500);
+		await().atMost(Duration.ofSeconds(30)).until(() -> task.receivedOnMaster().size() == 500);
+		long workerPid = task.pid();
+		for (int i = 0; i < 500; i++) {
+			assertThat(task.receivedOnMaster().get(i)).isEqualTo(new Pose(i, workerPid, 0));
+		}
+	}
+
+	@Test
+	void channelFilesAreOwnerOnly() throws Exception {
+		assertThat(Workers.channelFiles()).hasSize(2).allSatisfy((file) -> assertThat(
+				java.nio.file.Files.getPosixFilePermissions(file))
+			.isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+	}
+
+	@Test
 	void handleShowsReadyWorkerWithStatistics() {
 		task.inc(1);
 		WorkerHandle handle = context.getBean(VmDispatcher.class).worker("echoTask");

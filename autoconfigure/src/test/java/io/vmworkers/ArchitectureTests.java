@@ -1,0 +1,43 @@
+package io.vmworkers;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+class ArchitectureTests {
+
+	private final JavaClasses classes = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("io.vmworkers");
+
+	@Test
+	void coreImportsNothingFromSpring() {
+		noClasses().that()
+			.resideInAnyPackage("io.vmworkers.channel..", "io.vmworkers.codec..", "io.vmworkers.process..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework..")
+			.check(this.classes);
+	}
+
+	@Test
+	void layersPointDownOnly() {
+		noClasses().that()
+			.resideInAnyPackage("io.vmworkers.channel..", "io.vmworkers.codec..", "io.vmworkers.process..",
+					"io.vmworkers.annotation..", "io.vmworkers.dispatch..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.vmworkers.autoconfigure..")
+			.check(this.classes);
+		noClasses().that()
+			.resideInAnyPackage("io.vmworkers.channel..", "io.vmworkers.codec..", "io.vmworkers.process..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.vmworkers.dispatch..")
+			.check(this.classes);
+	}
+
+}

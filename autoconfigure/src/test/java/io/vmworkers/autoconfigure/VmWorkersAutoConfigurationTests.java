@@ -1,0 +1,96 @@
+package io.vmworkers.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.vmworkers.codec.ClassAllowList;
+import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.dispatch.DefaultVmDispatcher;
+import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.WorkerSettings;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VmWorkersAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(VmWorkersAutoConfiguration.class));
+
+	@Test
+	void masterRoleProvidesDispatcherWithoutWorkersWhenThereAreNoTasks() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(VmDispatcher.class).hasSingleBean(KryoCodec.class);
+			assertThat(context.getBean(VmDispatcher.class).workers()).isEmpty();
+			assertThat(context).doesNotHaveBean("vmWorkerRuntime");
+		});
+	}
+
+	@Test
+	void codecBacksOffWhenUserDefinesOne() {
+		this.runner.withUserConfiguration(UserCodecConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(KryoCodec.class);
+			assertThat(context.getBean(KryoCodec.class)).isSameAs(context.getBean("userCodec"));
+		});
+	}
+
+	@Test
+	void workerRoleHasNoDispatcher() {
+		// Lazy, as in a worker JVM: the runtime needs the channel a master creates.
+		this.runner.withPropertyValues("vmworkers.role=worker")
+			.withInitializer((context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.run((context) -> {
+			assertThat(context).doesNotHaveBean(DefaultVmDispatcher.class);
+			assertThat(context.getBeanFactory().containsBeanDefinition("vmWorkerRuntime")).isTrue();
+		});
+	}
+
+	@Test
+	void perWorkerPropertiesOverrideGlobalOnes() {
+		this.runner
+			.withPropertyValues("vmworkers.jvm-options=-Xmx64m", "vmworkers.call-timeout=5s",
+					"vmworkers.channel.capacity=1MB", "vmworkers.workers.robot.jvm-options=-XX:+UseSerialGC",
+					"vmworkers.workers.robot.channel.capacity=64KB", "vmworkers.workers.robot.startup-timeout=3s")
+			.run((context) -> {
+				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
+				WorkerSettings robot = properties.settingsFor("robot");
+				assertThat(robot.jvmOptions()).containsExactly("-Xmx64m", "-XX:+UseSerialGC");
+				assertThat(robot.capacity()).isEqualTo(64 * 1024);
+				assertThat(robot.startupTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(robot.callTimeout()).isEqualTo(Duration.ofSeconds(5));
+				WorkerSettings other = properties.settingsFor("other");
+				assertThat(other.jvmOptions()).containsExactly("-Xmx64m");
+				assertThat(other.capacity()).isEqualTo(1024 * 1024);
+				assertThat(other.directory()).isEqualTo(Path.of("/dev/shm"));
+			});
+	}
+
+	@Test
+	void defaultsMatchTheDocumentation() {
+		this.runner.run((context) -> {
+			WorkerSettings settings = context.getBean(VmWorkersProperties.class).settingsFor("any");
+			assertThat(settings.capacity()).isEqualTo(512 * 1024);
+			assertThat(settings.directory()).isEqualTo(Path.of("/dev/shm"));
+			assertThat(settings.callTimeout()).isZero();
+			assertThat(settings.inheritJvmOptions()).isTrue();
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCodecConfiguration {
+
+		@Bean
+		KryoCodec userCodec() {
+			return new KryoCodec(new ClassAllowList(List.of("com.acme")), getClass().getClassLoader(), 1024);
+		}
+
+	}
+
+}

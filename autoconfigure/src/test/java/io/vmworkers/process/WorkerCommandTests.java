@@ -1,0 +1,64 @@
+package io.vmworkers.process;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class WorkerCommandTests {
+
+	@Test
+	void explodedClassPathCommandHasFixedOrder() {
+		WorkerCommand command = WorkerCommand.builder()
+			.javaExecutable("/jdk/bin/java")
+			.jvmOptions(List.of("-Xmx64m", "-XX:+UseSerialGC"))
+			.systemProperty("vmworkers.worker.name", "counter")
+			.systemProperty("vmworkers.role", "worker")
+			.classPath("a.jar:classes")
+			.mainClass("io.vmworkers.dispatch.WorkerMain")
+			.arguments(List.of("--x=1"))
+			.build();
+		assertThat(command.needsArgumentFile()).isFalse();
+		assertThat(command.command(null)).containsExactly("/jdk/bin/java", "-Xmx64m", "-XX:+UseSerialGC",
+				"-Dvmworkers.role=worker", "-Dvmworkers.worker.name=counter", "-cp", "a.jar:classes",
+				"io.vmworkers.dispatch.WorkerMain", "--x=1");
+	}
+
+	@Test
+	void bootJarRunsMainClassThroughPropertiesLauncher() {
+		WorkerCommand command = WorkerCommand.builder()
+			.javaExecutable("java")
+			.bootJar(Path.of("/apps/app.jar"))
+			.mainClass("io.vmworkers.dispatch.WorkerMain")
+			.build();
+		assertThat(command.command(null)).containsExactly("java", "-Dloader.main=io.vmworkers.dispatch.WorkerMain",
+				"-cp", "/apps/app.jar", "org.springframework.boot.loader.launch.PropertiesLauncher");
+	}
+
+	@Test
+	void longClassPathGoesIntoArgumentFile() {
+		String classPath = "x".repeat(WorkerCommand.MAX_INLINE_CLASS_PATH + 1);
+		WorkerCommand command = WorkerCommand.builder().javaExecutable("java").classPath(classPath).mainClass("M").build();
+		assertThat(command.needsArgumentFile()).isTrue();
+		assertThat(command.command(Path.of("/tmp/cp.args"))).containsExactly("java", "@/tmp/cp.args", "M");
+		assertThat(command.argumentFileContent()).isEqualTo("-cp \"" + classPath + "\"\n");
+	}
+
+	@Test
+	void processBuilderKeepsStdinAsPipe() {
+		ProcessBuilder builder = WorkerCommand.builder().javaExecutable("java").classPath("c").mainClass("M").build()
+			.toProcessBuilder(null);
+		assertThat(builder.redirectInput()).isEqualTo(ProcessBuilder.Redirect.PIPE);
+	}
+
+	@Test
+	void classPathAndBootJarAreExclusive() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> WorkerCommand.builder().javaExecutable("java").mainClass("M").build())
+			.withMessageContaining("exactly one of classPath and bootJar");
+	}
+
+}
