@@ -12,6 +12,7 @@ import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.DefaultVmDispatcher;
 import io.vmworkers.dispatch.WorkerMain;
+import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.WorkerRuntime;
 import io.vmworkers.dispatch.WorkerTaskPostProcessor;
 import io.vmworkers.dispatch.WorkerTaskRegistrar;
@@ -72,13 +73,15 @@ public final class VmWorkersAutoConfiguration {
 		@Bean
 		DefaultVmDispatcher vmDispatcher(WorkerTaskRegistrar registrar, VmWorkersProperties properties,
 				KryoCodec codec, ApplicationContext context, ObjectProvider<ApplicationArguments> arguments,
-				Environment environment) {
+				Environment environment, ObjectProvider<WorkerObserver> observers) {
 			List<String> sourceArgs = arguments.stream()
 				.findFirst()
 				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
 				.orElse(List.of());
-			return new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor, codec,
+			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor, codec,
 					applicationClass(context, registrar), sourceArgs, Arrays.asList(environment.getActiveProfiles()));
+			observers.orderedStream().forEach(dispatcher::addObserver);
+			return dispatcher;
 		}
 
 		@Bean

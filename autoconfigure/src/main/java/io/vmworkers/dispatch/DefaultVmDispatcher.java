@@ -68,6 +68,14 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle {
 		return managed(name);
 	}
 
+	/**
+	 * Registers an observer of every worker's calls and lifecycle.
+	 * @param observer the observer
+	 */
+	public void addObserver(WorkerObserver observer) {
+		this.workers.values().forEach((worker) -> worker.addObserver(observer));
+	}
+
 	ManagedWorker managed(String name) {
 		ManagedWorker worker = this.workers.get(name);
 		if (worker == null) {

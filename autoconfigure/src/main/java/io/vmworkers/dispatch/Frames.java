@@ -9,6 +9,7 @@ package io.vmworkers.dispatch;
  * DATA    both ways         correlation id = 0         payload = the object put
  * READY   worker to master  correlation id = worker pid payload = null, once the task bean exists
  * CLOSE   both ways         correlation id = 0         payload = null, the sender is finishing
+ * BEAT    worker to master  correlation id = 0         payload = Heartbeat, every 250 ms
  * </pre>
  */
 final class Frames {
@@ -24,6 +25,8 @@ final class Frames {
 	static final int READY = 5;
 
 	static final int CLOSE = 6;
+
+	static final int HEARTBEAT = 7;
 
 	private Frames() {
 	}

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,6 +70,10 @@ final class ManagedWorker implements WorkerHandle {
 
 	private volatile Connection connection;
 
+	private volatile ExitInfo lastExit;
+
+	private final List<WorkerObserver> observers = new CopyOnWriteArrayList<>();
+
 	ManagedWorker(String name, Class<?> taskClass, WorkerSettings settings, WorkerLauncher launcher, KryoCodec codec) {
 		this.name = name;
 		this.methods = TaskMethods.of(taskClass);
@@ -104,6 +109,27 @@ final class ManagedWorker implements WorkerHandle {
 	@Override
 	public int startCount() {
 		return this.startCount.get();
+	}
+
+	@Override
+	public ExitInfo lastExit() {
+		return this.lastExit;
+	}
+
+	@Override
+	public Heartbeat lastHeartbeat() {
+		Connection current = this.connection;
+		return (current != null) ? current.heartbeat : null;
+	}
+
+	@Override
+	public Instant lastHeartbeatAt() {
+		Connection current = this.connection;
+		return (current != null) ? current.heartbeatAt : null;
+	}
+
+	void addObserver(WorkerObserver observer) {
+		this.observers.add(observer);
 	}
 
 	@Override
@@ -284,6 +310,7 @@ final class ManagedWorker implements WorkerHandle {
 	 */
 	Object invoke(Method method, int index, Object[] arguments) throws Throwable {
 		Connection current = awaitReady();
+		long start = System.nanoTime();
 		long id = this.callIds.incrementAndGet();
 		CompletableFuture<Object> reply = new CompletableFuture<>();
 		this.pending.put(id, reply);
@@ -300,13 +327,32 @@ final class ManagedWorker implements WorkerHandle {
 			failPending(current);
 		}
 		if (TaskMethods.isAsync(method)) {
-			return withTimeout(reply, id, method);
+			CompletableFuture<Object> result = withTimeout(reply, id, method);
+			if (!this.observers.isEmpty()) {
+				result.whenComplete((value, failure) -> observeCall(method, start, failure != null));
+			}
+			return result;
 		}
+		boolean failed = true;
 		try {
-			return awaitReply(reply, id, method);
+			Object result = awaitReply(reply, id, method);
+			failed = false;
+			return result;
 		}
 		catch (ExecutionException ex) {
 			throw rethrowable(ex.getCause(), method);
+		}
+		finally {
+			if (!this.observers.isEmpty()) {
+				observeCall(method, start, failed);
+			}
+		}
+	}
+
+	private void observeCall(Method method, long start, boolean failed) {
+		long nanos = System.nanoTime() - start;
+		for (WorkerObserver observer : this.observers) {
+			observer.callCompleted(this.name, method.getName(), nanos, failed);
 		}
 	}
 
@@ -424,12 +470,18 @@ final class ManagedWorker implements WorkerHandle {
 				this.state = WorkerState.FAILED;
 			}
 		}
+		WorkerProcess process = exited.process();
 		if (!expected) {
-			WorkerProcess process = exited.process();
 			logger.error("Worker '" + this.name + "' (pid " + process.pid() + ") exited unexpectedly with "
 					+ process.describeExit());
 		}
 		finishConnection(exited);
+		ExitInfo exit = new ExitInfo(process.pid(), process.exitCode(), process.describeExit(), Instant.now(), expected,
+				process.outputTail());
+		this.lastExit = exit;
+		for (WorkerObserver observer : this.observers) {
+			observer.workerExited(this, exit);
+		}
 	}
 
 	private void finishConnection(Connection current) {
@@ -490,6 +542,10 @@ final class ManagedWorker implements WorkerHandle {
 
 		private volatile boolean exited;
 
+		private volatile Heartbeat heartbeat;
+
+		private volatile Instant heartbeatAt;
+
 		Connection(CompletableFuture<Connection> ready, long[] totalsBefore) {
 			this.ready = ready;
 			this.totalsBefore = totalsBefore;
@@ -516,6 +572,10 @@ final class ManagedWorker implements WorkerHandle {
 				case Frames.DATA -> channel.receive(payload);
 				case Frames.READY -> onReady();
 				case Frames.CLOSE -> logger.info("Worker '" + name + "' is closing its channel");
+				case Frames.HEARTBEAT -> {
+					this.heartbeat = (Heartbeat) payload;
+					this.heartbeatAt = Instant.now();
+				}
 				default -> logger.warn("Worker '" + name + "' sent an unknown frame type=" + type);
 			}
 		}
@@ -530,6 +590,9 @@ final class ManagedWorker implements WorkerHandle {
 				this.launched.deleteArgumentFile();
 			}
 			this.ready.complete(this);
+			for (WorkerObserver observer : observers) {
+				observer.workerReady(ManagedWorker.this);
+			}
 		}
 
 		private void complete(long id, Object value, RemoteThrowable error) {

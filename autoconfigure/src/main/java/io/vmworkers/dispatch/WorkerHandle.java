@@ -36,6 +36,24 @@ public interface WorkerHandle {
 	int startCount();
 
 	/**
+	 * Returns how the last process of this worker ended.
+	 * @return the exit, or null when no process has exited yet
+	 */
+	ExitInfo lastExit();
+
+	/**
+	 * Returns the last heartbeat of the current process.
+	 * @return the heartbeat, or null before the first one
+	 */
+	Heartbeat lastHeartbeat();
+
+	/**
+	 * Returns when the last heartbeat of the current process arrived.
+	 * @return the instant, or null before the first one
+	 */
+	Instant lastHeartbeatAt();
+
+	/**
 	 * Returns the master's end of the worker's channel; it stays valid across restarts.
 	 * @return the channel
 	 */

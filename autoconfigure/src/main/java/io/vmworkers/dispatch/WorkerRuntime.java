@@ -1,6 +1,8 @@
 package io.vmworkers.dispatch;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -9,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +35,16 @@ import org.springframework.util.ClassUtils;
  */
 public final class WorkerRuntime implements Endpoint.FrameHandler {
 
+	/** How often a worker reports to its master. */
+	public static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(250);
+
 	private static final Log logger = LogFactory.getLog(WorkerRuntime.class);
+
+	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "vmworkers-heartbeat");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private final String name;
 
@@ -91,6 +104,18 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.task = bean;
 		this.endpoint.start();
 		this.endpoint.send(Frames.READY, ProcessHandle.current().pid(), null);
+		long interval = HEARTBEAT_INTERVAL.toMillis();
+		this.heartbeats.scheduleAtFixedRate(this::beat, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	private void beat() {
+		MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+		try {
+			this.endpoint.send(Frames.HEARTBEAT, 0L, new Heartbeat(heap.getUsed(), heap.getMax()));
+		}
+		catch (RuntimeException ex) {
+			// Closed or full: the master notices the missing heartbeats.
+		}
 	}
 
 	/**
@@ -104,6 +129,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 			Thread.currentThread().interrupt();
 		}
 		finally {
+			this.heartbeats.shutdownNow();
 			this.calls.shutdownNow();
 			this.endpoint.close();
 		}

@@ -1,0 +1,11 @@
+package io.vmworkers.dispatch;
+
+/**
+ * What a worker reports about itself every {@link WorkerRuntime#HEARTBEAT_INTERVAL}: proof of life
+ * and its heap.
+ * @param heapUsed bytes of heap in use
+ * @param heapMax the heap's limit in bytes, or -1 when undefined
+ */
+public record Heartbeat(long heapUsed, long heapMax) {
+
+}
