@@ -104,6 +104,9 @@ public final class SharedRing {
 
 	private volatile boolean closed;
 
+	/** Bumped by {@link #interruptWait()}: a waiter that sees it change returns. */
+	private volatile int interrupts;
+
 	private SharedRing(Path file, MappedByteBuffer mapping, int capacity, long spinNanos) {
 		this.file = file;
 		mapping.order(ByteOrder.nativeOrder());
@@ -428,7 +431,8 @@ public final class SharedRing {
 		}
 		long start = System.nanoTime();
 		long deadline = start + timeoutNanos;
-		while (!this.closed) {
+		int interrupted = this.interrupts;
+		while (!this.closed && interrupted == this.interrupts) {
 			long now = System.nanoTime();
 			if (now - deadline >= 0) {
 				return false;
@@ -451,6 +455,16 @@ public final class SharedRing {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Makes threads of this process waiting in {@link #awaitData} return now, without data.
+	 */
+	public void interruptWait() {
+		// Racing interrupters may lose a count, never the change a waiter looks for.
+		this.interrupts++;
+		INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);
+		Futex.wakeAll(this.controlAddress + DATA_SEQUENCE_OFFSET);
 	}
 
 	/**

@@ -1,7 +1,8 @@
 package io.vmworkers.dispatch;
 
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -20,7 +21,7 @@ final class ChannelEnd implements WorkerChannel {
 
 	private static final Log logger = LogFactory.getLog(ChannelEnd.class);
 
-	private static final long POLL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+	private static final long POLL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private final String workerName;
 
@@ -28,7 +29,7 @@ final class ChannelEnd implements WorkerChannel {
 
 	private final Supplier<Endpoint> connector;
 
-	private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+	private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
 
 	private volatile Endpoint endpoint;
 
@@ -97,34 +98,49 @@ final class ChannelEnd implements WorkerChannel {
 		}
 	}
 
+	/**
+	 * Waits for the next object, reading the ring itself when no other thread is reading, so that
+	 * a ping-pong between the two sides costs no thread hand-off.
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> T next(Duration timeout) {
+		Object value = this.inbox.poll();
+		if (value != null) {
+			return (T) value;
+		}
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (true) {
-			Object value = this.inbox.poll();
-			if (value != null) {
-				return (T) value;
+		Endpoint current = connected();
+		current.enterWaiter();
+		try {
+			int attempt = 0;
+			while (true) {
+				value = this.inbox.poll();
+				if (value != null) {
+					return (T) value;
+				}
+				if (!current.isOpen()) {
+					value = this.inbox.poll();
+					if (value != null) {
+						return (T) value;
+					}
+					throw new ChannelClosedException("channel to worker '" + this.workerName + "' is closed");
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return null;
+				}
+				if (!current.poll(Math.min(remaining, POLL_SLICE_NANOS))) {
+					current.awaitTurn(this, attempt++);
+				}
+				if (Thread.currentThread().isInterrupted()) {
+					throw new ChannelClosedException(
+							"interrupted while waiting on the channel to worker '" + this.workerName + "'");
+				}
 			}
-			if (!connected().isOpen() && this.inbox.isEmpty()) {
-				throw new ChannelClosedException("channel to worker '" + this.workerName + "' is closed");
-			}
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				return null;
-			}
-			try {
-				// Wake up now and then to notice a closed channel.
-				value = this.inbox.poll(Math.min(remaining, POLL_SLICE_NANOS), TimeUnit.NANOSECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new ChannelClosedException("interrupted while waiting on the channel to worker '"
-						+ this.workerName + "'");
-			}
-			if (value != null) {
-				return (T) value;
-			}
+		}
+		finally {
+			current.exitWaiter();
 		}
 	}
 

@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.SharedRing;
@@ -14,14 +17,30 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One side of a connection: the ring it writes, the ring it reads, the codec, and a receiving
- * thread that decodes each frame and hands it to a {@link FrameHandler}.
+ * One side of a connection: the ring it writes, the ring it reads, the codec, and who reads.
+ * <p>
+ * Reading is a role any thread may take, one at a time: a thread waiting for something from the
+ * other side (a call's answer, the next object) reads the ring itself instead of waiting for
+ * another thread to hand it over, which would cost a thread wake-up on every round trip. While
+ * such {@linkplain #enterWaiter() waiters} exist, the background receiver stands aside; it reads
+ * when nobody else does, for frames nobody waits for (data for {@code @OnData}, async answers).
  */
 final class Endpoint {
 
 	private static final Log logger = LogFactory.getLog(Endpoint.class);
 
-	private static final long READ_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+	/** How long the background receiver sleeps on the ring before re-checking its state. */
+	private static final long RECEIVER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	/** How long the background receiver stands aside before re-checking for waiters. */
+	private static final long STANDBY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	/** How long a waiter parks while another thread reads; the reader unparks it sooner. */
+	private static final long TURN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+	private static final int NUDGE_EVERY = 20;
+
+	private static final int YIELDS = 10;
 
 	private final String workerName;
 
@@ -35,9 +54,19 @@ final class Endpoint {
 
 	private final FrameHandler handler;
 
+	private final SharedRing.MessageHandler decoder = this::decode;
+
+	private final ReentrantLock readRole = new ReentrantLock();
+
+	private final AtomicInteger waiters = new AtomicInteger();
+
 	private final Thread receiver;
 
 	private volatile boolean open = true;
+
+	private volatile boolean receiverPolling;
+
+	private volatile long lastWaiterExit = System.nanoTime() - STANDBY_NANOS;
 
 	Endpoint(String workerName, SharedRing inbound, SharedRing outbound, KryoCodec codec, Duration sendTimeout,
 			FrameHandler handler) {
@@ -71,6 +100,10 @@ final class Endpoint {
 		return this.open;
 	}
 
+	boolean isReceiverThread() {
+		return Thread.currentThread() == this.receiver;
+	}
+
 	/**
 	 * Encodes and sends one frame. Encoding happens before anything is written, so a refused
 	 * object leaves the ring untouched.
@@ -83,21 +116,92 @@ final class Endpoint {
 				this.sendTimeoutNanos));
 	}
 
-	private void receive() {
-		SharedRing.MessageHandler decoder = this::decode;
+	/**
+	 * Announces a thread that will wait for frames by calling {@link #poll}; the background receiver
+	 * stands aside until the last waiter leaves.
+	 */
+	void enterWaiter() {
+		if (this.waiters.getAndIncrement() == 0 && this.receiverPolling) {
+			// The receiver may be asleep on the ring holding the read role: make it let go.
+			this.inbound.interruptWait();
+		}
+	}
+
+	/**
+	 * Ends {@link #enterWaiter()}. The receiver is not woken: it resumes reading within
+	 * {@link #STANDBY_NANOS}, which spares a wake-up per round trip in a call or ping-pong loop.
+	 */
+	void exitWaiter() {
+		this.lastWaiterExit = System.nanoTime();
+		this.waiters.decrementAndGet();
+	}
+
+	/**
+	 * Reads the frames available within {@code waitNanos}, if no other thread holds the read role.
+	 * Frames are handed to the handler on the calling thread.
+	 * @param waitNanos how long to wait for a frame
+	 * @return false when another thread is reading
+	 */
+	boolean poll(long waitNanos) {
+		if (!this.readRole.tryLock()) {
+			return false;
+		}
 		try {
-			while (this.open) {
-				if (this.inbound.awaitData(READ_WAIT_NANOS)) {
-					this.inbound.read(decoder, 64);
-				}
+			if (this.open && this.inbound.awaitData(waitNanos)) {
+				this.inbound.read(this.decoder, 64);
 			}
 		}
 		catch (RuntimeException ex) {
-			if (this.open) {
-				logger.error("Channel of worker '" + this.workerName + "' failed; closing it", ex);
-				close();
-				this.handler.onFailed(ex);
+			fail(ex);
+		}
+		finally {
+			this.readRole.unlock();
+		}
+		return true;
+	}
+
+	/**
+	 * Waits a little for a turn at reading while another thread reads, for a waiter whose
+	 * {@link #poll} returned false. Every so often it nudges the reader, in case it is the
+	 * background receiver asleep on the ring since just before this waiter arrived.
+	 * @param blocker what the thread waits for, for thread dumps
+	 * @param attempt how many times this waiter has waited already
+	 */
+	void awaitTurn(Object blocker, int attempt) {
+		if (attempt < YIELDS) {
+			// The reader is often about to let go (its own answer came): a yield is cheaper than a park.
+			Thread.yield();
+			return;
+		}
+		if (attempt % NUDGE_EVERY == NUDGE_EVERY - 1) {
+			this.inbound.interruptWait();
+		}
+		LockSupport.parkNanos(blocker, TURN_NANOS);
+	}
+
+	private void receive() {
+		while (this.open) {
+			// Stand aside while threads wait, and a little after: in a call loop the gaps between
+			// waits are short, and taking the read role in one would delay the next wait.
+			if (this.waiters.get() > 0 || System.nanoTime() - this.lastWaiterExit < STANDBY_NANOS) {
+				LockSupport.parkNanos(this, STANDBY_NANOS);
+				continue;
 			}
+			this.receiverPolling = true;
+			boolean polled = poll(RECEIVER_WAIT_NANOS);
+			this.receiverPolling = false;
+			if (!polled) {
+				LockSupport.parkNanos(this, STANDBY_NANOS);
+			}
+			this.handler.afterPoll();
+		}
+	}
+
+	private void fail(RuntimeException failure) {
+		if (this.open) {
+			logger.error("Channel of worker '" + this.workerName + "' failed; closing it", failure);
+			close();
+			this.handler.onFailed(failure);
 		}
 	}
 
@@ -120,6 +224,7 @@ final class Endpoint {
 		this.open = false;
 		this.inbound.close();
 		this.outbound.close();
+		LockSupport.unpark(this.receiver);
 	}
 
 	/**
@@ -136,7 +241,7 @@ final class Endpoint {
 		}
 	}
 
-	/** Receives the frames decoded by an {@link Endpoint}, on its receiving thread. */
+	/** Receives the frames decoded by an {@link Endpoint}, on the thread that read them. */
 	interface FrameHandler {
 
 		void onFrame(int type, long correlationId, Object payload);
@@ -146,6 +251,10 @@ final class Endpoint {
 
 		/** The channel failed (for example a corrupt record); the endpoint is already closed. */
 		void onFailed(RuntimeException failure);
+
+		/** Called on the background receiver after each poll, outside the read role. */
+		default void afterPoll() {
+		}
 
 	}
 

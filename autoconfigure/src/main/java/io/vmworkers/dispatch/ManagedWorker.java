@@ -41,6 +41,9 @@ final class ManagedWorker implements WorkerHandle {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	/** How long a caller reading its own answer sleeps on the ring before re-checking. */
+	private static final long CALL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
 	/** After SIGTERM, how long before SIGKILL. */
 	private static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
 
@@ -56,7 +59,7 @@ final class ManagedWorker implements WorkerHandle {
 
 	private final ChannelEnd channel;
 
-	private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+	private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
 
 	private final AtomicLong callIds = new AtomicLong();
 
@@ -306,45 +309,59 @@ final class ManagedWorker implements WorkerHandle {
 
 	/**
 	 * Sends a call to the worker and returns its result, or, for a method returning
-	 * {@link CompletableFuture}, a future of it.
+	 * {@link CompletableFuture}, a future of it. A synchronous caller reads the answer from the
+	 * ring itself when no other thread is reading.
 	 */
 	Object invoke(Method method, int index, Object[] arguments) throws Throwable {
 		Connection current = awaitReady();
+		Endpoint endpoint = current.endpoint();
 		long start = System.nanoTime();
 		long id = this.callIds.incrementAndGet();
-		CompletableFuture<Object> reply = new CompletableFuture<>();
-		this.pending.put(id, reply);
+		boolean async = TaskMethods.isAsync(method);
+		PendingCall call = async ? PendingCall.async() : PendingCall.waitedBy(Thread.currentThread());
+		this.pending.put(id, call);
+		if (!async) {
+			endpoint.enterWaiter();
+		}
 		try {
-			current.endpoint().send(Frames.CALL, id, new Invocation(index, arguments));
-		}
-		catch (RuntimeException ex) {
-			this.pending.remove(id);
-			this.callsFailed.incrementAndGet();
-			throw ex;
-		}
-		if (current.exited) {
-			// The exit handler may have run between awaitReady and put: fail now, not never.
-			failPending(current);
-		}
-		if (TaskMethods.isAsync(method)) {
-			CompletableFuture<Object> result = withTimeout(reply, id, method);
-			if (!this.observers.isEmpty()) {
-				result.whenComplete((value, failure) -> observeCall(method, start, failure != null));
+			try {
+				endpoint.send(Frames.CALL, id, new Invocation(index, arguments));
 			}
-			return result;
-		}
-		boolean failed = true;
-		try {
-			Object result = awaitReply(reply, id, method);
-			failed = false;
-			return result;
-		}
-		catch (ExecutionException ex) {
-			throw rethrowable(ex.getCause(), method);
+			catch (RuntimeException ex) {
+				this.pending.remove(id);
+				this.callsFailed.incrementAndGet();
+				throw ex;
+			}
+			if (current.exited) {
+				// The exit handler may have run between awaitReady and send: fail now, not never.
+				failPending(current);
+			}
+			if (async) {
+				CompletableFuture<Object> result = withTimeout(call.future(), id, method);
+				if (!this.observers.isEmpty()) {
+					result.whenComplete((value, failure) -> observeCall(method, start, failure != null));
+				}
+				return result;
+			}
+			boolean failed = true;
+			try {
+				awaitAnswer(call, endpoint, id, method, start);
+				Object result = call.result();
+				failed = false;
+				return result;
+			}
+			catch (Throwable ex) {
+				throw rethrowable(ex, method);
+			}
+			finally {
+				if (!this.observers.isEmpty()) {
+					observeCall(method, start, failed);
+				}
+			}
 		}
 		finally {
-			if (!this.observers.isEmpty()) {
-				observeCall(method, start, failed);
+			if (!async) {
+				endpoint.exitWaiter();
 			}
 		}
 	}
@@ -356,20 +373,30 @@ final class ManagedWorker implements WorkerHandle {
 		}
 	}
 
-	private Object awaitReply(CompletableFuture<Object> reply, long id, Method method)
-			throws ExecutionException, InterruptedException {
+	private void awaitAnswer(PendingCall call, Endpoint endpoint, long id, Method method, long start) {
 		Duration timeout = this.settings.callTimeout();
-		if (timeout.isZero() || timeout.isNegative()) {
-			return reply.get();
-		}
-		try {
-			return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			this.pending.remove(id);
-			this.callsFailed.incrementAndGet();
-			throw new WorkerCallTimeoutException("call to " + method.getName() + " on worker '" + this.name
-					+ "' timed out after " + timeout + " (vmworkers.call-timeout); the call may have executed");
+		long deadline = (timeout.isZero() || timeout.isNegative()) ? Long.MAX_VALUE : start + timeout.toNanos();
+		int attempt = 0;
+		while (!call.isDone()) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				if (this.pending.remove(id) != null) {
+					this.callsFailed.incrementAndGet();
+					throw new WorkerCallTimeoutException("call to " + method.getName() + " on worker '" + this.name
+							+ "' timed out after " + timeout + " (vmworkers.call-timeout); the call may have executed");
+				}
+				continue;
+			}
+			if (!endpoint.poll(Math.min(remaining, CALL_POLL_NANOS))) {
+				endpoint.awaitTurn(call, attempt++);
+			}
+			if (Thread.interrupted()) {
+				this.pending.remove(id);
+				this.callsFailed.incrementAndGet();
+				Thread.currentThread().interrupt();
+				throw new WorkerCallTimeoutException("interrupted while waiting for " + method.getName()
+						+ " on worker '" + this.name + "'; the call may have executed");
+			}
 		}
 	}
 
@@ -382,6 +409,7 @@ final class ManagedWorker implements WorkerHandle {
 		reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
 			if (failure instanceof TimeoutException) {
 				this.pending.remove(id);
+				this.callsFailed.incrementAndGet();
 				result.completeExceptionally(new WorkerCallTimeoutException("call to " + method.getName()
 						+ " on worker '" + this.name + "' timed out after " + timeout + " (vmworkers.call-timeout)"));
 			}
@@ -510,8 +538,8 @@ final class ManagedWorker implements WorkerHandle {
 		RuntimeException failure = new WorkerDiedException(this.name, (process != null) ? process.pid() : -1,
 				(process != null) ? process.exitCode() : -1, message);
 		for (Long id : List.copyOf(this.pending.keySet())) {
-			CompletableFuture<Object> reply = this.pending.remove(id);
-			if (reply != null && reply.completeExceptionally(failure)) {
+			PendingCall call = this.pending.remove(id);
+			if (call != null && call.fail(failure)) {
 				this.callsFailed.incrementAndGet();
 			}
 		}
@@ -596,29 +624,28 @@ final class ManagedWorker implements WorkerHandle {
 		}
 
 		private void complete(long id, Object value, RemoteThrowable error) {
-			CompletableFuture<Object> reply = pending.remove(id);
-			if (reply == null) {
+			PendingCall call = pending.remove(id);
+			if (call == null) {
 				// The call timed out or was failed already: a late reply goes to nobody else.
 				return;
 			}
+			callsCompleted.incrementAndGet();
 			if (error == null) {
-				callsCompleted.incrementAndGet();
-				reply.complete(value);
+				call.complete(value);
 			}
 			else {
-				callsCompleted.incrementAndGet();
 				callsFailed.incrementAndGet();
-				reply.completeExceptionally(error.toThrowable(codecClassLoader(), name));
+				call.fail(error.toThrowable(codecClassLoader(), name));
 			}
 		}
 
 		@Override
 		public void onUndecodable(int type, long correlationId, RuntimeException failure) {
 			if (type == Frames.RESULT || type == Frames.ERROR) {
-				CompletableFuture<Object> reply = pending.remove(correlationId);
-				if (reply != null) {
+				PendingCall call = pending.remove(correlationId);
+				if (call != null) {
 					callsFailed.incrementAndGet();
-					reply.completeExceptionally(failure);
+					call.fail(failure);
 				}
 			}
 			else {

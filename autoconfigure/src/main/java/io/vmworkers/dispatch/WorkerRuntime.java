@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
@@ -30,15 +32,33 @@ import org.springframework.util.ClassUtils;
 /**
  * The worker's side: attaches to the channel the master created, creates the task bean, tells the
  * master it is ready, then runs calls and delivers data until the master closes the channel.
- * Calls run on a pool, so that a call waiting on the channel does not block the next message;
- * {@code @OnData} methods run in order on the receiving thread.
+ * <p>
+ * Calls and data are handled in arrival order on the receiving thread, with no hand-off to
+ * another thread: the cheapest round trip. A call still running after {@link #RELIEF_AFTER} gets
+ * relief: another thread reads the ring meanwhile and runs further calls on a pool, so a call
+ * that blocks (for example on {@code next()}) never stalls the channel.
  */
 public final class WorkerRuntime implements Endpoint.FrameHandler {
 
 	/** How often a worker reports to its master. */
 	public static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(250);
 
+	/** How long a call may hold the receiving thread before another thread reads the ring. */
+	public static final Duration RELIEF_AFTER = Duration.ofMillis(10);
+
 	private static final Log logger = LogFactory.getLog(WorkerRuntime.class);
+
+	/** Work read by the receiving thread, run by it in order after each read. */
+	private final ArrayDeque<Runnable> stash = new ArrayDeque<>();
+
+	private boolean draining;
+
+	/** When the receiving thread began its current call, or 0 while it is not in one. */
+	private volatile long busySince;
+
+	private volatile long lastActivity;
+
+	private final Thread supervisor;
 
 	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "vmworkers-heartbeat");
@@ -83,6 +103,8 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.channel = new ChannelEnd(name, this::finish, () -> this.endpoint);
 		this.channel.bind(this.endpoint);
 		this.calls = Executors.newCachedThreadPool(new CallThreads(name));
+		this.supervisor = new Thread(this::supervise, "vmworkers-" + name + "-relief");
+		this.supervisor.setDaemon(true);
 	}
 
 	public String name() {
@@ -103,6 +125,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.channel.handlers(DataHandlers.of(bean, taskClass, false));
 		this.task = bean;
 		this.endpoint.start();
+		this.supervisor.start();
 		this.endpoint.send(Frames.READY, ProcessHandle.current().pid(), null);
 		long interval = HEARTBEAT_INTERVAL.toMillis();
 		this.heartbeats.scheduleAtFixedRate(this::beat, interval, interval, TimeUnit.MILLISECONDS);
@@ -159,11 +182,70 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 
 	@Override
 	public void onFrame(int type, long correlationId, Object payload) {
+		boolean receiver = this.endpoint.isReceiverThread();
 		switch (type) {
-			case Frames.CALL -> this.calls.execute(() -> call(correlationId, (Invocation) payload));
-			case Frames.DATA -> this.channel.receive(payload);
+			case Frames.CALL -> {
+				Runnable call = () -> call(correlationId, (Invocation) payload);
+				if (receiver) {
+					this.stash.add(call);
+				}
+				else {
+					this.calls.execute(call);
+				}
+			}
+			case Frames.DATA -> {
+				if (receiver && !this.draining && !this.stash.isEmpty()) {
+					// Behind a call read in the same batch: keep the order.
+					this.stash.add(() -> this.channel.receive(payload));
+				}
+				else {
+					this.channel.receive(payload);
+				}
+			}
 			case Frames.CLOSE -> this.closed.countDown();
 			default -> logger.warn("Master sent an unknown frame type=" + type);
+		}
+	}
+
+	@Override
+	public void afterPoll() {
+		if (this.stash.isEmpty()) {
+			return;
+		}
+		this.draining = true;
+		try {
+			Runnable work;
+			while ((work = this.stash.poll()) != null) {
+				this.busySince = System.nanoTime();
+				work.run();
+			}
+		}
+		finally {
+			this.busySince = 0;
+			this.lastActivity = System.nanoTime();
+			this.draining = false;
+		}
+	}
+
+	/**
+	 * Watches the receiving thread: when a call has held it for {@link #RELIEF_AFTER}, reads the
+	 * ring on this thread until the call returns. Looks often only while the worker is busy.
+	 */
+	private void supervise() {
+		long relief = RELIEF_AFTER.toNanos();
+		while (this.endpoint.isOpen()) {
+			long since = this.busySince;
+			long now = System.nanoTime();
+			if (since != 0 && now - since > relief) {
+				while (this.busySince == since && this.endpoint.isOpen()) {
+					if (!this.endpoint.poll(relief)) {
+						LockSupport.parkNanos(this, relief);
+					}
+				}
+				continue;
+			}
+			boolean recentlyActive = since != 0 || now - this.lastActivity < TimeUnit.SECONDS.toNanos(1);
+			LockSupport.parkNanos(this, recentlyActive ? relief : 10 * relief);
 		}
 	}
 
