@@ -47,7 +47,7 @@ public final class WorkerMain {
 	/** Exit code of a worker whose application failed to start. */
 	static final int STARTUP_FAILED_EXIT_CODE = 2;
 
-	private static final long EXIT_GRACE_MILLIS = 1000;
+	private static final long EXIT_GRACE_MILLIS = 500;
 
 	private WorkerMain() {
 	}

@@ -58,6 +58,10 @@ public class EchoTask {
 		return bytes;
 	}
 
+	public Double takeNext() {
+		return this.channel.next(java.time.Duration.ofSeconds(30));
+	}
+
 	public void emit(int count) {
 		for (int i = 0; i < count; i++) {
 			this.channel.put(new Pose(i, ProcessHandle.current().pid(), 0));

@@ -162,6 +162,19 @@ class WorkerCallsIntegrationTests {
 	}
 
 	@Test
+	void callBlockedOnTheChannelDoesNotStallOtherCallsOrData() throws Exception {
+		java.util.concurrent.CompletableFuture<Double> blocked = java.util.concurrent.CompletableFuture
+			.supplyAsync(task::takeNext);
+		// While takeNext waits on the worker for data, calls and data still flow.
+		assertThat(task.inc(1)).isEqualTo(2);
+		WorkerChannel channel = context.getBean(VmDispatcher.class).worker("echoTask").channel();
+		channel.put("still flowing");
+		assertThat((String) channel.next(Duration.ofSeconds(30))).isEqualTo("still flowing!");
+		channel.put(3.5);
+		assertThat(blocked.get(30, TimeUnit.SECONDS)).isEqualTo(3.5);
+	}
+
+	@Test
 	void channelFilesAreOwnerOnly() throws Exception {
 		assertThat(Workers.channelFiles()).hasSize(2).allSatisfy((file) -> assertThat(
 				java.nio.file.Files.getPosixFilePermissions(file))

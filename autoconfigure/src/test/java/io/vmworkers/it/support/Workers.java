@@ -44,6 +44,23 @@ public final class Workers {
 	}
 
 	/**
+	 * Returns whether a process has exited. A process whose parent died is reaped by init, which
+	 * may take a while on some machines: a zombie counts as exited.
+	 * @param pid the process
+	 * @return true when it no longer runs
+	 */
+	public static boolean hasExited(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			// The state follows the command name, which is in parentheses and may contain spaces.
+			return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+		}
+		catch (IOException ex) {
+			return true;
+		}
+	}
+
+	/**
 	 * Returns the channel files of this JVM in /dev/shm.
 	 * @return the files
 	 */
