@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.vmworkers.dispatch.RestartPolicy;
 import io.vmworkers.dispatch.WorkerSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -54,6 +55,14 @@ public class VmWorkersProperties {
 	 * its calls at once either way.
 	 */
 	private Duration callTimeout = Duration.ZERO;
+
+	/**
+	 * How long a worker may go without a heartbeat (sent every 250ms) before it counts as hung and
+	 * is killed, then handled as a crash.
+	 */
+	private Duration heartbeatTimeout = Duration.ofSeconds(1);
+
+	private final Restart restart = new Restart();
 
 	/**
 	 * Per-worker overrides, by worker (bean) name.
@@ -116,6 +125,18 @@ public class VmWorkersProperties {
 		this.callTimeout = callTimeout;
 	}
 
+	public Duration getHeartbeatTimeout() {
+		return this.heartbeatTimeout;
+	}
+
+	public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+		this.heartbeatTimeout = heartbeatTimeout;
+	}
+
+	public Restart getRestart() {
+		return this.restart;
+	}
+
 	public Map<String, Worker> getWorkers() {
 		return this.workers;
 	}
@@ -147,7 +168,9 @@ public class VmWorkersProperties {
 				orDefault(override.getInheritJvmOptions(), this.inheritJvmOptions),
 				orDefault(override.getStartupTimeout(), this.startupTimeout),
 				orDefault(override.getShutdownTimeout(), this.shutdownTimeout),
-				orDefault(override.getCallTimeout(), this.callTimeout));
+				orDefault(override.getCallTimeout(), this.callTimeout),
+				orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout),
+				this.restart.merge(override.getRestart()).toPolicy());
 	}
 
 	private static <T> T orDefault(T value, T fallback) {
@@ -162,6 +185,145 @@ public class VmWorkersProperties {
 
 		/** Runs one {@code @WorkerTask} bean for a master. */
 		WORKER
+
+	}
+
+	/** What restarting does after a worker exits unexpectedly. */
+	public enum RestartMode {
+
+		/** Start the worker again, with back-off, up to the intensity limit. */
+		ON_FAILURE,
+
+		/** Leave the worker failed. */
+		NEVER
+
+	}
+
+	/** Restart policy of workers; unset values (per worker) take the global ones. */
+	public static class Restart {
+
+		/**
+		 * Whether a worker that exits unexpectedly is started again.
+		 */
+		private RestartMode mode;
+
+		/**
+		 * Delay before the first restart; it doubles with each restart in the window.
+		 */
+		private Duration initialBackoff;
+
+		/**
+		 * Longest delay between restarts.
+		 */
+		private Duration maxBackoff;
+
+		/**
+		 * Restarts allowed within the window; one more and the worker is left failed.
+		 */
+		private Integer maxRestarts;
+
+		/**
+		 * Period over which restarts are counted.
+		 */
+		private Duration window;
+
+		/**
+		 * Fraction (0 to 1) by which each delay varies at random.
+		 */
+		private Double jitter;
+
+		static Restart defaults() {
+			Restart restart = new Restart();
+			RestartPolicy policy = RestartPolicy.DEFAULT;
+			restart.mode = RestartMode.ON_FAILURE;
+			restart.initialBackoff = policy.initialBackoff();
+			restart.maxBackoff = policy.maxBackoff();
+			restart.maxRestarts = policy.maxRestarts();
+			restart.window = policy.window();
+			restart.jitter = policy.jitter();
+			return restart;
+		}
+
+		Restart merge(Restart override) {
+			Restart merged = new Restart();
+			Restart defaults = defaults();
+			merged.mode = first(override.mode, this.mode, defaults.mode);
+			merged.initialBackoff = first(override.initialBackoff, this.initialBackoff, defaults.initialBackoff);
+			merged.maxBackoff = first(override.maxBackoff, this.maxBackoff, defaults.maxBackoff);
+			merged.maxRestarts = first(override.maxRestarts, this.maxRestarts, defaults.maxRestarts);
+			merged.window = first(override.window, this.window, defaults.window);
+			merged.jitter = first(override.jitter, this.jitter, defaults.jitter);
+			return merged;
+		}
+
+		RestartPolicy toPolicy() {
+			if (this.mode == RestartMode.NEVER) {
+				return RestartPolicy.NEVER;
+			}
+			if (this.jitter < 0 || this.jitter > 1) {
+				throw new IllegalArgumentException("vmworkers restart jitter must be between 0 and 1, jitter=" + this.jitter);
+			}
+			return new RestartPolicy(true, this.initialBackoff, this.maxBackoff, this.maxRestarts, this.window,
+					this.jitter);
+		}
+
+		@SafeVarargs
+		private static <T> T first(T... values) {
+			for (T value : values) {
+				if (value != null) {
+					return value;
+				}
+			}
+			return null;
+		}
+
+		public RestartMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(RestartMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Integer getMaxRestarts() {
+			return this.maxRestarts;
+		}
+
+		public void setMaxRestarts(Integer maxRestarts) {
+			this.maxRestarts = maxRestarts;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Double jitter) {
+			this.jitter = jitter;
+		}
 
 	}
 
@@ -282,6 +444,13 @@ public class VmWorkersProperties {
 		 */
 		private Duration callTimeout;
 
+		/**
+		 * How long this worker may go without a heartbeat before it is killed as hung.
+		 */
+		private Duration heartbeatTimeout;
+
+		private final Restart restart = new Restart();
+
 		private final WorkerChannelOverride channel = new WorkerChannelOverride();
 
 		public List<String> getJvmOptions() {
@@ -322,6 +491,18 @@ public class VmWorkersProperties {
 
 		public void setCallTimeout(Duration callTimeout) {
 			this.callTimeout = callTimeout;
+		}
+
+		public Duration getHeartbeatTimeout() {
+			return this.heartbeatTimeout;
+		}
+
+		public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+			this.heartbeatTimeout = heartbeatTimeout;
+		}
+
+		public Restart getRestart() {
+			return this.restart;
 		}
 
 		public WorkerChannelOverride getChannel() {

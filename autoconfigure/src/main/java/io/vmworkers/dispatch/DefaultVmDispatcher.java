@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.vmworkers.channel.WorkerChannel;
@@ -13,6 +17,7 @@ import io.vmworkers.codec.KryoCodec;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.ClassUtils;
 
@@ -20,7 +25,7 @@ import org.springframework.util.ClassUtils;
  * The master's {@link VmDispatcher}: starts every worker in parallel when the context starts,
  * waits until all are ready (failing the start-up otherwise), and stops them all when it closes.
  */
-public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle {
+public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, DisposableBean {
 
 	/** Before the web server starts, after it stops. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -28,6 +33,15 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(DefaultVmDispatcher.class);
 
 	private final Map<String, ManagedWorker> workers = new LinkedHashMap<>();
+
+	/** Restarts after back-off, and the watch for hung workers. */
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "vmworkers-supervisor");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile ScheduledFuture<?> watch;
 
 	private volatile boolean running;
 
@@ -45,7 +59,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle {
 		WorkerLauncher launcher = new WorkerLauncher(applicationClass, arguments, activeProfiles,
 				DefaultVmDispatcher::log);
 		tasks.forEach((name, type) -> this.workers.put(name,
-				new ManagedWorker(name, type, settings.apply(name), launcher, codec)));
+				new ManagedWorker(name, type, settings.apply(name), launcher, codec, this.scheduler)));
 	}
 
 	private static void log(String workerName, boolean error, String line) {
@@ -120,14 +134,31 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle {
 			}
 		}
 		this.running = true;
+		long interval = WorkerRuntime.HEARTBEAT_INTERVAL.toMillis();
+		this.watch = this.scheduler.scheduleWithFixedDelay(this::watchWorkers, interval, interval, TimeUnit.MILLISECONDS);
 		if (failure != null) {
 			stop();
 			throw failure;
 		}
 	}
 
+	private void watchWorkers() {
+		for (ManagedWorker worker : this.workers.values()) {
+			try {
+				worker.watch();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Failed to watch worker '" + worker.name() + "'", ex);
+			}
+		}
+	}
+
 	@Override
 	public void stop() {
+		ScheduledFuture<?> current = this.watch;
+		if (current != null) {
+			current.cancel(false);
+		}
 		List<CompletableFuture<Void>> stops = new ArrayList<>();
 		for (ManagedWorker worker : this.workers.values()) {
 			stops.add(CompletableFuture.runAsync(worker::close, (task) -> {
@@ -144,6 +175,11 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle {
 			}
 		}
 		this.running = false;
+	}
+
+	@Override
+	public void destroy() {
+		this.scheduler.shutdownNow();
 	}
 
 	@Override

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +18,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.vmworkers.annotation.Idempotent;
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
@@ -30,6 +34,7 @@ import io.vmworkers.process.WorkerProcess;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * The master's side of one worker: launches its process, owns its channel, routes calls to it,
@@ -75,10 +80,20 @@ final class ManagedWorker implements WorkerHandle {
 
 	private volatile ExitInfo lastExit;
 
+	private final ScheduledExecutorService scheduler;
+
+	/** When unexpected exits were followed by restarts, newest last; for the intensity limit. */
+	private final Deque<Long> restarts = new ArrayDeque<>();
+
+	/** Whether any process of this worker has been ready: start-up failures before that are not restarted. */
+	private volatile boolean everReady;
+
 	private final List<WorkerObserver> observers = new CopyOnWriteArrayList<>();
 
-	ManagedWorker(String name, Class<?> taskClass, WorkerSettings settings, WorkerLauncher launcher, KryoCodec codec) {
+	ManagedWorker(String name, Class<?> taskClass, WorkerSettings settings, WorkerLauncher launcher, KryoCodec codec,
+			ScheduledExecutorService scheduler) {
 		this.name = name;
+		this.scheduler = scheduler;
 		this.methods = TaskMethods.of(taskClass);
 		this.methods.checkInterceptable();
 		this.settings = settings;
@@ -177,6 +192,7 @@ final class ManagedWorker implements WorkerHandle {
 			return;
 		}
 		this.state = WorkerState.STARTING;
+		notifyAll();
 		long[] before = totals();
 		Path directory = this.settings.directory();
 		String base = "vmworkers-" + ProcessHandle.current().pid() + "-" + this.name + "-"
@@ -205,6 +221,7 @@ final class ManagedWorker implements WorkerHandle {
 		}
 		catch (IOException | RuntimeException ex) {
 			this.state = WorkerState.FAILED;
+			notifyAll();
 			if (out != null) {
 				out.close();
 			}
@@ -246,6 +263,9 @@ final class ManagedWorker implements WorkerHandle {
 		if (this.state == WorkerState.NEW) {
 			launch();
 		}
+		if (this.state == WorkerState.RESTARTING) {
+			awaitRestart();
+		}
 		if (this.state == WorkerState.STOPPING || this.state == WorkerState.STOPPED) {
 			throw new ChannelClosedException("worker '" + this.name + "' is " + this.state.name().toLowerCase()
 					+ "; start it again with VmDispatcher.worker(\"" + this.name + "\").restart()");
@@ -281,6 +301,25 @@ final class ManagedWorker implements WorkerHandle {
 		}
 	}
 
+	private synchronized void awaitRestart() {
+		long deadline = System.nanoTime() + this.settings.startupTimeout().toNanos()
+				+ this.settings.restart().maxBackoff().toNanos();
+		while (this.state == WorkerState.RESTARTING) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				throw new WorkerStartupException(this.name, "worker '" + this.name + "' is still restarting", null);
+			}
+			try {
+				TimeUnit.NANOSECONDS.timedWait(this, remaining);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new WorkerStartupException(this.name, "interrupted while worker '" + this.name + "' restarts",
+						ex);
+			}
+		}
+	}
+
 	private String describe(WorkerProcess process) {
 		if (process == null) {
 			return "";
@@ -313,6 +352,19 @@ final class ManagedWorker implements WorkerHandle {
 	 * ring itself when no other thread is reading.
 	 */
 	Object invoke(Method method, int index, Object[] arguments) throws Throwable {
+		try {
+			return invokeOnce(method, index, arguments);
+		}
+		catch (WorkerDiedException ex) {
+			if (!AnnotatedElementUtils.hasAnnotation(method, Idempotent.class) || !this.settings.restart().enabled()) {
+				throw ex;
+			}
+			logger.info("Retrying idempotent " + method.getName() + " on restarted worker '" + this.name + "'");
+			return invokeOnce(method, index, arguments);
+		}
+	}
+
+	private Object invokeOnce(Method method, int index, Object[] arguments) throws Throwable {
 		Connection current = awaitReady();
 		Endpoint endpoint = current.endpoint();
 		long start = System.nanoTime();
@@ -440,6 +492,7 @@ final class ManagedWorker implements WorkerHandle {
 		close();
 		synchronized (this) {
 			this.state = WorkerState.NEW;
+			this.restarts.clear();
 		}
 		awaitReady();
 	}
@@ -451,15 +504,18 @@ final class ManagedWorker implements WorkerHandle {
 			current = this.connection;
 			if (this.state == WorkerState.NEW || this.state == WorkerState.STOPPED) {
 				this.state = WorkerState.STOPPED;
+				notifyAll();
 				return;
 			}
 			this.state = WorkerState.STOPPING;
+			notifyAll();
 		}
 		if (current != null) {
 			stopConnection(current, WorkerState.STOPPED);
 		}
 		synchronized (this) {
 			this.state = WorkerState.STOPPED;
+			notifyAll();
 		}
 	}
 
@@ -491,24 +547,108 @@ final class ManagedWorker implements WorkerHandle {
 	private void onExit(Connection exited) {
 		exited.exited = true;
 		boolean expected;
+		Duration restartIn = null;
 		synchronized (this) {
 			expected = this.state == WorkerState.STOPPING || this.state == WorkerState.STOPPED
 					|| this.connection != exited;
 			if (!expected) {
-				this.state = WorkerState.FAILED;
+				restartIn = restartDelay();
+				this.state = (restartIn != null) ? WorkerState.RESTARTING : WorkerState.FAILED;
+				notifyAll();
 			}
 		}
 		WorkerProcess process = exited.process();
 		if (!expected) {
 			logger.error("Worker '" + this.name + "' (pid " + process.pid() + ") exited unexpectedly with "
-					+ process.describeExit());
+					+ process.describeExit() + ((restartIn != null) ? "; restarting in " + restartIn.toMillis() + " ms"
+							: "; not restarting (" + restartRefusal() + ")"));
 		}
 		finishConnection(exited);
+		if (restartIn != null) {
+			this.scheduler.schedule(this::relaunch, restartIn.toNanos(), TimeUnit.NANOSECONDS);
+		}
 		ExitInfo exit = new ExitInfo(process.pid(), process.exitCode(), process.describeExit(), Instant.now(), expected,
 				process.outputTail());
 		this.lastExit = exit;
 		for (WorkerObserver observer : this.observers) {
 			observer.workerExited(this, exit);
+		}
+	}
+
+	/**
+	 * Decides on a restart after an unexpected exit, under the lock.
+	 * @return the back-off, or null when the worker is to stay failed
+	 */
+	private Duration restartDelay() {
+		RestartPolicy policy = this.settings.restart();
+		if (!policy.enabled() || !this.everReady) {
+			return null;
+		}
+		long now = System.nanoTime();
+		while (!this.restarts.isEmpty() && now - this.restarts.peekFirst() > policy.window().toNanos()) {
+			this.restarts.removeFirst();
+		}
+		if (this.restarts.size() >= policy.maxRestarts()) {
+			return null;
+		}
+		Duration delay = policy.backoff(this.restarts.size());
+		this.restarts.addLast(now);
+		return delay;
+	}
+
+	private String restartRefusal() {
+		RestartPolicy policy = this.settings.restart();
+		if (!policy.enabled()) {
+			return "vmworkers.restart.mode=never";
+		}
+		if (!this.everReady) {
+			return "it never became ready";
+		}
+		return policy.maxRestarts() + " restarts within " + policy.window()
+				+ " already (vmworkers.restart.max-restarts, vmworkers.restart.window)";
+	}
+
+	private void relaunch() {
+		Connection started;
+		synchronized (this) {
+			if (this.state != WorkerState.RESTARTING) {
+				return;
+			}
+			launch();
+			started = this.connection;
+		}
+		// Nobody may be waiting for it: make sure a restart that hangs is handled as a crash.
+		this.scheduler.schedule(() -> {
+			if (this.connection == started && !started.ready.isDone() && started.process() != null) {
+				logger.error("Worker '" + this.name + "' was not ready within " + this.settings.startupTimeout()
+						+ " after a restart (vmworkers.startup-timeout); killing it");
+				started.process().kill();
+			}
+		}, this.settings.startupTimeout().toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Kills a worker that stopped sending heartbeats or whose channel file vanished; its exit is
+	 * then handled as a crash. Called periodically by the dispatcher.
+	 */
+	void watch() {
+		Connection current = this.connection;
+		if (this.state != WorkerState.READY || current == null || current.exited || current.process() == null) {
+			return;
+		}
+		Instant last = (current.heartbeatAt != null) ? current.heartbeatAt : current.readyAt;
+		Duration silence = (last != null) ? Duration.between(last, Instant.now()) : Duration.ZERO;
+		String reason = null;
+		if (silence.compareTo(this.settings.heartbeatTimeout()) > 0) {
+			reason = "sent no heartbeat for " + silence.toMillis() + " ms (vmworkers.heartbeat-timeout="
+					+ this.settings.heartbeatTimeout() + ")";
+		}
+		else if (!Files.exists(current.endpoint().inbound().file()) || !Files.exists(current.endpoint().outbound().file())) {
+			reason = "lost a channel file (deleted from " + this.settings.directory() + ")";
+		}
+		if (reason != null) {
+			logger.error("Worker '" + this.name + "' (pid " + current.process().pid() + ") " + reason + "; killing it");
+			current.process().kill();
 		}
 	}
 
@@ -574,6 +714,8 @@ final class ManagedWorker implements WorkerHandle {
 
 		private volatile Instant heartbeatAt;
 
+		private volatile Instant readyAt;
+
 		Connection(CompletableFuture<Connection> ready, long[] totalsBefore) {
 			this.ready = ready;
 			this.totalsBefore = totalsBefore;
@@ -612,6 +754,9 @@ final class ManagedWorker implements WorkerHandle {
 			synchronized (ManagedWorker.this) {
 				if (ManagedWorker.this.connection == this && state == WorkerState.STARTING) {
 					state = WorkerState.READY;
+					everReady = true;
+					this.readyAt = Instant.now();
+					ManagedWorker.this.notifyAll();
 				}
 			}
 			if (this.launched != null) {

@@ -7,9 +7,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,10 +48,13 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 
 	private static final Log logger = LogFactory.getLog(WorkerRuntime.class);
 
-	/** Work read by the receiving thread, run by it in order after each read. */
-	private final ArrayDeque<Runnable> stash = new ArrayDeque<>();
+	/**
+	 * Work read by the receiving thread, run by it in order after each read; taken over by the
+	 * relief thread while a call blocks the receiving thread.
+	 */
+	private final ConcurrentLinkedDeque<Work> stash = new ConcurrentLinkedDeque<>();
 
-	private boolean draining;
+	private volatile boolean draining;
 
 	/** When the receiving thread began its current call, or 0 while it is not in one. */
 	private volatile long busySince;
@@ -187,7 +190,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 			case Frames.CALL -> {
 				Runnable call = () -> call(correlationId, (Invocation) payload);
 				if (receiver) {
-					this.stash.add(call);
+					this.stash.add(new Work(call, true));
 				}
 				else {
 					this.calls.execute(call);
@@ -196,7 +199,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 			case Frames.DATA -> {
 				if (receiver && !this.draining && !this.stash.isEmpty()) {
 					// Behind a call read in the same batch: keep the order.
-					this.stash.add(() -> this.channel.receive(payload));
+					this.stash.add(new Work(() -> this.channel.receive(payload), false));
 				}
 				else {
 					this.channel.receive(payload);
@@ -214,10 +217,10 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		}
 		this.draining = true;
 		try {
-			Runnable work;
+			Work work;
 			while ((work = this.stash.poll()) != null) {
 				this.busySince = System.nanoTime();
-				work.run();
+				work.task().run();
 			}
 		}
 		finally {
@@ -238,6 +241,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 			long now = System.nanoTime();
 			if (since != 0 && now - since > relief) {
 				while (this.busySince == since && this.endpoint.isOpen()) {
+					takeOverStash();
 					if (!this.endpoint.poll(relief)) {
 						LockSupport.parkNanos(this, relief);
 					}
@@ -246,6 +250,22 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 			}
 			boolean recentlyActive = since != 0 || now - this.lastActivity < TimeUnit.SECONDS.toNanos(1);
 			LockSupport.parkNanos(this, recentlyActive ? relief : 10 * relief);
+		}
+	}
+
+	/**
+	 * Runs what the blocked receiving thread had read but not run yet: calls on the pool, data in
+	 * order on this thread.
+	 */
+	private void takeOverStash() {
+		Work work;
+		while ((work = this.stash.poll()) != null) {
+			if (work.call()) {
+				this.calls.execute(work.task());
+			}
+			else {
+				work.task().run();
+			}
 		}
 	}
 
@@ -312,6 +332,11 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 	@Override
 	public void onFailed(RuntimeException failure) {
 		this.closed.countDown();
+	}
+
+	/** A call or a data delivery read by the receiving thread. */
+	private record Work(Runnable task, boolean call) {
+
 	}
 
 	private static final class CallThreads implements ThreadFactory {

@@ -16,8 +16,11 @@ import java.util.List;
  * @param startupTimeout how long to wait for the worker to become ready
  * @param shutdownTimeout how long a stopping worker may take before it is terminated
  * @param callTimeout how long a call may take; zero for no limit
+ * @param heartbeatTimeout how long without a heartbeat before a worker counts as hung and is killed
+ * @param restart when the worker is started again after an unexpected exit
  */
 public record WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
-		boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout) {
+		boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
+		RestartPolicy restart) {
 
 }

@@ -14,13 +14,16 @@ public enum WorkerState {
 	/** Connected and serving calls. */
 	READY,
 
+	/** Exited unexpectedly; waiting out its back-off before starting again. Calls wait for it. */
+	RESTARTING,
+
 	/** Being stopped on request. */
 	STOPPING,
 
 	/** Stopped on request. */
 	STOPPED,
 
-	/** The process failed to start or exited without being asked to. */
+	/** The process failed to start, or exited unexpectedly and is not restarted (any more). */
 	FAILED
 
 }

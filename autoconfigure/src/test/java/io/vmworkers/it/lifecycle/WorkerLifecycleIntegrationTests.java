@@ -42,7 +42,8 @@ class WorkerLifecycleIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		context = Workers.start(LifecycleApplication.class, "vmworkers.shutdown-timeout=5s");
+		context = Workers.start(LifecycleApplication.class, "vmworkers.shutdown-timeout=5s",
+				"vmworkers.restart.mode=never");
 		task = context.getBean(SleeperTask.class);
 		handle = context.getBean(VmDispatcher.class).worker("sleeperTask");
 	}

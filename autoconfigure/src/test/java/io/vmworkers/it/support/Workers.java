@@ -30,7 +30,9 @@ public final class Workers {
 	 */
 	public static ConfigurableApplicationContext start(Class<?> source, String... properties) {
 		return new SpringApplicationBuilder(source).web(WebApplicationType.NONE)
-			.properties(JVM_OPTIONS, "vmworkers.inherit-jvm-options=false", "spring.main.banner-mode=off")
+			.properties(JVM_OPTIONS, "vmworkers.inherit-jvm-options=false", "spring.main.banner-mode=off",
+					// Generous: the build loads both cores; tests of the watch set their own.
+					"vmworkers.heartbeat-timeout=10s")
 			.properties(properties)
 			.run();
 	}
