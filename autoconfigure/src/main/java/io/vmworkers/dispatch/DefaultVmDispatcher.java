@@ -1,5 +1,7 @@
 package io.vmworkers.dispatch;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,6 +14,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.vmworkers.channel.ChannelDirectoryException;
+import io.vmworkers.channel.ChannelFiles;
+import io.vmworkers.channel.RingDescriptor;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
 
@@ -117,6 +122,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	@Override
 	public void start() {
+		prepareDirectories();
 		this.workers.values().forEach(ManagedWorker::launch);
 		RuntimeException failure = null;
 		for (ManagedWorker worker : this.workers.values()) {
@@ -140,6 +146,29 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 			stop();
 			throw failure;
 		}
+	}
+
+	/**
+	 * Removes files of dead masters and checks each channel directory can hold its channels, so
+	 * that a bad directory fails the start-up with one clear message.
+	 */
+	private void prepareDirectories() {
+		Map<Path, Long> required = new LinkedHashMap<>();
+		for (ManagedWorker worker : this.workers.values()) {
+			WorkerSettings settings = worker.settings();
+			required.merge(settings.directory(), 2 * RingDescriptor.fileLength(settings.capacity()), Long::sum);
+		}
+		required.forEach((directory, bytes) -> {
+			ChannelDirectoryException.check(directory, bytes);
+			try {
+				for (Path stale : ChannelFiles.removeStale(directory)) {
+					logger.warn("Removed channel file of a dead master: " + stale);
+				}
+			}
+			catch (IOException ex) {
+				logger.warn("Could not look for stale channel files in " + directory + ": " + ex.getMessage());
+			}
+		});
 	}
 
 	private void watchWorkers() {

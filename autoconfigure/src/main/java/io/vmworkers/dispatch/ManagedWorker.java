@@ -5,13 +5,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.vmworkers.annotation.Idempotent;
 import io.vmworkers.channel.ChannelClosedException;
+import io.vmworkers.channel.ChannelFiles;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
@@ -43,8 +42,6 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 final class ManagedWorker implements WorkerHandle {
 
 	private static final Log logger = LogFactory.getLog(ManagedWorker.class);
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	/** How long a caller reading its own answer sleeps on the ring before re-checking. */
 	private static final long CALL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -195,10 +192,9 @@ final class ManagedWorker implements WorkerHandle {
 		notifyAll();
 		long[] before = totals();
 		Path directory = this.settings.directory();
-		String base = "vmworkers-" + ProcessHandle.current().pid() + "-" + this.name + "-"
-				+ HexFormat.of().formatHex(randomBytes());
-		Path toWorker = directory.resolve(base + ".m2w");
-		Path fromWorker = directory.resolve(base + ".w2m");
+		String base = ChannelFiles.newBaseName(ProcessHandle.current(), this.name);
+		Path toWorker = directory.resolve(base + ChannelFiles.TO_WORKER);
+		Path fromWorker = directory.resolve(base + ChannelFiles.FROM_WORKER);
 		CompletableFuture<Connection> ready = new CompletableFuture<>();
 		SharedRing out = null;
 		SharedRing in = null;
@@ -235,12 +231,6 @@ final class ManagedWorker implements WorkerHandle {
 					+ "; vmworkers.channel.directory)", ex));
 			this.connection = new Connection(ready, before);
 		}
-	}
-
-	private static byte[] randomBytes() {
-		byte[] bytes = new byte[16];
-		RANDOM.nextBytes(bytes);
-		return bytes;
 	}
 
 	private long[] totals() {

@@ -1,5 +1,7 @@
 package io.vmworkers.sample;
 
+import java.time.Duration;
+
 import io.vmworkers.annotation.OnData;
 import io.vmworkers.annotation.OnMaster;
 import io.vmworkers.annotation.WorkerTask;
@@ -65,6 +67,50 @@ public class CountingTask {
 		// The last put's answer is not needed: drain it so the channel is left empty.
 		this.channel.next();
 		return value;
+	}
+
+	/**
+	 * Runs on the master: a batch of round trips from {@code start}, as the traffic that keeps the
+	 * dashboard moving. Unlike {@link #run(int)} it gives up when the worker does not answer in
+	 * time, as while it restarts.
+	 * @param start the first number, at least {@code 2 * PRINTED} so that nothing is printed
+	 * @param rounds how many round trips
+	 * @param timeout how long to wait for each answer
+	 * @return the last number received, or -1 when the worker did not answer in time
+	 */
+	@OnMaster
+	public int exchange(int start, int rounds, Duration timeout) {
+		// Answers left by a batch that gave up would be taken for this batch's.
+		while (this.channel.poll() != null) {
+			// drop it
+		}
+		int value = start;
+		this.channel.put(value);
+		for (int i = 0; i < rounds; i++) {
+			Integer answer = this.channel.next(timeout);
+			if (answer == null) {
+				return -1;
+			}
+			value = answer;
+			if (i + 1 < rounds) {
+				this.channel.put(value + 1);
+			}
+		}
+		return value;
+	}
+
+	/**
+	 * Runs on the worker: adds numbers up (a call with a payload of some size, for the
+	 * dashboard's call latency and bytes).
+	 * @param numbers the numbers
+	 * @return their sum
+	 */
+	public long sum(int[] numbers) {
+		long sum = 0;
+		for (int number : numbers) {
+			sum += number;
+		}
+		return sum;
 	}
 
 }

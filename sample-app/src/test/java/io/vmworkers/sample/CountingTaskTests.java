@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample from an exploded class path, as an IDE or {@code spring-boot:run} starts it.
  */
-@SpringBootTest(properties = { "sample.rounds=10", "vmworkers.jvm-options=-Xmx64m,-XX:TieredStopAtLevel=1",
-		"vmworkers.inherit-jvm-options=false" })
+@SpringBootTest(properties = { "sample.rounds=10", "sample.traffic.rounds-per-second=0",
+		"vmworkers.jvm-options=-Xmx64m,-XX:TieredStopAtLevel=1", "vmworkers.inherit-jvm-options=false" })
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CountingTaskTests {
 

@@ -40,6 +40,17 @@ class WorkerStartupFailureIntegrationTests {
 	}
 
 	@Test
+	void missingChannelDirectoryFailsStartupWithAnAnalysisNamingTheProperty() {
+		Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> Workers.start(FailureApplication.class,
+				"vmworkers.channel.directory=/no/such/shm"));
+		assertThat(failure).hasRootCauseInstanceOf(io.vmworkers.channel.ChannelDirectoryException.class);
+		org.springframework.boot.diagnostics.FailureAnalysis analysis = new io.vmworkers.autoconfigure.ChannelDirectoryFailureAnalyzerAccess()
+			.analyze(failure);
+		assertThat(analysis.getDescription()).contains("/no/such/shm does not exist");
+		assertThat(analysis.getAction()).contains("vmworkers.channel.directory");
+	}
+
+	@Test
 	void workerNotReadyInTimeFailsMasterStartup() {
 		assertThatException()
 			.isThrownBy(() -> Workers.start(FailureApplication.class, "vmworkers.startup-timeout=50ms"))

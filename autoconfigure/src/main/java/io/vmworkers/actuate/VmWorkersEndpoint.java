@@ -1,0 +1,286 @@
+package io.vmworkers.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import io.vmworkers.actuate.CallLatencyRecorder.LatencySummary;
+import io.vmworkers.actuate.WorkerSampler.Activity;
+import io.vmworkers.dispatch.ChannelStatistics;
+import io.vmworkers.dispatch.ExitInfo;
+import io.vmworkers.dispatch.Heartbeat;
+import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.WorkerHandle;
+import io.vmworkers.dispatch.WorkerState;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.util.Assert;
+
+/**
+ * The {@code vmworkers} actuator endpoint: every worker's state, process and channel, and
+ * restarting or stopping one worker. A read of one unknown worker answers 404; the write
+ * operation exists only when the endpoint's access is unrestricted.
+ */
+@Endpoint(id = "vmworkers")
+public class VmWorkersEndpoint {
+
+	/** The write operation's actions. */
+	public static final List<String> ACTIONS = List.of("restart", "stop");
+
+	private final VmDispatcher dispatcher;
+
+	private final WorkerSampler sampler;
+
+	/**
+	 * Creates the endpoint.
+	 * @param dispatcher the workers
+	 * @param sampler their recent activity
+	 */
+	public VmWorkersEndpoint(VmDispatcher dispatcher, WorkerSampler sampler) {
+		Assert.notNull(dispatcher, "'dispatcher' must not be null");
+		Assert.notNull(sampler, "'sampler' must not be null");
+		this.dispatcher = dispatcher;
+		this.sampler = sampler;
+	}
+
+	/**
+	 * Describes every worker.
+	 * @return the workers, in bean definition order
+	 */
+	@ReadOperation
+	public WorkersDescriptor workers() {
+		return new WorkersDescriptor(this.dispatcher.workers().stream().map(this::describe).toList());
+	}
+
+	/**
+	 * Describes one worker.
+	 * @param name the worker's name
+	 * @return the worker, or null (404) when there is no such worker
+	 */
+	@ReadOperation
+	public WorkerDescriptor worker(@Selector String name) {
+		WorkerHandle worker = find(name);
+		return (worker != null) ? describe(worker) : null;
+	}
+
+	/**
+	 * Restarts or stops one worker and describes it afterwards. A restart waits until the new
+	 * process is ready ({@code vmworkers.startup-timeout}); it also starts a stopped worker.
+	 * @param name the worker's name
+	 * @param action {@code restart} or {@code stop}
+	 * @return the worker, or null when there is no such worker
+	 * @throws InvalidEndpointRequestException for another action
+	 */
+	@WriteOperation
+	public WorkerDescriptor control(@Selector String name, String action) {
+		String verb = (action != null) ? action.trim().toLowerCase(Locale.ROOT) : "";
+		if (!ACTIONS.contains(verb)) {
+			throw new InvalidEndpointRequestException(
+					"unknown action '" + action + "' for worker '" + name + "'; actions: " + ACTIONS,
+					"unknown action; actions: " + ACTIONS);
+		}
+		WorkerHandle worker = find(name);
+		if (worker == null) {
+			return null;
+		}
+		if (verb.equals("restart")) {
+			worker.restart();
+		}
+		else {
+			worker.close();
+		}
+		return describe(worker);
+	}
+
+	private WorkerHandle find(String name) {
+		try {
+			return this.dispatcher.worker(name);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private WorkerDescriptor describe(WorkerHandle worker) {
+		Instant now = Instant.now();
+		WorkerState state = worker.state();
+		boolean running = state == WorkerState.STARTING || state == WorkerState.READY;
+		Instant startedAt = worker.startedAt();
+		Instant heartbeatAt = worker.lastHeartbeatAt();
+		Activity activity = this.sampler.activity(worker.name());
+		ChannelStatistics statistics = worker.statistics();
+		return new WorkerDescriptor(worker.name(), state.name().toLowerCase(Locale.ROOT), running ? worker.pid() : -1,
+				startedAt, (running && startedAt != null) ? millisBetween(startedAt, now) : null, worker.startCount(),
+				Math.max(0, worker.startCount() - 1),
+				(running && heartbeatAt != null) ? millisBetween(heartbeatAt, now) : null, exit(worker.lastExit()),
+				process(running ? worker.lastHeartbeat() : null, running ? activity : null),
+				new ChannelDescriptor(
+						direction(statistics.capacity(), statistics.bytesWaitingToWorker(),
+								statistics.messagesToWorker(), statistics.bytesToWorker(),
+								activity.messagesToWorkerPerSecond(), activity.bytesToWorkerPerSecond()),
+						direction(statistics.capacity(), statistics.bytesWaitingFromWorker(),
+								statistics.messagesFromWorker(), statistics.bytesFromWorker(),
+								activity.messagesFromWorkerPerSecond(), activity.bytesFromWorkerPerSecond())),
+				calls(statistics, activity, this.sampler.latency(worker.name())));
+	}
+
+	private static ProcessDescriptor process(Heartbeat heartbeat, Activity activity) {
+		boolean sampled = activity != null && activity.residentBytes() >= 0;
+		return new ProcessDescriptor((heartbeat != null) ? heartbeat.heapUsed() : null,
+				(heartbeat != null && heartbeat.heapMax() >= 0) ? heartbeat.heapMax() : null,
+				(sampled && activity.cpuUsage() >= 0) ? round(activity.cpuUsage(), 4) : null,
+				sampled ? round(activity.cpuTimeNanos() / 1e9, 2) : null, sampled ? activity.residentBytes() : null);
+	}
+
+	private static DirectionDescriptor direction(long capacity, long waiting, long messages, long bytes,
+			double messagesPerSecond, double bytesPerSecond) {
+		return new DirectionDescriptor(capacity, waiting, messages, bytes, round(messagesPerSecond, 2),
+				round(bytesPerSecond, 2));
+	}
+
+	private static CallsDescriptor calls(ChannelStatistics statistics, Activity activity, LatencySummary latency) {
+		boolean timed = latency.count() > 0;
+		return new CallsDescriptor(statistics.callsCompleted(), statistics.callsFailed(),
+				round(activity.callsPerSecond(), 2), latency.count(), timed ? round(latency.p50Nanos() / 1e6, 3) : null,
+				timed ? round(latency.p99Nanos() / 1e6, 3) : null);
+	}
+
+	private static double round(double value, int decimals) {
+		double scale = Math.pow(10, decimals);
+		return Math.round(value * scale) / scale;
+	}
+
+	private static long millisBetween(Instant from, Instant to) {
+		return Math.max(0, Duration.between(from, to).toMillis());
+	}
+
+	private static ExitDescriptor exit(ExitInfo exit) {
+		if (exit == null) {
+			return null;
+		}
+		return new ExitDescriptor(exit.pid(), exit.exitCode(), signal(exit), exit.description(), exit.at(),
+				exit.expected(), exit.outputTail());
+	}
+
+	/** The JDK reports death by signal n as exit code 128 + n; the description names the signal. */
+	private static String signal(ExitInfo exit) {
+		int exitCode = exit.exitCode();
+		if (exitCode <= 128 || exitCode >= 128 + 65) {
+			return null;
+		}
+		String description = (exit.description() != null) ? exit.description() : "";
+		int start = description.indexOf("SIG");
+		if (start < 0) {
+			return "signal " + (exitCode - 128);
+		}
+		int end = start;
+		while (end < description.length() && Character.isLetterOrDigit(description.charAt(end))) {
+			end++;
+		}
+		return description.substring(start, end);
+	}
+
+	/**
+	 * Every worker.
+	 * @param workers the workers, in bean definition order
+	 */
+	public record WorkersDescriptor(List<WorkerDescriptor> workers) {
+
+	}
+
+	/**
+	 * One worker.
+	 * @param name its name (the {@code @WorkerTask} bean's name)
+	 * @param state {@code new}, {@code starting}, {@code ready}, {@code stopping}, {@code stopped}
+	 * or {@code failed}
+	 * @param pid the process id, or -1 when no process runs
+	 * @param startedAt when the current (or last) process was started, or null before the first start
+	 * @param uptimeMillis how long the current process has run, or null when none runs
+	 * @param startCount how many processes were started for this worker
+	 * @param restarts {@code startCount - 1}, at least 0
+	 * @param heartbeatAgeMillis how long ago the last heartbeat arrived, or null when none did
+	 * @param lastExit how the last process ended, or null when none has
+	 * @param process the worker JVM's memory and CPU
+	 * @param channel the channel's two directions
+	 * @param calls calls of the worker's methods
+	 */
+	public record WorkerDescriptor(String name, String state, long pid, Instant startedAt, Long uptimeMillis,
+			int startCount, int restarts, Long heartbeatAgeMillis, ExitDescriptor lastExit, ProcessDescriptor process,
+			ChannelDescriptor channel, CallsDescriptor calls) {
+
+	}
+
+	/**
+	 * How a worker process ended.
+	 * @param pid its pid
+	 * @param exitCode the exit code as the JDK reports it (128 + n for signal n)
+	 * @param signal the signal that ended it, such as {@code SIGKILL}, or null
+	 * @param description for example {@code exit code 137 (SIGKILL, signal 9)}
+	 * @param at when the exit was seen
+	 * @param expected whether the master had asked it to stop
+	 * @param outputTail the last lines it printed
+	 */
+	public record ExitDescriptor(long pid, int exitCode, String signal, String description, Instant at,
+			boolean expected, List<String> outputTail) {
+
+	}
+
+	/**
+	 * The worker JVM's resources; each is null when unknown (no process, no heartbeat yet, or no
+	 * {@code /proc}).
+	 * @param heapUsed heap in use, in bytes, from the worker's last heartbeat
+	 * @param heapMax the heap's limit, in bytes, from the worker's last heartbeat
+	 * @param cpuUsage CPU use over the last second, as a fraction of all the machine's CPUs
+	 * @param cpuTimeSeconds CPU time the process has used
+	 * @param residentMemory resident memory, in bytes
+	 */
+	public record ProcessDescriptor(Long heapUsed, Long heapMax, Double cpuUsage, Double cpuTimeSeconds,
+			Long residentMemory) {
+
+	}
+
+	/**
+	 * A worker's channel, as the master sees it.
+	 * @param toWorker the ring from the master to the worker
+	 * @param fromWorker the ring from the worker to the master
+	 */
+	public record ChannelDescriptor(DirectionDescriptor toWorker, DirectionDescriptor fromWorker) {
+
+	}
+
+	/**
+	 * One direction of a channel. Counts include every message (data, calls, replies,
+	 * heartbeats) since the master started, across restarts.
+	 * @param capacity the ring's size in bytes
+	 * @param bytesWaiting bytes written and not yet read
+	 * @param messages messages so far
+	 * @param bytes payload bytes so far
+	 * @param messagesPerSecond messages per second over the last 10 seconds
+	 * @param bytesPerSecond payload bytes per second over the last 10 seconds
+	 */
+	public record DirectionDescriptor(long capacity, long bytesWaiting, long messages, long bytes,
+			double messagesPerSecond, double bytesPerSecond) {
+
+	}
+
+	/**
+	 * Calls of a worker's methods from the master.
+	 * @param completed calls that returned or threw, since the master started
+	 * @param failed calls that threw, timed out or lost their worker
+	 * @param perSecond calls completed per second over the last 10 seconds
+	 * @param sampled how many calls of the last 10 seconds (at most the latest 1024) the
+	 * percentiles are computed from
+	 * @param p50Millis the median latency, in milliseconds, or null without calls
+	 * @param p99Millis the 99th percentile latency, in milliseconds, or null without calls
+	 */
+	public record CallsDescriptor(long completed, long failed, double perSecond, int sampled, Double p50Millis,
+			Double p99Millis) {
+
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.vmworkers.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.WorkerHandle;
+
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.util.Assert;
+
+/**
+ * The {@code vmworkers} health contributor: one {@link WorkerHealthIndicator} per worker, named
+ * after it, read from the dispatcher each time health is asked for.
+ */
+public class VmWorkersHealthContributor implements CompositeHealthContributor {
+
+	private final VmDispatcher dispatcher;
+
+	private final Duration heartbeatTimeout;
+
+	private final Clock clock;
+
+	/**
+	 * Creates the contributor.
+	 * @param dispatcher the workers
+	 * @param heartbeatTimeout how old a worker's last heartbeat may be before it is DOWN
+	 */
+	public VmWorkersHealthContributor(VmDispatcher dispatcher, Duration heartbeatTimeout) {
+		this(dispatcher, heartbeatTimeout, Clock.systemUTC());
+	}
+
+	VmWorkersHealthContributor(VmDispatcher dispatcher, Duration heartbeatTimeout, Clock clock) {
+		Assert.notNull(dispatcher, "'dispatcher' must not be null");
+		Assert.notNull(heartbeatTimeout, "'heartbeatTimeout' must not be null");
+		this.dispatcher = dispatcher;
+		this.heartbeatTimeout = heartbeatTimeout;
+		this.clock = clock;
+	}
+
+	@Override
+	public HealthContributor getContributor(String name) {
+		try {
+			return indicator(this.dispatcher.worker(name));
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public Stream<Entry> stream() {
+		return this.dispatcher.workers().stream().map((worker) -> new Entry(worker.name(), indicator(worker)));
+	}
+
+	private WorkerHealthIndicator indicator(WorkerHandle worker) {
+		return new WorkerHealthIndicator(worker, this.heartbeatTimeout, this.clock);
+	}
+
+}

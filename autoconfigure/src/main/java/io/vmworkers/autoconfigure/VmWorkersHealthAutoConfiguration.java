@@ -1,0 +1,40 @@
+package io.vmworkers.autoconfigure;
+
+import io.vmworkers.actuate.VmWorkersHealthContributor;
+import io.vmworkers.dispatch.VmDispatcher;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The {@code vmworkers} health contributor, one entry per worker, when the application has
+ * Spring Boot's health support; {@code management.health.vmworkers.enabled=false} switches it off.
+ */
+@AutoConfiguration(after = VmWorkersAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+public final class VmWorkersHealthAutoConfiguration {
+
+	// Nested: @ConditionalOnEnabledHealthIndicator beside @ConditionalOnClass fails without spring-boot-health.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledHealthIndicator("vmworkers")
+	@ConditionalOnBean(VmDispatcher.class)
+	@EnableConfigurationProperties(VmWorkersHealthProperties.class)
+	static class HealthContributorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = { "vmworkersHealthIndicator", "vmworkersHealthContributor" })
+		VmWorkersHealthContributor vmworkersHealthContributor(VmDispatcher dispatcher,
+				VmWorkersHealthProperties properties) {
+			return new VmWorkersHealthContributor(dispatcher, properties.getHeartbeatTimeout());
+		}
+
+	}
+
+}

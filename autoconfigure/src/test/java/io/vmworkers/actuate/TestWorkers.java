@@ -1,0 +1,73 @@
+package io.vmworkers.actuate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import io.vmworkers.dispatch.ChannelStatistics;
+import io.vmworkers.dispatch.Heartbeat;
+import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.WorkerHandle;
+import io.vmworkers.dispatch.WorkerState;
+
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Workers and a dispatcher without processes, for tests of what reads them. Mocks rather than
+ * implementations, so that new methods on the dispatch interfaces do not break these tests.
+ */
+final class TestWorkers {
+
+	private TestWorkers() {
+	}
+
+	static WorkerHandle ready(String name, long pid, Instant startedAt, Instant heartbeatAt) {
+		WorkerHandle worker = mock(WorkerHandle.class);
+		given(worker.name()).willReturn(name);
+		given(worker.pid()).willReturn(pid);
+		given(worker.state()).willReturn(WorkerState.READY);
+		given(worker.startedAt()).willReturn(startedAt);
+		given(worker.startCount()).willReturn(1);
+		given(worker.lastHeartbeatAt()).willReturn(heartbeatAt);
+		given(worker.lastHeartbeat()).willReturn(new Heartbeat(10_000_000, 64 * 1024 * 1024));
+		given(worker.statistics()).willReturn(statistics(0, 0, 0, 0, 0, 0));
+		return worker;
+	}
+
+	static ChannelStatistics statistics(long messagesTo, long bytesTo, long messagesFrom, long bytesFrom,
+			long callsCompleted, long callsFailed) {
+		return new ChannelStatistics(messagesTo, bytesTo, messagesFrom, bytesFrom, callsCompleted, callsFailed, 16, 32,
+				512 * 1024);
+	}
+
+	/** A dispatcher whose workers a test can change. */
+	static final class Dispatcher implements VmDispatcher {
+
+		private final List<WorkerHandle> workers = new ArrayList<>();
+
+		Dispatcher(WorkerHandle... workers) {
+			this.workers.addAll(List.of(workers));
+		}
+
+		void remove(String name) {
+			this.workers.removeIf((worker) -> worker.name().equals(name));
+		}
+
+		@Override
+		public Collection<? extends WorkerHandle> workers() {
+			return List.copyOf(this.workers);
+		}
+
+		@Override
+		public WorkerHandle worker(String name) {
+			return this.workers.stream()
+				.filter((worker) -> worker.name().equals(name))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("no worker named '" + name + "'"));
+		}
+
+	}
+
+}
