@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -513,18 +514,23 @@ final class ManagedWorker implements WorkerHandle {
 		WorkerProcess process = current.process();
 		Endpoint endpoint = current.endpoint();
 		if (process != null) {
+			boolean asked = false;
 			if (endpoint != null && endpoint.isOpen()) {
 				try {
 					endpoint.send(Frames.CLOSE, 0L, null);
+					asked = true;
 				}
 				catch (RuntimeException ex) {
-					// The worker cannot be asked; the pipe and the signals below still stop it.
+					// The worker cannot be asked over the channel; end-of-file on its stdin asks instead.
 				}
 			}
-			process.closeInput();
+			if (!asked) {
+				process.closeInput();
+			}
 			if (!process.awaitExit(this.settings.shutdownTimeout())) {
 				logger.warn("Worker '" + this.name + "' (pid " + process.pid() + ") did not stop within "
 						+ this.settings.shutdownTimeout() + " (vmworkers.shutdown-timeout); terminating it");
+				process.closeInput();
 				if (!process.terminate(TERMINATE_GRACE)) {
 					logger.error("Worker '" + this.name + "' (pid " + process.pid() + ") survived SIGKILL");
 				}
@@ -532,6 +538,25 @@ final class ManagedWorker implements WorkerHandle {
 		}
 		finishConnection(current);
 		this.state = finalState;
+		if (process != null && !process.isAlive()) {
+			recordExit(current, true);
+		}
+	}
+
+	/**
+	 * Keeps how a process ended and tells the observers, once per process.
+	 */
+	private void recordExit(Connection exited, boolean expected) {
+		if (!exited.exitRecorded.compareAndSet(false, true)) {
+			return;
+		}
+		WorkerProcess process = exited.process();
+		ExitInfo exit = new ExitInfo(process.pid(), process.exitCode(), process.describeExit(), Instant.now(), expected,
+				process.outputTail());
+		this.lastExit = exit;
+		for (WorkerObserver observer : this.observers) {
+			observer.workerExited(this, exit);
+		}
 	}
 
 	private void onExit(Connection exited) {
@@ -557,12 +582,7 @@ final class ManagedWorker implements WorkerHandle {
 		if (restartIn != null) {
 			this.scheduler.schedule(this::relaunch, restartIn.toNanos(), TimeUnit.NANOSECONDS);
 		}
-		ExitInfo exit = new ExitInfo(process.pid(), process.exitCode(), process.describeExit(), Instant.now(), expected,
-				process.outputTail());
-		this.lastExit = exit;
-		for (WorkerObserver observer : this.observers) {
-			observer.workerExited(this, exit);
-		}
+		recordExit(exited, expected);
 	}
 
 	/**
@@ -705,6 +725,8 @@ final class ManagedWorker implements WorkerHandle {
 		private volatile Instant heartbeatAt;
 
 		private volatile Instant readyAt;
+
+		private final AtomicBoolean exitRecorded = new AtomicBoolean();
 
 		Connection(CompletableFuture<Connection> ready, long[] totalsBefore) {
 			this.ready = ready;

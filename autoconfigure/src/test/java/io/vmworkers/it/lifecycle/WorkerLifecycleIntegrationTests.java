@@ -121,6 +121,10 @@ class WorkerLifecycleIntegrationTests {
 		long pid = handle.pid();
 		handle.close();
 		assertThat(handle.state()).isEqualTo(WorkerState.STOPPED);
+		// Asked over the channel, the worker finished normally.
+		assertThat(handle.lastExit().pid()).isEqualTo(pid);
+		assertThat(handle.lastExit().exitCode()).isZero();
+		assertThat(handle.lastExit().expected()).isTrue();
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
 		assertThat(Workers.channelFiles()).isEmpty();
 		assertThat(handle.channel().isOpen()).isFalse();
