@@ -29,9 +29,13 @@ package io.vmworkers.channel;
  * <pre>
  *  +0  length (int): payload bytes, header excluded
  *  +4  type (int): frame type in the low 16 bits, fragment flags above
- *  +8  correlation id (long)
+ *  +8  correlation id (unsigned int)
+ *  +12 checksum (int): CRC32C of length, type, correlation id and payload
  *  +16 payload
  * </pre>
+ *
+ * The checksum catches torn and corrupted records (a bit flip in the mapping, a foreign writer):
+ * the consumer refuses such a record instead of delivering it.
  *
  * A record never wraps: when it does not fit before the end of the data area the producer writes a
  * {@link #PADDING_TYPE} record over the rest and starts at index 0. Because records and the data
@@ -77,6 +81,11 @@ public final class RingDescriptor {
 	public static final int RECORD_TYPE_OFFSET = 4;
 
 	public static final int RECORD_CORRELATION_OFFSET = 8;
+
+	public static final int RECORD_CHECKSUM_OFFSET = 12;
+
+	/** Correlation ids are unsigned 32-bit values. */
+	public static final long MAX_CORRELATION_ID = 0xFFFF_FFFFL;
 
 	public static final int RECORD_ALIGNMENT = 16;
 

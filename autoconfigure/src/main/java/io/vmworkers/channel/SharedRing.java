@@ -12,6 +12,7 @@ import static io.vmworkers.channel.RingDescriptor.MAGIC;
 import static io.vmworkers.channel.RingDescriptor.MAGIC_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.PADDING_TYPE;
 import static io.vmworkers.channel.RingDescriptor.PRODUCER_WAITING_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.RECORD_CHECKSUM_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.RECORD_CORRELATION_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.RECORD_HEADER_LENGTH;
 import static io.vmworkers.channel.RingDescriptor.RECORD_LENGTH_OFFSET;
@@ -37,6 +38,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 
 /**
  * One direction of a channel: a single-producer, single-consumer ring of records in a
@@ -84,6 +86,15 @@ public final class SharedRing {
 	private final ReentrantLock writeLock = new ReentrantLock();
 
 	private final RingStatistics statistics = new RingStatistics();
+
+	/** Producer's checksum, used under the write lock. */
+	private final CRC32C producerChecksum = new CRC32C();
+
+	/** Consumer's checksum, used by the one reading thread. */
+	private final CRC32C consumerChecksum = new CRC32C();
+
+	/** Longest message the consumer reassembles; a longer one is refused before it is allocated. */
+	private volatile int maxMessageLength = Integer.MAX_VALUE - 8;
 
 	/** Producer's own copy of the tail: only the producer writes it, under {@link #writeLock}. */
 	private long producerTail;
@@ -229,6 +240,9 @@ public final class SharedRing {
 		if ((type & ~TYPE_MASK) != 0 || type == PADDING_TYPE) {
 			throw new IllegalArgumentException("frame type out of range: type=" + type);
 		}
+		if (correlationId < 0 || correlationId > RingDescriptor.MAX_CORRELATION_ID) {
+			throw new IllegalArgumentException("correlation id out of range: correlationId=" + correlationId);
+		}
 		this.writeLock.lock();
 		try {
 			checkOpen();
@@ -261,12 +275,12 @@ public final class SharedRing {
 			// Published on its own: waiting for room for padding and record together could need
 			// more than the whole ring.
 			ensureSpace(toEnd, timeoutNanos);
-			putHeader(index, toEnd - RECORD_HEADER_LENGTH, PADDING_TYPE, 0L);
+			putHeader(index, toEnd - RECORD_HEADER_LENGTH, PADDING_TYPE, 0, null, 0, 0);
 			publish(this.producerTail + toEnd);
 			index = 0;
 		}
 		ensureSpace(recordLength, timeoutNanos);
-		putHeader(index, length, type, correlationId);
+		putHeader(index, length, type, (int) correlationId, source, offset, length);
 		this.data.put(index + RECORD_HEADER_LENGTH, source, offset, length);
 		publish(this.producerTail + recordLength);
 	}
@@ -288,10 +302,44 @@ public final class SharedRing {
 		}
 	}
 
-	private void putHeader(int index, int length, int type, long correlationId) {
+	private void putHeader(int index, int length, int type, int correlationId, byte[] payload, int offset,
+			int payloadLength) {
 		this.data.putInt(index + RECORD_LENGTH_OFFSET, length);
 		this.data.putInt(index + RECORD_TYPE_OFFSET, type);
-		this.data.putLong(index + RECORD_CORRELATION_OFFSET, correlationId);
+		this.data.putInt(index + RECORD_CORRELATION_OFFSET, correlationId);
+		this.data.putInt(index + RECORD_CHECKSUM_OFFSET,
+				checksum(this.producerChecksum, length, type, correlationId, payload, offset, payloadLength));
+	}
+
+	/**
+	 * CRC32C of a record's header fields and payload (padding has none: only its header counts).
+	 */
+	private static int checksum(CRC32C crc, int length, int type, int correlationId, byte[] payload, int offset,
+			int payloadLength) {
+		crc.reset();
+		updateInt(crc, length);
+		updateInt(crc, type);
+		updateInt(crc, correlationId);
+		if (payload != null) {
+			crc.update(payload, offset, payloadLength);
+		}
+		return (int) crc.getValue();
+	}
+
+	private static void updateInt(CRC32C crc, int value) {
+		crc.update(value >>> 24);
+		crc.update(value >>> 16);
+		crc.update(value >>> 8);
+		crc.update(value);
+	}
+
+	/**
+	 * Sets the longest message the consumer accepts: a record or a sequence of fragments declaring
+	 * more is refused as corrupt before anything is allocated for it.
+	 * @param maxMessageLength the limit in bytes
+	 */
+	public void limitMessageLength(int maxMessageLength) {
+		this.maxMessageLength = maxMessageLength;
 	}
 
 	private void awaitSpace(int required, long timeoutNanos) {
@@ -348,12 +396,15 @@ public final class SharedRing {
 					throw new ChannelCorruptedException("corrupt record: file=" + this.file + " position=" + head
 							+ " length=" + length + " type=0x" + Integer.toHexString(type) + " tail=" + tail);
 				}
+				int correlationId = this.data.getInt(index + RECORD_CORRELATION_OFFSET);
+				int checksum = this.data.getInt(index + RECORD_CHECKSUM_OFFSET);
+				long position = head;
 				head += recordLength;
 				if ((type & TYPE_MASK) == PADDING_TYPE) {
+					verify(checksum, length, type, correlationId, null, 0, 0, position);
 					continue;
 				}
-				long correlationId = this.data.getLong(index + RECORD_CORRELATION_OFFSET);
-				if (deliver(handler, index + RECORD_HEADER_LENGTH, length, type, correlationId)) {
+				if (deliver(handler, index + RECORD_HEADER_LENGTH, length, type, correlationId, checksum, position)) {
 					delivered++;
 				}
 			}
@@ -366,26 +417,36 @@ public final class SharedRing {
 		return delivered;
 	}
 
-	private boolean deliver(MessageHandler handler, int offset, int length, int type, long correlationId) {
+	private boolean deliver(MessageHandler handler, int offset, int length, int type, int correlationId, int checksum,
+			long position) {
 		boolean continuation = (type & FLAG_CONTINUATION) != 0;
 		boolean more = (type & FLAG_MORE_FRAGMENTS) != 0;
+		long id = correlationId & RingDescriptor.MAX_CORRELATION_ID;
 		if (!continuation && !more) {
+			if (length > this.maxMessageLength) {
+				throw tooLong(length, position);
+			}
 			if (this.scratch.length < length) {
 				this.scratch = new byte[Math.max(length, this.scratch.length * 2)];
 			}
 			this.data.get(offset, this.scratch, 0, length);
+			verify(checksum, length, type, correlationId, this.scratch, 0, length, position);
 			this.statistics.recordRead(length);
-			handler.onMessage(type & TYPE_MASK, correlationId, this.scratch, 0, length);
+			handler.onMessage(type & TYPE_MASK, id, this.scratch, 0, length);
 			return true;
 		}
 		if (!continuation) {
 			this.assembled = 0;
 		}
+		if ((long) this.assembled + length > this.maxMessageLength) {
+			throw tooLong((long) this.assembled + length, position);
+		}
 		if (this.assembly.length < this.assembled + length) {
 			this.assembly = Arrays.copyOf(this.assembly,
-					Math.max(this.assembled + length, this.assembly.length * 2));
+					(int) Math.min(this.maxMessageLength, Math.max(this.assembled + length, 2L * this.assembly.length)));
 		}
 		this.data.get(offset, this.assembly, this.assembled, length);
+		verify(checksum, length, type, correlationId, this.assembly, this.assembled, length, position);
 		this.assembled += length;
 		if (more) {
 			return false;
@@ -393,12 +454,27 @@ public final class SharedRing {
 		int total = this.assembled;
 		this.assembled = 0;
 		this.statistics.recordRead(total);
-		handler.onMessage(type & TYPE_MASK, correlationId, this.assembly, 0, total);
+		handler.onMessage(type & TYPE_MASK, id, this.assembly, 0, total);
 		if (this.assembly.length > (1 << 20)) {
 			// Do not keep a large message's buffer alive for the life of the channel.
 			this.assembly = new byte[0];
 		}
 		return true;
+	}
+
+	private void verify(int expected, int length, int type, int correlationId, byte[] payload, int offset,
+			int payloadLength, long position) {
+		int actual = checksum(this.consumerChecksum, length, type, correlationId, payload, offset, payloadLength);
+		if (actual != expected) {
+			throw new ChannelCorruptedException("checksum mismatch: file=" + this.file + " position=" + position
+					+ " length=" + length + " type=0x" + Integer.toHexString(type) + " expected=0x"
+					+ Integer.toHexString(expected) + " actual=0x" + Integer.toHexString(actual));
+		}
+	}
+
+	private ChannelCorruptedException tooLong(long length, long position) {
+		return new ChannelCorruptedException("message exceeds maxMessageLength=" + this.maxMessageLength + ", length="
+				+ length + ": file=" + this.file + " position=" + position);
 	}
 
 	private void release(long head) {

@@ -76,6 +76,14 @@ public final class KryoCodec {
 	}
 
 	/**
+	 * Returns the largest encoded message this codec produces or accepts.
+	 * @return the limit in bytes
+	 */
+	public int maxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	/**
 	 * Encodes a value and hands the bytes to {@code consumer} before the pooled buffer is reused.
 	 *
 	 * @param value the object graph to encode; may be {@code null}

@@ -76,6 +76,8 @@ final class Endpoint {
 		this.codec = codec;
 		this.sendTimeoutNanos = sendTimeout.toNanos();
 		this.handler = handler;
+		// What the codec would refuse to encode is corrupt when it arrives: refuse it unallocated.
+		inbound.limitMessageLength(codec.maxMessageSize());
 		this.receiver = new Thread(this::receive, "vmworkers-" + workerName + "-receiver");
 		this.receiver.setDaemon(true);
 	}

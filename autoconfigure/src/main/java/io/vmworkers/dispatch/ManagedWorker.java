@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.vmworkers.annotation.Idempotent;
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.ChannelFiles;
+import io.vmworkers.channel.RingDescriptor;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
@@ -359,7 +360,7 @@ final class ManagedWorker implements WorkerHandle {
 		Connection current = awaitReady();
 		Endpoint endpoint = current.endpoint();
 		long start = System.nanoTime();
-		long id = this.callIds.incrementAndGet();
+		long id = this.callIds.incrementAndGet() & RingDescriptor.MAX_CORRELATION_ID;
 		boolean async = TaskMethods.isAsync(method);
 		PendingCall call = async ? PendingCall.async() : PendingCall.waitedBy(Thread.currentThread());
 		this.pending.put(id, call);

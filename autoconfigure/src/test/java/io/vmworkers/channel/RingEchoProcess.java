@@ -69,7 +69,7 @@ public final class RingEchoProcess {
 		}
 		byte[] summary = ByteBuffer.allocate(24).putLong(counts[0]).putLong(counts[1]).putLong(checksum.getValue())
 			.array();
-		replies.write(SUMMARY, -1L, summary, 0, summary.length, SEND_TIMEOUT);
+		replies.write(SUMMARY, RingDescriptor.MAX_CORRELATION_ID, summary, 0, summary.length, SEND_TIMEOUT);
 		System.exit(0);
 	}
 

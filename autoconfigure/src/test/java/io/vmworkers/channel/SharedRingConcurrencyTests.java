@@ -52,7 +52,7 @@ class SharedRingConcurrencyTests {
 	}
 
 	static long key(int producer, int sequence) {
-		return ((long) producer << 32) | sequence;
+		return ((long) producer << 24) | sequence;
 	}
 
 	/**
@@ -83,8 +83,8 @@ class SharedRingConcurrencyTests {
 		int[] next = new int[PRODUCERS];
 		AtomicLong received = new AtomicLong();
 		SharedRing.MessageHandler check = (type, correlationId, buffer, offset, length) -> {
-			int producer = (int) (correlationId >>> 32);
-			int sequence = (int) correlationId;
+			int producer = (int) (correlationId >>> 24);
+			int sequence = (int) (correlationId & 0xFF_FFFF);
 			String problem = null;
 			if (producer < 0 || producer >= PRODUCERS || type != 100 + producer) {
 				problem = "unknown producer";

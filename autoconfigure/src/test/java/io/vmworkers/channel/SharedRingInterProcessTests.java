@@ -122,7 +122,7 @@ class SharedRingInterProcessTests {
 							"child stopped reading at " + sequence + "; its output:\n" + this.childOutput, ex);
 				}
 			}
-			requests.write(RingEchoProcess.STOP, -1L, new byte[0], 0, 0, SEND_TIMEOUT);
+			requests.write(RingEchoProcess.STOP, RingDescriptor.MAX_CORRELATION_ID, new byte[0], 0, 0, SEND_TIMEOUT);
 			reader.join(TimeUnit.SECONDS.toMillis(30));
 			if (failure.get() != null) {
 				throw new AssertionError("round trip failed after " + echoed.get() + " echoes; child output:\n"

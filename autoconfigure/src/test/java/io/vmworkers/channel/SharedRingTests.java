@@ -65,15 +65,15 @@ class SharedRingTests {
 		for (int i = 0; i < source.length; i++) {
 			source[i] = (byte) (i + 1);
 		}
-		producer.write(7, 0x1234_5678_9ABC_DEF0L, source, 3, 29, SECOND);
-		producer.write(0xFFFE, -1L, source, 0, 1, SECOND);
+		producer.write(7, 0x9ABC_DEF0L, source, 3, 29, SECOND);
+		producer.write(0xFFFE, RingDescriptor.MAX_CORRELATION_ID, source, 0, 1, SECOND);
 		List<Message> messages = RingTestSupport.drain(consumer);
 		assertThat(messages).hasSize(2);
 		assertThat(messages.get(0).type()).isEqualTo(7);
-		assertThat(messages.get(0).correlationId()).isEqualTo(0x1234_5678_9ABC_DEF0L);
+		assertThat(messages.get(0).correlationId()).isEqualTo(0x9ABC_DEF0L);
 		assertThat(messages.get(0).payload()).containsExactly(Arrays.copyOfRange(source, 3, 32));
 		assertThat(messages.get(1).type()).isEqualTo(0xFFFE);
-		assertThat(messages.get(1).correlationId()).isEqualTo(-1L);
+		assertThat(messages.get(1).correlationId()).isEqualTo(RingDescriptor.MAX_CORRELATION_ID);
 		assertThat(messages.get(1).payload()).containsExactly(1);
 		assertThat(consumer.hasData()).isFalse();
 		assertThat(consumer.bytesWaiting()).isZero();
@@ -518,6 +518,65 @@ class SharedRingTests {
 			}, Integer.MAX_VALUE))
 			.withMessageContaining("corrupt record")
 			.withMessageContaining("length=" + corruptLength);
+	}
+
+	@Test
+	void flippedBitInARecordIsRefusedNeverDelivered() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		producer.write(1, 5L, RingTestSupport.payload(5, 64), 0, 64, SECOND);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		int payloadByte = RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_HEADER_LENGTH + 10;
+		raw.put(payloadByte, (byte) (raw.get(payloadByte) ^ 0x08));
+		assertThatExceptionOfType(ChannelCorruptedException.class)
+			.isThrownBy(() -> consumer.read((type, correlationId, buffer, offset, length) -> {
+				throw new AssertionError("delivered a corrupt record");
+			}, Integer.MAX_VALUE))
+			.withMessageContaining("checksum mismatch");
+	}
+
+	@Test
+	void flippedBitInARecordHeaderIsRefused() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		producer.write(1, 5L, new byte[8], 0, 8, SECOND);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		int correlation = RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_CORRELATION_OFFSET;
+		raw.put(correlation, (byte) (raw.get(correlation) ^ 0x01));
+		assertThatExceptionOfType(ChannelCorruptedException.class)
+			.isThrownBy(() -> RingTestSupport.drain(consumer))
+			.withMessageContaining("checksum mismatch");
+	}
+
+	@Test
+	void messageLongerThanTheLimitIsRefusedBeforeItIsReassembled() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		consumer.limitMessageLength(1500);
+		producer.write(1, 1L, new byte[1000], 0, 1000, SECOND);
+		assertThat(RingTestSupport.drain(consumer)).hasSize(1);
+		// Three fragments of at most 1008 bytes: the second one crosses the limit.
+		Thread writer = new Thread(() -> producer.write(2, 2L, new byte[3000], 0, 3000, 10 * SECOND));
+		writer.setDaemon(true);
+		writer.start();
+		assertThatExceptionOfType(ChannelCorruptedException.class).isThrownBy(() -> {
+			while (true) {
+				consumer.awaitData(SECOND);
+				consumer.read((type, correlationId, buffer, offset, length) -> {
+					throw new AssertionError("delivered a message over the limit");
+				}, Integer.MAX_VALUE);
+			}
+		}).withMessageContaining("message exceeds maxMessageLength=1500");
+	}
+
+	@Test
+	void correlationIdsAreUnsigned32Bit() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> producer.write(1, RingDescriptor.MAX_CORRELATION_ID + 1, new byte[1], 0, 1, SECOND))
+			.withMessageContaining("correlation id out of range");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> producer.write(1, -1L, new byte[1], 0, 1, SECOND));
 	}
 
 	private static void fill(SharedRing producer) {

@@ -102,6 +102,27 @@ class SupervisionIntegrationTests {
 	}
 
 	@Test
+	void corruptedChannelRecyclesTheWorkerWithoutDeliveringGarbage() throws Exception {
+		long pid = crashTask.pid();
+		Path fromWorker = Workers.channelFiles()
+			.stream()
+			.filter((path) -> path.getFileName().toString().contains("-crashTask-") && path.toString().endsWith(".w2m"))
+			.findFirst()
+			.orElseThrow();
+		// A foreign writer: move the tail past records that were never written.
+		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(fromWorker,
+				java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+			java.nio.MappedByteBuffer control = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0,
+					io.vmworkers.channel.RingDescriptor.CONTROL_LENGTH);
+			control.order(java.nio.ByteOrder.nativeOrder());
+			long head = control.getLong(io.vmworkers.channel.RingDescriptor.HEAD_OFFSET);
+			control.putLong(io.vmworkers.channel.RingDescriptor.TAIL_OFFSET, head + 4096);
+		}
+		awaitReplacement(crash, pid);
+		assertThat(crashTask.pid()).isEqualTo(crash.pid());
+	}
+
+	@Test
 	void timedOutCallFailsAndItsLateAnswerGoesToNobodyElse() throws Exception {
 		assertThatExceptionOfType(WorkerCallTimeoutException.class).isThrownBy(() -> crashTask.slow(3000))
 			.withMessageContaining("vmworkers.call-timeout");
