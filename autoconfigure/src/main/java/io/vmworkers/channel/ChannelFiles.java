@@ -43,10 +43,17 @@ public final class ChannelFiles {
 	 * @return the base name, to which {@link #TO_WORKER} or {@link #FROM_WORKER} is appended
 	 */
 	public static String newBaseName(ProcessHandle master, String workerName) {
+		return "vmworkers-" + master.pid() + "-" + startMillis(master).orElse(0L) + "-" + workerName + "-" + newToken();
+	}
+
+	/**
+	 * Returns a new secret of 128 random bits, in hex.
+	 * @return the token
+	 */
+	public static String newToken() {
 		byte[] random = new byte[16];
 		RANDOM.nextBytes(random);
-		return "vmworkers-" + master.pid() + "-" + startMillis(master).orElse(0L) + "-" + workerName + "-"
-				+ HexFormat.of().formatHex(random);
+		return HexFormat.of().formatHex(random);
 	}
 
 	private static Optional<Long> startMillis(ProcessHandle process) {

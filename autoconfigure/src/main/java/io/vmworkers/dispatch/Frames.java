@@ -7,7 +7,7 @@ package io.vmworkers.dispatch;
  * RESULT  worker to master  correlation id = call id   payload = the return value (may be null)
  * ERROR   worker to master  correlation id = call id   payload = RemoteThrowable
  * DATA    both ways         correlation id = 0         payload = the object put
- * READY   worker to master  correlation id = worker pid payload = null, once the task bean exists
+ * READY   worker to master  correlation id = worker pid payload = the handshake token, once the task bean exists
  * CLOSE   both ways         correlation id = 0         payload = null, the sender is finishing
  * BEAT    worker to master  correlation id = 0         payload = Heartbeat, every 250 ms
  * </pre>

@@ -209,7 +209,8 @@ final class ManagedWorker implements WorkerHandle {
 					connection);
 			connection.endpoint = endpoint;
 			endpoint.start();
-			WorkerLauncher.Launched launched = this.launcher.launch(this.name, this.settings, toWorker, fromWorker);
+			WorkerLauncher.Launched launched = this.launcher.launch(this.name, this.settings, toWorker, fromWorker,
+					connection.token);
 			connection.launched = launched;
 			connection.startedAt = Instant.now();
 			this.startCount.incrementAndGet();
@@ -729,6 +730,9 @@ final class ManagedWorker implements WorkerHandle {
 
 		private final AtomicBoolean exitRecorded = new AtomicBoolean();
 
+		/** The secret the worker must present: 128 random bits, passed in its environment. */
+		private final String token = ChannelFiles.newToken();
+
 		Connection(CompletableFuture<Connection> ready, long[] totalsBefore) {
 			this.ready = ready;
 			this.totalsBefore = totalsBefore;
@@ -753,7 +757,7 @@ final class ManagedWorker implements WorkerHandle {
 				case Frames.RESULT -> complete(correlationId, payload, null);
 				case Frames.ERROR -> complete(correlationId, null, (RemoteThrowable) payload);
 				case Frames.DATA -> channel.receive(payload);
-				case Frames.READY -> onReady();
+				case Frames.READY -> onReady(correlationId, payload);
 				case Frames.CLOSE -> logger.info("Worker '" + name + "' is closing its channel");
 				case Frames.HEARTBEAT -> {
 					this.heartbeat = (Heartbeat) payload;
@@ -763,7 +767,20 @@ final class ManagedWorker implements WorkerHandle {
 			}
 		}
 
-		private void onReady() {
+		private void onReady(long pid, Object token) {
+			WorkerProcess process = process();
+			if (!this.token.equals(token) || (process != null && process.pid() != pid)) {
+				// Not the process this master started: refuse it and stop ours.
+				logger.error("Worker '" + name + "' failed the handshake (pid " + pid + "); killing it");
+				this.ready.completeExceptionally(new WorkerStartupException(name,
+						"worker '" + name + "' failed the handshake: the process announcing itself (pid " + pid
+								+ ") is not the one this master started",
+						null));
+				if (process != null) {
+					process.kill();
+				}
+				return;
+			}
 			synchronized (ManagedWorker.this) {
 				if (ManagedWorker.this.connection == this && state == WorkerState.STARTING) {
 					state = WorkerState.READY;

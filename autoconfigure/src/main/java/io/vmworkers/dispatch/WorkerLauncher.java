@@ -93,10 +93,12 @@ final class WorkerLauncher {
 	 * @param settings its settings
 	 * @param inbound the ring the worker reads
 	 * @param outbound the ring the worker writes
+	 * @param token the secret the worker must present in its READY frame
 	 * @return the process and the argument file to delete once it is running, if one was needed
 	 * @throws IOException when the process cannot be started
 	 */
-	Launched launch(String name, WorkerSettings settings, Path inbound, Path outbound) throws IOException {
+	Launched launch(String name, WorkerSettings settings, Path inbound, Path outbound, String token)
+			throws IOException {
 		WorkerCommand command = command(name, settings, inbound, outbound);
 		Path argumentFile = null;
 		if (command.needsArgumentFile()) {
@@ -105,8 +107,10 @@ final class WorkerLauncher {
 			Files.writeString(argumentFile, command.argumentFileContent(), StandardCharsets.UTF_8);
 		}
 		try {
-			return new Launched(WorkerProcess.start(name, command.toProcessBuilder(argumentFile), this.outputListener),
-					argumentFile);
+			ProcessBuilder builder = command.toProcessBuilder(argumentFile);
+			// In the environment, not on the command line, which every user can read.
+			builder.environment().put(WorkerMain.TOKEN_VARIABLE, token);
+			return new Launched(WorkerProcess.start(name, builder, this.outputListener), argumentFile);
 		}
 		catch (IOException | RuntimeException ex) {
 			if (argumentFile != null) {

@@ -41,6 +41,9 @@ public final class WorkerMain {
 
 	public static final String MASTER_START_PROPERTY = "vmworkers.worker.master-start";
 
+	/** Environment variable carrying the handshake token a worker presents to its master. */
+	public static final String TOKEN_VARIABLE = "VMWORKERS_TOKEN";
+
 	/** Exit code of a worker whose master disappeared. */
 	static final int MASTER_GONE_EXIT_CODE = 3;
 

@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -129,7 +130,8 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.task = bean;
 		this.endpoint.start();
 		this.supervisor.start();
-		this.endpoint.send(Frames.READY, ProcessHandle.current().pid(), null);
+		this.endpoint.send(Frames.READY, ProcessHandle.current().pid(),
+				Objects.requireNonNullElse(System.getenv(WorkerMain.TOKEN_VARIABLE), ""));
 		long interval = HEARTBEAT_INTERVAL.toMillis();
 		this.heartbeats.scheduleAtFixedRate(this::beat, interval, interval, TimeUnit.MILLISECONDS);
 	}

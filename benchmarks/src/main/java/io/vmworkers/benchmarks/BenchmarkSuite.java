@@ -1,0 +1,123 @@
+package io.vmworkers.benchmarks;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.WorkerHandle;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Runs every case of the performance issue against its references in one run, prints one table,
+ * and writes BENCHMARKS.md and BENCHMARKS.png next to the module's {@code target} folder.
+ * <p>
+ * Arguments: {@code --quick} for short rounds while developing; {@code --cases=calls,start,parallel,gc}
+ * to run some groups only; {@code --out=DIR} for another output folder.
+ */
+public final class BenchmarkSuite {
+
+	/** How the documented run is built and started, from the repository's root. */
+	private static final String BUILD = "./mvnw -q -B -DskipTests package -pl benchmarks -am";
+
+	private BenchmarkSuite() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		System.setProperty("java.awt.headless", "true");
+		Plan plan = Arrays.asList(args).contains("--quick") ? Plan.QUICK : Plan.FULL;
+		Path out = Path.of(option(args, "--out=", defaultOutput().toString()));
+		ZonedDateTime started = ZonedDateTime.now();
+		String loadBefore = Machine.load();
+		long start = System.nanoTime();
+		System.out.println("vmworkers benchmarks: " + Machine.cores() + " cores, load " + loadBefore + ", "
+				+ plan.rounds() + " rounds");
+		Results results = new Results();
+		Map<String, Group> groups = new LinkedHashMap<>();
+		groups.put("calls", () -> calls(plan, results));
+		groups.put("start", () -> new StartCases(plan).run(results));
+		groups.put("parallel", () -> new ParallelCases(plan).run(results));
+		groups.put("gc", () -> new GcCases(plan).run(results));
+		List<String> chosen = List.of(option(args, "--cases=", String.join(",", groups.keySet())).split(","));
+		groups.forEach((name, group) -> {
+			if (chosen.contains(name)) {
+				run(name, group, results);
+			}
+		});
+		Report.print(results);
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		Files.createDirectories(out);
+		Chart.write(out.resolve("BENCHMARKS.png"), results.charts());
+		String command = BUILD + " && " + ProcessHandle.current().info().commandLine().orElse("java ...");
+		Report.writeMarkdown(out.resolve("BENCHMARKS.md"), results, new Report.RunContext(command, started,
+				took.toSeconds() + " s", loadBefore, plan.rounds()), "BENCHMARKS.png");
+		System.out.println("\nTook " + took.toSeconds() + " s; load now " + Machine.load() + "; wrote "
+				+ out.resolve("BENCHMARKS.md") + " and BENCHMARKS.png");
+	}
+
+	/**
+	 * Runs one group of cases; a group that fails gets a row saying so and the others still run,
+	 * so that a broken case does not hide the rest of the figures.
+	 */
+	private static void run(String name, Group group, Results results) {
+		String load = Machine.load();
+		System.out.println("[" + name + "] load " + load);
+		results.note("Load (/proc/loadavg) before the " + name + " cases: " + load);
+		try {
+			group.run();
+		}
+		catch (Exception ex) {
+			ex.printStackTrace();
+			String failure = ex.toString();
+			results.add(Row.info(name + " cases FAILED (see the error output)",
+					failure.substring(0, Math.min(failure.length(), 160)), "-", "-"));
+		}
+	}
+
+	/** The call, stream and idle cases share one master with one worker and the peers. */
+	private static void calls(Plan plan, Results results) throws Exception {
+		try (Peers peers = Peers.start(Path.of("/dev/shm"));
+				ConfigurableApplicationContext context = Masters.start(BenchmarkApplication.CALLS)) {
+			EchoTask echo = context.getBean(EchoTask.class);
+			WorkerHandle worker = context.getBean(VmDispatcher.class).worker("echoTask");
+			new CallCases(plan, peers, echo, worker.channel(), worker.pid()).run(results);
+			new StreamCases(plan, peers, echo, worker.channel()).run(results);
+			new IdleCases(plan, peers, echo, worker.pid()).run(results);
+		}
+	}
+
+	/** A group of cases. */
+	@FunctionalInterface
+	private interface Group {
+
+		void run() throws Exception;
+
+	}
+
+	private static String option(String[] args, String prefix, String otherwise) {
+		return Arrays.stream(args)
+			.filter((arg) -> arg.startsWith(prefix))
+			.map((arg) -> arg.substring(prefix.length()))
+			.findFirst()
+			.orElse(otherwise);
+	}
+
+	/** The module's folder when running from its target folder (jar or classes), else the current one. */
+	private static Path defaultOutput() throws URISyntaxException {
+		Path code = Path.of(BenchmarkSuite.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+		for (Path folder = code; folder != null; folder = folder.getParent()) {
+			if (folder.getFileName() != null && folder.getFileName().toString().equals("target")) {
+				return folder.getParent();
+			}
+		}
+		return Path.of("");
+	}
+
+}

@@ -1,0 +1,130 @@
+package io.vmworkers.benchmarks;
+
+import java.util.Map;
+
+/**
+ * Idle and wake: the CPU the master and an idle worker use while nothing is sent for 5 s, against
+ * a JVM blocked in a socket read; then the first round trip after 10 ms of silence, against a
+ * Unix-domain socket and the raw ring with its reader asleep on a futex.
+ */
+final class IdleCases {
+
+	static final String CHART = "Idle: CPU, % of a core";
+
+	private static final long IDLE_MILLIS = 5_000;
+
+	private static final long SETTLE_MILLIS = 2_000;
+
+	/** An idle thread is named in the notes from this share of a core: 0.02 %. */
+	private static final double AWAKE = 0.0002;
+
+	private static final long SILENCE_MILLIS = 10;
+
+	private static final int WAKES_PER_ROUND = 20;
+
+	/** From the issue: an idle worker and an idle master each under 0.5 % of a core. */
+	private static final double IDLE_TARGET = 0.005;
+
+	/** From the issue: the first round trip after silence under 100 us, median. */
+	private static final double WAKE_TARGET_NANOS = 100_000;
+
+	private final Plan plan;
+
+	private final Peers peers;
+
+	private final EchoTask echo;
+
+	private final long workerPid;
+
+	IdleCases(Plan plan, Peers peers, EchoTask echo, long workerPid) {
+		this.plan = plan;
+		this.peers = peers;
+		this.echo = echo;
+		this.workerPid = workerPid;
+	}
+
+	void run(Results results) throws Exception {
+		boolean idleMet = idle(results);
+		wake(results, idleMet);
+	}
+
+	private boolean idle(Results results) throws Exception {
+		long master = ProcessHandle.current().pid();
+		Samples masterShare = new Samples();
+		Samples workerShare = new Samples();
+		Samples socketShare = new Samples();
+		BusyThreads threads = new BusyThreads(Map.of("master", master, "worker", this.workerPid), AWAKE);
+		// Compilations queued by the busy cases before finish first: they are not idle cost.
+		Thread.sleep(SETTLE_MILLIS);
+		int windows = Math.max(1, this.plan.rounds() / 2);
+		for (int window = 0; window < windows; window++) {
+			CpuTime masterBefore = CpuTime.of(master);
+			CpuTime workerBefore = CpuTime.of(this.workerPid);
+			CpuTime socketBefore = CpuTime.of(this.peers.sockets.pid());
+			threads.watch(() -> {
+				Thread.sleep(IDLE_MILLIS);
+				return null;
+			});
+			// Shares in millionths of a core: Samples hold whole numbers.
+			masterShare.add(Math.round(CpuTime.of(master).coreShareSince(masterBefore) * 1e6));
+			workerShare.add(Math.round(CpuTime.of(this.workerPid).coreShareSince(workerBefore) * 1e6));
+			socketShare.add(Math.round(CpuTime.of(this.peers.sockets.pid()).coreShareSince(socketBefore) * 1e6));
+		}
+		String reference = "JVM blocked in a socket read " + share(socketShare);
+		double worker = workerShare.median() / 1e6;
+		double masterIdle = masterShare.median() / 1e6;
+		results.add(Row.judged("idle worker CPU (" + IDLE_MILLIS / 1000 + " s, nothing sent)", share(workerShare),
+				reference, Units.times(workerShare.median() / socketShare.median()), "< 0.5% of a core",
+				worker < IDLE_TARGET));
+		results.add(Row.judged("idle master CPU (whole suite JVM)", share(masterShare), reference,
+				Units.times(masterShare.median() / socketShare.median()), "< 0.5% of a core", masterIdle < IDLE_TARGET));
+		results.note("Threads on a CPU while idle (share of wall time, the suite's own threads included): "
+				+ threads.summary());
+		results.plot(CHART, "CPU", "idle worker", worker * 100);
+		results.plot(CHART, "CPU", "idle master", masterIdle * 100);
+		results.plot(CHART, "CPU", "socket-blocked JVM", socketShare.median() / 1e4);
+		results.plot(CHART, "CPU", "target", IDLE_TARGET * 100);
+		return worker < IDLE_TARGET && masterIdle < IDLE_TARGET;
+	}
+
+	private static String share(Samples millionths) {
+		return Units.format("%.2f%%", millionths.median() / 1e4) + " of a core (spread "
+				+ Units.percent(millionths.spread()) + ")";
+	}
+
+	private void wake(Results results, boolean idleMet) throws Exception {
+		RoundTrip.Step call = this.echo::inc;
+		RoundTrip.Step unix = this.peers.sockets.unixEcho();
+		RoundTrip.Step ring = this.peers.ring::echo;
+		Samples callTimes = new Samples();
+		Samples unixTimes = new Samples();
+		Samples ringTimes = new Samples();
+		for (int round = 0; round < this.plan.rounds(); round++) {
+			long[][] batch = new long[3][WAKES_PER_ROUND];
+			for (int i = 0; i < WAKES_PER_ROUND; i++) {
+				batch[0][i] = afterSilence(call);
+				batch[1][i] = afterSilence(unix);
+				batch[2][i] = afterSilence(ring);
+			}
+			callTimes.addRound(batch[0]);
+			unixTimes.addRound(batch[1]);
+			ringTimes.addRound(batch[2]);
+		}
+		boolean fast = callTimes.median() < WAKE_TARGET_NANOS;
+		results.add(Row.judged("first call after " + SILENCE_MILLIS + " ms of silence", Units.latency(callTimes),
+				"Unix-domain socket " + Units.latency(unixTimes), Units.times(callTimes.median() / unixTimes.median()),
+				"< 100 us median, with both idle rows met", fast && idleMet));
+		results.add(Row.info("first call after 10 ms vs raw ring, reader asleep on a futex", Units.nanos(callTimes.median()),
+				"raw ring " + Units.latency(ringTimes), Units.times(callTimes.median() / ringTimes.median())));
+	}
+
+	private static long afterSilence(RoundTrip.Step step) throws Exception {
+		Thread.sleep(SILENCE_MILLIS);
+		long start = System.nanoTime();
+		if (step.apply(41) != 42) {
+			throw new IllegalStateException("wrong answer after silence");
+		}
+		return System.nanoTime() - start;
+	}
+
+}
