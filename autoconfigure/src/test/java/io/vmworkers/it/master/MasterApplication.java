@@ -15,6 +15,14 @@ public class MasterApplication {
 	public static void main(String[] args) throws InterruptedException {
 		SpringApplication.run(MasterApplication.class, args);
 		System.out.println("MAIN-AFTER-RUN " + ProcessHandle.current().pid());
+		// How a test wants this master to end: a batch-style exit, or a halt that skips every hook.
+		String end = System.getProperty("test.master.end", "");
+		if (end.equals("exit")) {
+			System.exit(0);
+		}
+		if (end.equals("halt")) {
+			Runtime.getRuntime().halt(0);
+		}
 		Thread.sleep(Long.MAX_VALUE);
 	}
 

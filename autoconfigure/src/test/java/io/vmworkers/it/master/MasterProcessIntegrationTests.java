@@ -15,6 +15,8 @@ import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,8 +41,13 @@ class MasterProcessIntegrationTests {
 	}
 
 	private long startMaster() throws IOException {
+		return startMaster("run");
+	}
+
+	private long startMaster(String end) throws IOException {
 		this.master = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+				"-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtest.master.end=" + end, "-cp",
+				System.getProperty("java.class.path"),
 				MasterApplication.class.getName(), "--spring.main.web-application-type=none",
 				"--spring.main.banner-mode=off", "--" + Workers.JVM_OPTIONS)
 			.redirectErrorStream(true)
@@ -85,6 +92,18 @@ class MasterProcessIntegrationTests {
 			.until(() -> Workers.hasExited(workerPid));
 		System.out.printf("worker exited %d ms after its master was killed%n",
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Workers.channelFiles(masterPid)).isEmpty());
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "exit", "halt" })
+	void workerEndsAndFilesAreRemovedWhenMainEndsTheMaster(String end) throws Exception {
+		long workerPid = startMaster(end);
+		long masterPid = this.master.pid();
+		assertThat(this.master.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(2))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> Workers.hasExited(workerPid));
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Workers.channelFiles(masterPid)).isEmpty());
 	}
 
