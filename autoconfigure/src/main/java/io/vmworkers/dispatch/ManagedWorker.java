@@ -49,7 +49,7 @@ final class ManagedWorker implements WorkerHandle {
 	private static final long CALL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	/** After SIGTERM, how long before SIGKILL. */
-	private static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
+	private static final Duration TERMINATE_GRACE = Duration.ofMillis(500);
 
 	private final String name;
 

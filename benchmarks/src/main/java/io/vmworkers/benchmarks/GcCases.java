@@ -92,13 +92,15 @@ final class GcCases {
 		results.note("The garbage: " + (Workloads.GARBAGE_BYTES_PER_SECOND >> 20)
 				+ " MB/s of byte arrays (64-2047 bytes), the last 32 K of them kept reachable, "
 				+ "in the worker (-Xmx256m) or in a thread of the master (-Xmx512m).");
-		double[] percents = { 99, 99.9, 100 };
-		String[] names = { "p99", "p99.9", "max" };
-		for (int i = 0; i < percents.length; i++) {
-			results.plot(CHART, names[i], "no garbage", quiet.percentile(percents[i]) / 1e6);
-			results.plot(CHART, names[i], "garbage in worker", inWorker.percentile(percents[i]) / 1e6);
-			results.plot(CHART, names[i], "garbage in master", inMaster.percentile(percents[i]) / 1e6);
-		}
+		plot(results, "no garbage", quiet);
+		plot(results, "garbage in worker", inWorker);
+		plot(results, "garbage in master", inMaster);
+	}
+
+	private static void plot(Results results, String placement, Samples late) {
+		results.plot(CHART, "p99", placement, late.percentile(99) / 1e6);
+		results.plot(CHART, "p99.9", placement, late.percentile(99.9) / 1e6);
+		results.plot(CHART, "max", placement, late.max() / 1e6);
 	}
 
 	private static String jitter(Samples late) {
