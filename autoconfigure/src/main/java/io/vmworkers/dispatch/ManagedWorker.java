@@ -672,6 +672,8 @@ final class ManagedWorker implements WorkerHandle {
 		}
 		if (current.launched != null) {
 			current.launched.deleteArgumentFile();
+			// The stdin pipe is the only stream nobody closes when a process dies on its own.
+			current.launched.process().closeInput();
 		}
 		failPending(current);
 		WorkerProcess process = current.process();

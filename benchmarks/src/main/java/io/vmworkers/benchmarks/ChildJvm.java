@@ -1,5 +1,6 @@
 package io.vmworkers.benchmarks;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -45,6 +46,22 @@ final class ChildJvm implements AutoCloseable {
 
 	long pid() {
 		return this.process.pid();
+	}
+
+	/**
+	 * Closes {@code resource} if the child exits first, so that a thread blocked waiting for the
+	 * child (in an accept) fails instead of waiting forever.
+	 * @param resource what to close
+	 */
+	void closeOnExit(Closeable resource) {
+		this.process.onExit().thenRun(() -> {
+			try {
+				resource.close();
+			}
+			catch (IOException ex) {
+				// Closing is only to unblock a waiter; the waiter reports the failure.
+			}
+		});
 	}
 
 	/**

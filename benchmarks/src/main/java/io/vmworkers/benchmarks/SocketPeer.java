@@ -44,6 +44,8 @@ final class SocketPeer implements AutoCloseable {
 				ServerSocketChannel unixServer = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
 			unixServer.bind(UnixDomainSocketAddress.of(socketFile));
 			child = ChildJvm.start(SocketEcho.class, Integer.toString(port(tcpServer)), socketFile.toString());
+			child.closeOnExit(tcpServer);
+			child.closeOnExit(unixServer);
 			SocketChannel tcp = accept(tcpServer);
 			return new SocketPeer(child, tcp, unixServer.accept(), socketFile);
 		}
@@ -64,9 +66,11 @@ final class SocketPeer implements AutoCloseable {
 	static long timeToFirstMessage() throws IOException {
 		try (ServerSocketChannel server = tcpServer()) {
 			long start = System.nanoTime();
-			try (ChildJvm child = ChildJvm.start(SocketEcho.class, Integer.toString(port(server)));
-					SocketChannel connection = accept(server)) {
-				return System.nanoTime() - start;
+			try (ChildJvm child = ChildJvm.start(SocketEcho.class, Integer.toString(port(server)))) {
+				child.closeOnExit(server);
+				try (SocketChannel connection = accept(server)) {
+					return System.nanoTime() - start;
+				}
 			}
 		}
 	}
