@@ -41,11 +41,7 @@ class WorkerCallsIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		if (context != null) {
-			context.close();
-		}
-		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		Workers.closeAndCheckNothingLeft(context);
 	}
 
 	@Test

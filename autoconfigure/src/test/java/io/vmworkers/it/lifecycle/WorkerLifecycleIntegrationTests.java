@@ -50,11 +50,7 @@ class WorkerLifecycleIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		if (context != null) {
-			context.close();
-		}
-		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		Workers.closeAndCheckNothingLeft(context);
 	}
 
 	@Test

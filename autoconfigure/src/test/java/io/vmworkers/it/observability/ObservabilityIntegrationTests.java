@@ -56,11 +56,7 @@ class ObservabilityIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		if (context != null) {
-			context.close();
-		}
-		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		Workers.closeAndCheckNothingLeft(context);
 	}
 
 	@Test

@@ -43,11 +43,7 @@ class SupervisionIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		if (context != null) {
-			context.close();
-		}
-		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		Workers.closeAndCheckNothingLeft(context);
 	}
 
 	private static void awaitReplacement(WorkerHandle worker, long oldPid) {

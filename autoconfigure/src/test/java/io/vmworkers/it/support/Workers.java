@@ -38,6 +38,20 @@ public final class Workers {
 	}
 
 	/**
+	 * Closes a master's context, if it was started, and checks that no worker process and no
+	 * channel file of this JVM is left.
+	 * @param context the context, or null
+	 */
+	public static void closeAndCheckNothingLeft(ConfigurableApplicationContext context) {
+		if (context != null) {
+			context.close();
+		}
+		if (!children().isEmpty() || !channelFiles().isEmpty()) {
+			throw new AssertionError("left behind: processes " + children() + ", files " + channelFiles());
+		}
+	}
+
+	/**
 	 * Returns the live child processes of this JVM.
 	 * @return their handles
 	 */
