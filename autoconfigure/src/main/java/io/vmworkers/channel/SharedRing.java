@@ -64,6 +64,9 @@ public final class SharedRing {
 	private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class,
 			ByteOrder.nativeOrder());
 
+	/** How long a waiter spins with CPU pauses before it spins with yields. */
+	private static final long PURE_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
+
 	/** How long a sleeping waiter stays in the kernel before it re-checks on its own. */
 	private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -359,7 +362,7 @@ public final class SharedRing {
 						+ "; the other side is not reading (raise vmworkers.channel.send-timeout or read faster)");
 			}
 			if (now - start < this.spinNanos) {
-				Thread.onSpinWait();
+				pause(now - start);
 				continue;
 			}
 			int sequence = (int) INTS.getVolatile(this.control, SPACE_SEQUENCE_OFFSET);
@@ -514,7 +517,7 @@ public final class SharedRing {
 				return false;
 			}
 			if (now - start < this.spinNanos) {
-				Thread.onSpinWait();
+				pause(now - start);
 			}
 			else {
 				int sequence = (int) INTS.getVolatile(this.control, DATA_SEQUENCE_OFFSET);
@@ -531,6 +534,21 @@ public final class SharedRing {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * One step of a waiter's spin: a CPU pause at first, then a yield. On two cores the other side
+	 * often needs the very core a waiter spins on (with a JIT compiler thread or a build running,
+	 * there are more runnable threads than cores): a yield hands it over at once, where a pure
+	 * spin would hold it for the whole spin time.
+	 */
+	private static void pause(long spunNanos) {
+		if (spunNanos < PURE_SPIN_NANOS) {
+			Thread.onSpinWait();
+		}
+		else {
+			Thread.yield();
+		}
 	}
 
 	/**

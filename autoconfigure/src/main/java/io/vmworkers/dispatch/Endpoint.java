@@ -29,8 +29,12 @@ final class Endpoint {
 
 	private static final Log logger = LogFactory.getLog(Endpoint.class);
 
-	/** How long the background receiver sleeps on the ring before re-checking its state. */
-	private static final long RECEIVER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+	/**
+	 * How long the background receiver sleeps on the ring before re-checking its state. Anything
+	 * that needs it sooner wakes it (a frame, a waiter, closing): long, so an idle side costs
+	 * nothing.
+	 */
+	private static final long RECEIVER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	/** How long the background receiver stands aside before re-checking for waiters. */
 	private static final long STANDBY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

@@ -49,6 +49,9 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 
 	private static final Log logger = LogFactory.getLog(WorkerRuntime.class);
 
+	/** After this long without calls the worker counts as idle and its supervisor sleeps. */
+	private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	/**
 	 * Work read by the receiving thread, run by it in order after each read; taken over by the
 	 * relief thread while a call blocks the receiving thread.
@@ -218,6 +221,10 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 			return;
 		}
 		this.draining = true;
+		if (System.nanoTime() - this.lastActivity > IDLE_NANOS) {
+			// The supervisor sleeps long while the worker is idle: have it watch this burst.
+			LockSupport.unpark(this.supervisor);
+		}
 		try {
 			Work work;
 			while ((work = this.stash.poll()) != null) {
@@ -250,8 +257,8 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 				}
 				continue;
 			}
-			boolean recentlyActive = since != 0 || now - this.lastActivity < TimeUnit.SECONDS.toNanos(1);
-			LockSupport.parkNanos(this, recentlyActive ? relief : 10 * relief);
+			boolean recentlyActive = since != 0 || now - this.lastActivity < IDLE_NANOS;
+			LockSupport.parkNanos(this, recentlyActive ? relief : IDLE_NANOS);
 		}
 	}
 

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ParentWatch {
 
-	private static final long CHECK_INTERVAL_MILLIS = 250;
+	/** The pipe is the prompt signal; the pid check is the backstop, so it can be slow. */
+	private static final long CHECK_INTERVAL_MILLIS = 1000;
 
 	private final long masterPid;
 
