@@ -9,7 +9,7 @@ package io.vmworkers.dispatch;
  * DATA    both ways         correlation id = 0         payload = the object put
  * READY   worker to master  correlation id = worker pid payload = the handshake token, once the task bean exists
  * CLOSE   both ways         correlation id = 0         payload = null, the sender is finishing
- * BEAT    worker to master  correlation id = 0         payload = Heartbeat, every 250 ms
+ * BEAT    worker to master  correlation id = 0         payload = long[] {heap used, heap max}, every 250 ms
  * </pre>
  */
 final class Frames {

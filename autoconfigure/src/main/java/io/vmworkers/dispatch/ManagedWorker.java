@@ -762,7 +762,9 @@ final class ManagedWorker implements WorkerHandle {
 				case Frames.READY -> onReady(correlationId, payload);
 				case Frames.CLOSE -> logger.info("Worker '" + name + "' is closing its channel");
 				case Frames.HEARTBEAT -> {
-					this.heartbeat = (Heartbeat) payload;
+					if (payload instanceof long[] heap && heap.length == 2) {
+						this.heartbeat = new Heartbeat(heap[0], heap[1]);
+					}
 					this.heartbeatAt = Instant.now();
 				}
 				default -> logger.warn("Worker '" + name + "' sent an unknown frame type=" + type);
