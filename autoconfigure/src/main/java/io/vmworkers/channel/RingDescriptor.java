@@ -14,7 +14,7 @@ package io.vmworkers.channel;
  *  offset 256+--------------------------------------------------------------+
  *            | head (long): consumer position, bytes ever consumed           |  consumer's lines
  *            | space sequence (int): futex word the producer sleeps on      |
- *            | consumer waiting (int): 1 while the consumer sleeps          |
+ *            | consumer waiting (int): threads of the consumer asleep       |
  *  offset 384+--------------------------------------------------------------+
  *            | data: capacity bytes of records                               |
  *            +--------------------------------------------------------------+

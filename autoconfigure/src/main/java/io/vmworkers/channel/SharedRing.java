@@ -105,8 +105,11 @@ public final class SharedRing {
 	/** Producer's last view of the head, refreshed only when space seems short. */
 	private long headCache;
 
-	/** Consumer's own copy of the head. */
-	private long consumerHead;
+	/**
+	 * Consumer's own copy of the head. Volatile because threads may wait for data without being
+	 * the reader (see {@link #awaitData}).
+	 */
+	private volatile long consumerHead;
 
 	/** Fragments of a message being reassembled by the consumer. */
 	private byte[] assembly = new byte[0];
@@ -117,9 +120,6 @@ public final class SharedRing {
 	private byte[] scratch = new byte[256];
 
 	private volatile boolean closed;
-
-	/** Bumped by {@link #interruptWait()}: a waiter that sees it change returns. */
-	private volatile int interrupts;
 
 	private SharedRing(Path file, MappedByteBuffer mapping, int capacity, long spinNanos) {
 		this.file = file;
@@ -500,7 +500,8 @@ public final class SharedRing {
 
 	/**
 	 * Waits until a record is waiting, the ring is closed or the timeout passes: spins for the
-	 * configured spin time, then sleeps on the futex.
+	 * configured spin time, then sleeps on the futex. Any thread of the consumer's process may
+	 * wait, several at once, also while another thread reads.
 	 * @param timeoutNanos the longest wait
 	 * @return true when a record is waiting
 	 */
@@ -510,8 +511,7 @@ public final class SharedRing {
 		}
 		long start = System.nanoTime();
 		long deadline = start + timeoutNanos;
-		int interrupted = this.interrupts;
-		while (!this.closed && interrupted == this.interrupts) {
+		while (!this.closed) {
 			long now = System.nanoTime();
 			if (now - deadline >= 0) {
 				return false;
@@ -521,13 +521,14 @@ public final class SharedRing {
 			}
 			else {
 				int sequence = (int) INTS.getVolatile(this.control, DATA_SEQUENCE_OFFSET);
-				INTS.setVolatile(this.control, CONSUMER_WAITING_OFFSET, 1);
+				// A count, not a flag: several threads of this process may sleep here at once.
+				INTS.getAndAdd(this.control, CONSUMER_WAITING_OFFSET, 1);
 				// Volatile re-check, ordered after the waiting flag's store: see publish.
 				if ((long) LONGS.getVolatile(this.control, TAIL_OFFSET) == this.consumerHead) {
 					Futex.await(this.controlAddress + DATA_SEQUENCE_OFFSET, sequence,
 							Math.min(MAX_SLEEP_NANOS, deadline - now));
 				}
-				INTS.setVolatile(this.control, CONSUMER_WAITING_OFFSET, 0);
+				INTS.getAndAdd(this.control, CONSUMER_WAITING_OFFSET, -1);
 			}
 			if (hasData()) {
 				return true;
@@ -549,16 +550,6 @@ public final class SharedRing {
 		else {
 			Thread.yield();
 		}
-	}
-
-	/**
-	 * Makes threads of this process waiting in {@link #awaitData} return now, without data.
-	 */
-	public void interruptWait() {
-		// Racing interrupters may lose a count, never the change a waiter looks for.
-		this.interrupts++;
-		INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);
-		Futex.wakeAll(this.controlAddress + DATA_SEQUENCE_OFFSET);
 	}
 
 	/**

@@ -42,8 +42,6 @@ final class Endpoint {
 	/** How long a waiter parks while another thread reads; the reader unparks it sooner. */
 	private static final long TURN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
-	private static final int NUDGE_EVERY = 20;
-
 	private static final int YIELDS = 10;
 
 	private final String workerName;
@@ -68,7 +66,6 @@ final class Endpoint {
 
 	private volatile boolean open = true;
 
-	private volatile boolean receiverPolling;
 
 	private volatile long lastWaiterExit = System.nanoTime() - STANDBY_NANOS;
 
@@ -127,10 +124,7 @@ final class Endpoint {
 	 * stands aside until the last waiter leaves.
 	 */
 	void enterWaiter() {
-		if (this.waiters.getAndIncrement() == 0 && this.receiverPolling) {
-			// The receiver may be asleep on the ring holding the read role: make it let go.
-			this.inbound.interruptWait();
-		}
+		this.waiters.incrementAndGet();
 	}
 
 	/**
@@ -168,8 +162,7 @@ final class Endpoint {
 
 	/**
 	 * Waits a little for a turn at reading while another thread reads, for a waiter whose
-	 * {@link #poll} returned false. Every so often it nudges the reader, in case it is the
-	 * background receiver asleep on the ring since just before this waiter arrived.
+	 * {@link #poll} returned false; the reader hands over what it reads for this waiter.
 	 * @param blocker what the thread waits for, for thread dumps
 	 * @param attempt how many times this waiter has waited already
 	 */
@@ -178,9 +171,6 @@ final class Endpoint {
 			// The reader is often about to let go (its own answer came): a yield is cheaper than a park.
 			Thread.yield();
 			return;
-		}
-		if (attempt % NUDGE_EVERY == NUDGE_EVERY - 1) {
-			this.inbound.interruptWait();
 		}
 		LockSupport.parkNanos(blocker, TURN_NANOS);
 	}
@@ -193,10 +183,8 @@ final class Endpoint {
 				LockSupport.parkNanos(this, STANDBY_NANOS);
 				continue;
 			}
-			this.receiverPolling = true;
-			boolean polled = poll(RECEIVER_WAIT_NANOS);
-			this.receiverPolling = false;
-			if (!polled) {
+			// Sleep without the read role, so that a thread coming to wait can read at once.
+			if (this.inbound.awaitData(RECEIVER_WAIT_NANOS) && this.waiters.get() == 0 && !poll(0)) {
 				LockSupport.parkNanos(this, STANDBY_NANOS);
 			}
 			this.handler.afterPoll();
