@@ -168,6 +168,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 			catch (IOException ex) {
 				logger.warn("Could not look for stale channel files in " + directory + ": " + ex.getMessage());
 			}
+			ChannelFiles.createRunDirectory(ChannelFiles.runDirectory(directory, ProcessHandle.current()));
 		});
 	}
 
@@ -203,6 +204,11 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 				logger.error("Failed to stop a worker", ex);
 			}
 		}
+		this.workers.values()
+			.stream()
+			.map((worker) -> ChannelFiles.runDirectory(worker.settings().directory(), ProcessHandle.current()))
+			.distinct()
+			.forEach(ChannelFiles::deleteIfEmpty);
 		this.running = false;
 	}
 

@@ -193,14 +193,16 @@ final class ManagedWorker implements WorkerHandle {
 		this.state = WorkerState.STARTING;
 		notifyAll();
 		long[] before = totals();
-		Path directory = this.settings.directory();
-		String base = ChannelFiles.newBaseName(ProcessHandle.current(), this.name);
+		Path directory = ChannelFiles.runDirectory(this.settings.directory(), ProcessHandle.current());
+		String base = ChannelFiles.newBaseName(this.name);
 		Path toWorker = directory.resolve(base + ChannelFiles.TO_WORKER);
 		Path fromWorker = directory.resolve(base + ChannelFiles.FROM_WORKER);
 		CompletableFuture<Connection> ready = new CompletableFuture<>();
 		SharedRing out = null;
 		SharedRing in = null;
 		try {
+			// Also here: a call made before the dispatcher started may launch first.
+			ChannelFiles.createRunDirectory(directory);
 			long spin = this.settings.spin().toNanos();
 			out = SharedRing.create(toWorker, this.settings.capacity(), spin);
 			in = SharedRing.create(fromWorker, this.settings.capacity(), spin);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.vmworkers.channel.ChannelFiles;
 import io.vmworkers.process.ParentWatch;
 
 import org.springframework.boot.Banner;
@@ -125,6 +126,8 @@ public final class WorkerMain {
 				System.err.println("vmworkers: could not delete " + file + ": " + ex.getMessage());
 			}
 		}
+		// The last worker out removes the master's run directory.
+		ChannelFiles.deleteIfEmpty(inbound.getParent());
 		Thread halt = new Thread(() -> {
 			try {
 				Thread.sleep(EXIT_GRACE_MILLIS);

@@ -53,6 +53,8 @@ class HandshakeTests {
 				});
 		ManagedWorker worker = new ManagedWorker("impostorTest", Object.class, settings, launcher, codec,
 				this.scheduler);
+		Path run = io.vmworkers.channel.ChannelFiles.runDirectory(Path.of("/dev/shm"), ProcessHandle.current());
+		io.vmworkers.channel.ChannelFiles.createRunDirectory(run);
 		worker.launch();
 		try {
 			Path fromWorker = channelFile(".w2m");
@@ -67,6 +69,7 @@ class HandshakeTests {
 		finally {
 			worker.close();
 			Files.deleteIfExists(pause);
+			io.vmworkers.channel.ChannelFiles.deleteIfEmpty(run);
 		}
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(channelFiles()).isEmpty());
 	}
@@ -76,11 +79,12 @@ class HandshakeTests {
 	}
 
 	private static List<Path> channelFiles() {
-		try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
-			return files
-				.filter((file) -> file.getFileName().toString().startsWith("vmworkers-" + ProcessHandle.current().pid() + "-")
-						&& file.getFileName().toString().contains("-impostorTest-"))
-				.toList();
+		Path run = io.vmworkers.channel.ChannelFiles.runDirectory(Path.of("/dev/shm"), ProcessHandle.current());
+		if (!Files.isDirectory(run)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.list(run)) {
+			return files.filter((file) -> file.getFileName().toString().startsWith("impostorTest-")).toList();
 		}
 		catch (java.io.IOException ex) {
 			throw new IllegalStateException(ex);

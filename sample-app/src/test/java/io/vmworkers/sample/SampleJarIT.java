@@ -61,12 +61,13 @@ class SampleJarIT {
 		String workerCommand = workers.get(0).info().commandLine().orElse("");
 		assertThat(workerCommand).contains("-Dvmworkers.role=worker")
 			.contains("org.springframework.boot.loader.launch.PropertiesLauncher");
-		assertThat(channelFiles(this.app.pid())).hasSize(2);
+		// The master's run directory and the worker's two ring files in it.
+		assertThat(leftovers(this.app.pid())).hasSize(3);
 		ProcessHandle worker = workers.get(0);
 		this.app.destroy();
 		assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isAlive());
-		assertThat(channelFiles(this.app.pid())).isEmpty();
+		assertThat(leftovers(this.app.pid())).isEmpty();
 	}
 
 	private void read() {
@@ -82,11 +83,20 @@ class SampleJarIT {
 		}
 	}
 
-	private static List<Path> channelFiles(long masterPid) throws IOException {
-		try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
-			return files.filter((file) -> file.getFileName().toString().startsWith("vmworkers-" + masterPid + "-"))
-				.toList();
+	private static List<Path> leftovers(long masterPid) throws IOException {
+		List<Path> found = new java.util.ArrayList<>();
+		try (Stream<Path> entries = Files.list(Path.of("/dev/shm"))) {
+			for (Path entry : entries.filter((path) -> path.getFileName().toString().startsWith("vmworkers-" + masterPid + "-"))
+				.toList()) {
+				found.add(entry);
+				if (Files.isDirectory(entry)) {
+					try (Stream<Path> files = Files.list(entry)) {
+						files.forEach(found::add);
+					}
+				}
+			}
 		}
+		return found;
 	}
 
 }

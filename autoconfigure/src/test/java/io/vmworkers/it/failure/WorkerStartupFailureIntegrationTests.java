@@ -16,7 +16,7 @@ class WorkerStartupFailureIntegrationTests {
 	@AfterEach
 	void nothingLeftBehind() {
 		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		assertThat(Workers.leftovers()).isEmpty();
 	}
 
 	@Test

@@ -92,7 +92,7 @@ class MasterProcessIntegrationTests {
 			.until(() -> Workers.hasExited(workerPid));
 		System.out.printf("worker exited %d ms after its master was killed%n",
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Workers.channelFiles(masterPid)).isEmpty());
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Workers.leftovers(masterPid)).isEmpty());
 	}
 
 	@ParameterizedTest
@@ -104,7 +104,7 @@ class MasterProcessIntegrationTests {
 		await().atMost(Duration.ofSeconds(2))
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> Workers.hasExited(workerPid));
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Workers.channelFiles(masterPid)).isEmpty());
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Workers.leftovers(masterPid)).isEmpty());
 	}
 
 	@Test
@@ -114,7 +114,7 @@ class MasterProcessIntegrationTests {
 		this.master.destroy();
 		assertThat(this.master.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		await().atMost(Duration.ofSeconds(5)).until(() -> Workers.hasExited(workerPid));
-		assertThat(Workers.channelFiles(masterPid)).isEmpty();
+		assertThat(Workers.leftovers(masterPid)).isEmpty();
 	}
 
 }

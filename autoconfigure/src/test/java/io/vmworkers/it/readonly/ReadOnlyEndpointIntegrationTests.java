@@ -37,7 +37,7 @@ class ReadOnlyEndpointIntegrationTests {
 			assertThat(ping.startCount()).isOne();
 		}
 		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		assertThat(Workers.leftovers()).isEmpty();
 	}
 
 }

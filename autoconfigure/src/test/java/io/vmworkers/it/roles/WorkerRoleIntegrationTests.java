@@ -40,7 +40,7 @@ class WorkerRoleIntegrationTests {
 			assertThat(task.hasDispatcher()).isFalse();
 		}
 		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		assertThat(Workers.leftovers()).isEmpty();
 	}
 
 }

@@ -52,7 +52,7 @@ class ShutdownIntegrationTests {
 		CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 		assertThat(Workers.hasExited(workerPid)).isTrue();
 		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		assertThat(Workers.leftovers()).isEmpty();
 	}
 
 	@Test
@@ -68,7 +68,7 @@ class ShutdownIntegrationTests {
 		System.out.printf("closed with a stopped worker in %d ms (shutdown-timeout 1 s)%n", elapsed);
 		assertThat(Workers.hasExited(workerPid)).isTrue();
 		assertThat(Workers.children()).isEmpty();
-		assertThat(Workers.channelFiles()).isEmpty();
+		assertThat(Workers.leftovers()).isEmpty();
 		assertThat(Duration.ofMillis(elapsed)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 	}
 

@@ -89,7 +89,7 @@ class SupervisionIntegrationTests {
 		long pid = crashTask.pid();
 		Path file = Workers.channelFiles()
 			.stream()
-			.filter((path) -> path.getFileName().toString().contains("-crashTask-"))
+			.filter((path) -> path.getFileName().toString().startsWith("crashTask-"))
 			.findFirst()
 			.orElseThrow();
 		Files.delete(file);
@@ -102,7 +102,7 @@ class SupervisionIntegrationTests {
 		long pid = crashTask.pid();
 		Path fromWorker = Workers.channelFiles()
 			.stream()
-			.filter((path) -> path.getFileName().toString().contains("-crashTask-") && path.toString().endsWith(".w2m"))
+			.filter((path) -> path.getFileName().toString().startsWith("crashTask-") && path.toString().endsWith(".w2m"))
 			.findFirst()
 			.orElseThrow();
 		// A foreign writer: move the tail past records that were never written.

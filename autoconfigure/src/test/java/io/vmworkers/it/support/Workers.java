@@ -46,8 +46,8 @@ public final class Workers {
 		if (context != null) {
 			context.close();
 		}
-		if (!children().isEmpty() || !channelFiles().isEmpty()) {
-			throw new AssertionError("left behind: processes " + children() + ", files " + channelFiles());
+		if (!children().isEmpty() || !leftovers().isEmpty()) {
+			throw new AssertionError("left behind: processes " + children() + ", files " + leftovers());
 		}
 	}
 
@@ -85,17 +85,46 @@ public final class Workers {
 	}
 
 	/**
-	 * Returns the channel files created by a master in /dev/shm.
+	 * Returns the channel files created by a master in its run directories under /dev/shm.
 	 * @param masterPid the master's pid
 	 * @return the files
 	 */
 	public static List<Path> channelFiles(long masterPid) {
-		try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
-			return files.filter((file) -> file.getFileName().toString().startsWith("vmworkers-" + masterPid + "-"))
-				.toList();
+		return runDirectories(masterPid).stream().flatMap(Workers::list).toList();
+	}
+
+	/**
+	 * Returns what a master left under /dev/shm: its run directories and the files in them.
+	 * @param masterPid the master's pid
+	 * @return the paths
+	 */
+	public static List<Path> leftovers(long masterPid) {
+		List<Path> left = new java.util.ArrayList<>(runDirectories(masterPid));
+		left.addAll(channelFiles(masterPid));
+		return left;
+	}
+
+	/**
+	 * Returns what this JVM left under /dev/shm.
+	 * @return the paths
+	 */
+	public static List<Path> leftovers() {
+		return leftovers(ProcessHandle.current().pid());
+	}
+
+	private static List<Path> runDirectories(long masterPid) {
+		return list(Path.of("/dev/shm"))
+			.filter((path) -> path.getFileName().toString().startsWith("vmworkers-" + masterPid + "-"))
+			.toList();
+	}
+
+	private static Stream<Path> list(Path directory) {
+		try (Stream<Path> entries = Files.list(directory)) {
+			return entries.toList().stream();
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(ex);
+			// Removed meanwhile: nothing in it.
+			return Stream.empty();
 		}
 	}
 
