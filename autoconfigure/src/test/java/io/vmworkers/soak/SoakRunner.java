@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import io.vmworkers.dispatch.VmDispatcher;
@@ -40,6 +41,10 @@ public final class SoakRunner {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("cycles")) {
+			cycles((args.length > 1) ? Integer.parseInt(args[1]) : 200);
+			return;
+		}
 		Duration duration = Duration.ofSeconds((args.length > 0) ? Long.parseLong(args[0]) : 60);
 		Duration killEvery = Duration.ofMillis((args.length > 1) ? Long.parseLong(args[1]) : 3000);
 		Counts before = null;
@@ -143,6 +148,49 @@ public final class SoakRunner {
 		System.exit((unexpected.isEmpty() && clean) ? 0 : 1);
 	}
 
+	/**
+	 * Starts and stops the application {@code count} times, then checks that no process, descriptor,
+	 * mapping or file is left (mappings once the garbage collector has released closed channels).
+	 */
+	private static void cycles(int count) throws Exception {
+		Supplier<ConfigurableApplicationContext> start = () -> new SpringApplicationBuilder(SoakApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "logging.level.root=warn",
+					"vmworkers.jvm-options=-Xmx64m,-XX:TieredStopAtLevel=1", "vmworkers.inherit-jvm-options=false")
+			.run();
+		start.get().close();
+		System.gc();
+		Counts before = Counts.now();
+		long mappingsBefore = channelMappings();
+		long began = System.nanoTime();
+		for (int i = 0; i < count; i++) {
+			try (ConfigurableApplicationContext context = start.get()) {
+				context.getBean(SoakTaskA.class).inc(i);
+			}
+		}
+		System.gc();
+		Counts after = Counts.now();
+		long mappingsAfter = channelMappings();
+		System.out.println();
+		System.out.println("| start/stop cycles | value |");
+		System.out.println("| --- | --- |");
+		System.out.printf("| cycles (2 workers each) | %d in %d s |%n", count,
+				TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+		System.out.printf("| worker processes before / after | %d / %d |%n", before.children, after.children);
+		System.out.printf("| master file descriptors before / after | %d / %d |%n", before.descriptors, after.descriptors);
+		System.out.printf("| channel mappings before / after (after a GC) | %d / %d |%n", mappingsBefore, mappingsAfter);
+		System.out.printf("| /dev/shm vmworkers entries before / after | %d / %d |%n", before.shmFiles, after.shmFiles);
+		boolean clean = after.children == 0 && after.shmFiles == 0 && after.descriptors <= before.descriptors
+				&& mappingsAfter <= mappingsBefore;
+		System.exit(clean ? 0 : 1);
+	}
+
+	private static long channelMappings() throws IOException {
+		try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+			return maps.filter((line) -> line.contains("/vmworkers-")).count();
+		}
+	}
+
 	private static String percentile(List<Long> sorted, int percentile) {
 		if (sorted.isEmpty()) {
 			return "-";
@@ -156,7 +204,7 @@ public final class SoakRunner {
 			try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"));
 					Stream<Path> shm = Files.list(Path.of("/dev/shm"))) {
 				return new Counts(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(), fds.count(),
-						shm.filter((file) -> file.getFileName().toString().startsWith("vmworkers-")).count());
+						shm.filter((file) -> file.getFileName().toString().matches("vmworkers-\\d+-\\d+")).count());
 			}
 		}
 
