@@ -124,6 +124,14 @@ public final class ClassAllowList {
 		}
 	}
 
+	/**
+	 * Returns the JDK classes admitted by identity, for tests that check how each is serialized.
+	 * @return the classes; the families admitted by supertype (enums, enum sets, zone ids) are not listed
+	 */
+	static Set<Class<?>> admittedJdkClasses() {
+		return JDK_CLASSES;
+	}
+
 	@Override
 	public String toString() {
 		return "ClassAllowList[packages=" + packages + "]";

@@ -37,7 +37,9 @@ import java.util.UUID;
  *
  * <p>Without these, Kryo would reflect into {@code java.base} private fields (which Java 17 refuses without
  * {@code --add-opens}), fail to construct the collection, or refuse values the JDK class admits. Every serializer
- * here uses public JDK API only.
+ * here uses public JDK API only, and reads like those of {@link BoundedSerializers}: counts are checked against the
+ * rest of the message before anything is sized by them, and elements against {@link HashingGuard} before a set or
+ * map key set hashes them.
  */
 final class JdkSerializers {
 
@@ -92,7 +94,9 @@ final class JdkSerializers {
 
 		@Override
 		public List<Object> read(Kryo kryo, Input input, Class<? extends List<Object>> type) {
-			Object[] elements = new Object[input.readVarInt(true)];
+			int size = input.readVarInt(true);
+			BoundedInput.checkCount(input, size, 1, "immutable list");
+			Object[] elements = new Object[size];
 			boolean hasNull = false;
 			for (int i = 0; i < elements.length; i++) {
 				elements[i] = kryo.readClassAndObject(input);
@@ -193,8 +197,12 @@ final class JdkSerializers {
 			Comparator<Object> comparator =
 					shape == CollectionShape.SORTED_SET ? (Comparator<Object>) kryo.readClassAndObject(input) : null;
 			Collection<Object> backing = shape.newBacking(comparator);
-			for (int remaining = input.readVarInt(true); remaining > 0; remaining--) {
-				backing.add(kryo.readClassAndObject(input));
+			int size = input.readVarInt(true);
+			BoundedInput.checkCount(input, size, 1, "unmodifiable collection");
+			for (int remaining = size; remaining > 0; remaining--) {
+				Object element = kryo.readClassAndObject(input);
+				BoundedInput.checkInsert(kryo, input, backing, element);
+				backing.add(element);
 			}
 			return shape.wrap(backing);
 		}
@@ -236,9 +244,14 @@ final class JdkSerializers {
 		}
 
 		private static void readEntries(Kryo kryo, Input input, Map<Object, Object> backing) {
-			for (int remaining = input.readVarInt(true); remaining > 0; remaining--) {
+			int size = input.readVarInt(true);
+			// A key and a value take at least a byte each.
+			BoundedInput.checkCount(input, size, 2, "unmodifiable map");
+			for (int remaining = size; remaining > 0; remaining--) {
 				Object key = kryo.readClassAndObject(input);
-				backing.put(key, kryo.readClassAndObject(input));
+				Object value = kryo.readClassAndObject(input);
+				BoundedInput.checkPut(kryo, input, backing, key);
+				backing.put(key, value);
 			}
 		}
 	}
@@ -273,9 +286,12 @@ final class JdkSerializers {
 			// Registered before the values are read so that a value referring back to the map resolves to it.
 			kryo.reference(map);
 			Object[] constants = keyType.getEnumConstants();
-			for (int remaining = input.readVarInt(true); remaining > 0; remaining--) {
+			int size = input.readVarInt(true);
+			// An ordinal and a value take at least a byte each.
+			BoundedInput.checkCount(input, size, 2, "EnumMap");
+			for (int remaining = size; remaining > 0; remaining--) {
 				int ordinal = input.readVarInt(true);
-				if (ordinal >= constants.length) {
+				if (ordinal < 0 || ordinal >= constants.length) {
 					throw new KryoException("EnumMap key ordinal=" + ordinal + " is out of range for "
 							+ keyType.getName() + " with " + constants.length + " constants; the sender's enum "
 							+ "differs, deploy the same class on both sides");

@@ -1,8 +1,9 @@
 package io.vmworkers.codec;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
-import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.KryoBufferOverflowException;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
@@ -18,6 +19,15 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * <p>Thread-safe: each call borrows a pooled Kryo instance with its own buffers, so concurrent callers never share
  * Kryo state. Classes are refused at the sender while encoding and at the receiver while decoding; a refused class
  * named in the input is loaded without being initialized.
+ *
+ * <p>Decoding treats its input as hostile: whatever the bytes, {@link #decode} ends in a value or one of the
+ * exceptions it documents, never an {@link OutOfMemoryError} or a {@link StackOverflowError}. Every count read from
+ * the message is checked against the bytes left before anything is allocated for it ({@link BoundedInput},
+ * {@link BoundedSerializers}), nesting is limited to {@value #MAX_DEPTH} levels, and the hashing and comparing that
+ * inserting decoded elements into sets and map keys costs is bounded by a budget proportional to the message length
+ * ({@link HashingGuard}). Not bounded: many distinct keys with colliding hash codes, which cost what they cost any
+ * {@code HashMap} (quadratic in their number when they are not {@code Comparable}), and whatever the constructors,
+ * {@code hashCode}, {@code equals} or {@code compareTo} of allowed application classes do.
  */
 public final class KryoCodec {
 
@@ -34,20 +44,27 @@ public final class KryoCodec {
 		void accept(byte[] buffer, int length);
 	}
 
-	private static final int MAX_DEPTH = 1024;
+	/**
+	 * Deepest object nesting read or written; also bounds hashing decoded elements. Each level costs Kryo up to about
+	 * 1.2 KB of stack before the JIT compiles it (measured on Java 17 with field-serialized classes, the deepest
+	 * frames), so the limit needs about 620 KB and leaves room for the caller in a default 1 MB thread stack. At 1024
+	 * levels a hostile message could overflow that stack.
+	 */
+	static final int MAX_DEPTH = 512;
 
 	private static final int INITIAL_BUFFER_BYTES = 512;
 
-	// A burst of large messages would otherwise leave max-message-size buffers pinned in every pooled slot.
-	private static final int RETAINED_BUFFER_BYTES = 64 * 1024;
-
-	private static final byte[] NO_BYTES = new byte[0];
+	// A burst of large messages would otherwise leave max-message-size buffers pinned in every pooled slot;
+	// 1 MiB keeps a steady stream of 64 KiB arrays (65,544 bytes encoded) from regrowing a buffer per message.
+	private static final int RETAINED_BUFFER_BYTES = 1 << 20;
 
 	private final ClassAllowList allowList;
 
 	private final ClassLoader classLoader;
 
 	private final int maxMessageSize;
+
+	private final int maxDepth;
 
 	private final Pool<Slot> slots;
 
@@ -60,6 +77,11 @@ public final class KryoCodec {
 	 * @throws IllegalArgumentException if {@code maxMessageSize} is not positive
 	 */
 	public KryoCodec(ClassAllowList allowList, ClassLoader classLoader, int maxMessageSize) {
+		this(allowList, classLoader, maxMessageSize, MAX_DEPTH);
+	}
+
+	/** Creates a codec with another depth limit, for tests that write graphs deeper than {@link #MAX_DEPTH}. */
+	KryoCodec(ClassAllowList allowList, ClassLoader classLoader, int maxMessageSize, int maxDepth) {
 		if (maxMessageSize <= 0) {
 			throw new IllegalArgumentException("maxMessageSize=" + maxMessageSize + " must be positive; set "
 					+ "vmworkers.channel.max-message-size to a byte count above 0");
@@ -67,6 +89,7 @@ public final class KryoCodec {
 		this.allowList = Objects.requireNonNull(allowList, "allowList");
 		this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
 		this.maxMessageSize = maxMessageSize;
+		this.maxDepth = maxDepth;
 		this.slots = new Pool<>(true, false) {
 			@Override
 			protected Slot create() {
@@ -116,24 +139,31 @@ public final class KryoCodec {
 	 * @param length number of message bytes
 	 * @return the decoded object graph, possibly {@code null}
 	 * @throws ClassNotAllowedException if the input names a class outside the allow-list
-	 * @throws IllegalArgumentException if the message ends before {@code length} bytes
-	 * @throws com.esotericsoftware.kryo.KryoException if the bytes are not a message of this codec
+	 * @throws IllegalArgumentException if the message ends before {@code length} bytes, or {@code length} exceeds
+	 *     {@code maxMessageSize}
+	 * @throws KryoException if the bytes are not a message of this codec, including when they declare more elements
+	 *     than they hold, nest deeper than the depth limit, or make hashing the decoded elements explode; exceptions
+	 *     of the JDK classes being rebuilt (for example a {@code DateTimeException}) are its cause
 	 */
 	public Object decode(byte[] buffer, int offset, int length) {
 		Objects.checkFromIndexSize(offset, length, buffer.length);
+		if (length > maxMessageSize) {
+			throw new IllegalArgumentException("message length=" + length + " exceeds maxMessageSize="
+					+ maxMessageSize + "; raise vmworkers.channel.max-message-size on both sides");
+		}
 		Slot slot = slots.obtain();
 		Object value;
 		int consumed;
 		// As in encode, a slot that threw is dropped.
 		try {
-			slot.input().setBuffer(buffer, offset, length);
+			slot.input().start(buffer, offset, length);
 			value = slot.kryo().readClassAndObject(slot.input());
 			consumed = slot.input().position() - offset;
 		} catch (RuntimeException e) {
-			throw refusalIn(e);
+			throw decodeFailure(e);
 		}
 		// Drops the reference so the pool does not keep the caller's array alive.
-		slot.input().setBuffer(NO_BYTES);
+		slot.input().finish();
 		slots.free(slot);
 		if (consumed != length) {
 			throw new IllegalArgumentException("message decoded from consumed=" + consumed + " of length=" + length
@@ -142,16 +172,31 @@ public final class KryoCodec {
 		return value;
 	}
 
+	/**
+	 * Returns the serializer this codec uses for a class, registering the class as encoding it would.
+	 *
+	 * @param type an allowed class
+	 * @return its serializer
+	 */
+	Serializer<?> serializerFor(Class<?> type) {
+		Slot slot = slots.obtain();
+		try {
+			return slot.kryo().getSerializer(type);
+		} finally {
+			slots.free(slot);
+		}
+	}
+
 	private Slot newSlot() {
 		Kryo kryo = new Kryo(new AllowListClassResolver(allowList), new MapReferenceResolver());
 		kryo.setRegistrationRequired(false);
 		kryo.setReferences(true);
 		kryo.setClassLoader(classLoader);
-		kryo.setMaxDepth(MAX_DEPTH);
+		kryo.setMaxDepth(maxDepth);
 		kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
 		JdkSerializers.addDefaults(kryo);
 		return new Slot(kryo, new Output(Math.min(INITIAL_BUFFER_BYTES, maxMessageSize), maxMessageSize),
-				new Input());
+				new BoundedInput(maxMessageSize, maxDepth));
 	}
 
 	private void release(Slot slot) {
@@ -171,6 +216,18 @@ public final class KryoCodec {
 		return refusalIn(failure);
 	}
 
+	/**
+	 * Reports a failed decode as the refusal it contains, a {@link KryoException}, or a {@link KryoException} around
+	 * whatever else the bytes provoked (an index out of range, a failed cast, a JDK factory refusing a value).
+	 */
+	private static RuntimeException decodeFailure(RuntimeException failure) {
+		RuntimeException refusal = refusalIn(failure);
+		if (refusal instanceof ClassNotAllowedException || refusal instanceof KryoException) {
+			return refusal;
+		}
+		return new KryoException("message is not a valid encoding of this codec: " + failure, failure);
+	}
+
 	/** Kryo wraps exceptions thrown deep in a graph with its serialization trace; the refusal is the real cause. */
 	private static RuntimeException refusalIn(RuntimeException failure) {
 		for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -182,10 +239,13 @@ public final class KryoCodec {
 	}
 
 	/** One Kryo instance with the buffers it writes to and reads from, borrowed by one call at a time. */
-	private record Slot(Kryo kryo, Output output, Input input) {
+	private record Slot(Kryo kryo, Output output, BoundedInput input) {
 	}
 
-	/** Consults the allow-list the first time a Kryo instance meets an unregistered class. */
+	/**
+	 * Consults the allow-list the first time a Kryo instance meets an unregistered class, and swaps the serializers
+	 * that would allocate by an unchecked count for bounded ones.
+	 */
 	private static final class AllowListClassResolver extends DefaultClassResolver {
 
 		private final ClassAllowList allowList;
@@ -198,7 +258,9 @@ public final class KryoCodec {
 		@SuppressWarnings("rawtypes")
 		public Registration registerImplicit(Class type) {
 			allowList.check(type);
-			return super.registerImplicit(type);
+			Registration registration = super.registerImplicit(type);
+			registration.setSerializer(BoundedSerializers.bound(kryo, type, registration.getSerializer()));
+			return registration;
 		}
 	}
 }
