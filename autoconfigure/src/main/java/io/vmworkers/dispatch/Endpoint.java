@@ -87,10 +87,6 @@ final class Endpoint {
 		this.receiver.start();
 	}
 
-	String workerName() {
-		return this.workerName;
-	}
-
 	SharedRing inbound() {
 		return this.inbound;
 	}

@@ -183,13 +183,6 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.closed.countDown();
 	}
 
-	/**
-	 * Deletes the channel files, for when the master died without doing it.
-	 */
-	public void deleteChannelFiles() {
-		this.endpoint.deleteFiles();
-	}
-
 	@Override
 	public void onFrame(int type, long correlationId, Object payload) {
 		boolean receiver = this.endpoint.isReceiverThread();
