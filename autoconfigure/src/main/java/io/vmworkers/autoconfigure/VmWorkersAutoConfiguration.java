@@ -16,6 +16,7 @@ import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.WorkerRuntime;
 import io.vmworkers.dispatch.WorkerTaskPostProcessor;
 import io.vmworkers.dispatch.WorkerTaskRegistrar;
+import io.vmworkers.process.ClassDataSharing;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.InjectionPoint;
@@ -78,8 +79,11 @@ public final class VmWorkersAutoConfiguration {
 				.findFirst()
 				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
 				.orElse(List.of());
+			ClassDataSharing classDataSharing = properties.getCds().isEnabled()
+					? new ClassDataSharing(properties.getCds().getDirectory()) : null;
 			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor, codec,
-					applicationClass(context, registrar), sourceArgs, Arrays.asList(environment.getActiveProfiles()));
+					applicationClass(context, registrar), sourceArgs, Arrays.asList(environment.getActiveProfiles()),
+					classDataSharing);
 			observers.orderedStream().forEach(dispatcher::addObserver);
 			return dispatcher;
 		}

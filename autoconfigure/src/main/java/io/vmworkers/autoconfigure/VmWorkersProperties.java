@@ -29,6 +29,8 @@ public class VmWorkersProperties {
 
 	private final Serialization serialization = new Serialization();
 
+	private final Cds cds = new Cds();
+
 	/**
 	 * JVM options for every worker, after the master's own (for example -Xmx256m).
 	 */
@@ -79,6 +81,10 @@ public class VmWorkersProperties {
 
 	public Channel getChannel() {
 		return this.channel;
+	}
+
+	public Cds getCds() {
+		return this.cds;
 	}
 
 	public Serialization getSerialization() {
@@ -412,6 +418,41 @@ public class VmWorkersProperties {
 
 		public void setAllowedPackages(List<String> allowedPackages) {
 			this.allowedPackages = allowedPackages;
+		}
+
+	}
+
+	/** Warm start of worker JVMs with class data sharing. */
+	public static class Cds {
+
+		/**
+		 * Whether workers start from a class data sharing archive: the first worker of a class
+		 * path writes it when it exits, later ones map it (about half the start time). Needs the
+		 * application on jars (an executable jar is extracted once); a class path with directories
+		 * runs without.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Where archives and extracted executable jars are kept; must be this user's own (mode
+		 * 0700). The newest four of each are kept.
+		 */
+		private Path directory = Path.of(System.getProperty("user.home"), ".cache", "vmworkers", "cds");
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
 		}
 
 	}

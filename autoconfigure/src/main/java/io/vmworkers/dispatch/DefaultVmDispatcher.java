@@ -19,6 +19,7 @@ import io.vmworkers.channel.ChannelFiles;
 import io.vmworkers.channel.RingDescriptor;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.process.ClassDataSharing;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -58,11 +59,13 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
 	 * @param arguments the master's command-line arguments, passed to workers
 	 * @param activeProfiles the master's active profiles, passed to workers
+	 * @param classDataSharing the workers' warm start, or null to start them without
 	 */
 	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings, KryoCodec codec,
-			String applicationClass, List<String> arguments, List<String> activeProfiles) {
+			String applicationClass, List<String> arguments, List<String> activeProfiles,
+			ClassDataSharing classDataSharing) {
 		WorkerLauncher launcher = new WorkerLauncher(applicationClass, arguments, activeProfiles,
-				DefaultVmDispatcher::log);
+				DefaultVmDispatcher::log, classDataSharing);
 		tasks.forEach((name, type) -> this.workers.put(name,
 				new ManagedWorker(name, type, settings.apply(name), launcher, codec, this.scheduler)));
 	}

@@ -674,6 +674,7 @@ final class ManagedWorker implements WorkerHandle {
 		}
 		if (current.launched != null) {
 			current.launched.deleteArgumentFile();
+			current.launched.finishSharing(this.name);
 			// The stdin pipe is the only stream nobody closes when a process dies on its own.
 			current.launched.process().closeInput();
 		}

@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.JvmEnvironment;
 import io.vmworkers.process.ParentWatch;
 import io.vmworkers.process.WorkerCommand;
@@ -19,6 +23,8 @@ import io.vmworkers.process.WorkerProcess;
  */
 final class WorkerLauncher {
 
+	private static final Log logger = LogFactory.getLog(WorkerLauncher.class);
+
 	private final String applicationClass;
 
 	private final List<String> arguments;
@@ -27,6 +33,10 @@ final class WorkerLauncher {
 
 	private final WorkerProcess.OutputListener outputListener;
 
+	private final ClassDataSharing classDataSharing;
+
+	private volatile boolean offReported;
+
 	/**
 	 * Creates a launcher.
 	 * @param applicationClass the application's {@code @SpringBootConfiguration} class, which the
@@ -34,13 +44,15 @@ final class WorkerLauncher {
 	 * @param arguments the master's command-line arguments, passed on
 	 * @param activeProfiles the master's active profiles, passed on
 	 * @param outputListener receives the workers' output lines
+	 * @param classDataSharing the warm start's cache, or null to start workers without
 	 */
 	WorkerLauncher(String applicationClass, List<String> arguments, List<String> activeProfiles,
-			WorkerProcess.OutputListener outputListener) {
+			WorkerProcess.OutputListener outputListener, ClassDataSharing classDataSharing) {
 		this.applicationClass = applicationClass;
 		this.arguments = List.copyOf(arguments);
 		this.activeProfiles = List.copyOf(activeProfiles);
 		this.outputListener = outputListener;
+		this.classDataSharing = classDataSharing;
 	}
 
 	/**
@@ -49,17 +61,47 @@ final class WorkerLauncher {
 	 * @param settings its settings
 	 * @param inbound the ring the worker reads
 	 * @param outbound the ring the worker writes
-	 * @return the command
+	 * @return the command and how it uses class data sharing
 	 */
-	WorkerCommand command(String name, WorkerSettings settings, Path inbound, Path outbound) {
+	Prepared command(String name, WorkerSettings settings, Path inbound, Path outbound) {
 		List<String> jvmOptions = new ArrayList<>();
 		if (settings.inheritJvmOptions()) {
 			jvmOptions.addAll(JvmEnvironment.inheritedJvmOptions());
 		}
 		jvmOptions.addAll(settings.jvmOptions());
+		String javaExecutable = JvmEnvironment.javaExecutable();
+		String classPath = System.getProperty("java.class.path");
+		Optional<Path> bootJar = JvmEnvironment.bootJar(classPath);
+		ClassDataSharing.Plan sharing = null;
+		if (this.classDataSharing != null) {
+			String reason = null;
+			if (bootJar.isPresent()) {
+				ClassDataSharing.Extracted extracted = this.classDataSharing.extract(javaExecutable, bootJar.get());
+				if (extracted.fresh()) {
+					logger.info("Extracted " + bootJar.get().getFileName() + " into "
+							+ extracted.applicationJar().getParent() + " for the workers' class data sharing");
+				}
+				if (extracted.jar().isPresent()) {
+					classPath = extracted.applicationJar().toString();
+					bootJar = Optional.empty();
+				}
+				else {
+					reason = extracted.reason();
+				}
+			}
+			if (reason == null) {
+				sharing = this.classDataSharing.plan(classPath, jvmOptions);
+				jvmOptions.addAll(sharing.jvmOptions());
+				reason = sharing.reason();
+			}
+			if (reason != null && !this.offReported) {
+				this.offReported = true;
+				logger.info("Workers start without class data sharing: " + reason + " (vmworkers.cds.enabled)");
+			}
+		}
 		ProcessHandle self = ProcessHandle.current();
 		WorkerCommand.Builder builder = WorkerCommand.builder()
-			.javaExecutable(JvmEnvironment.javaExecutable())
+			.javaExecutable(javaExecutable)
 			.jvmOptions(jvmOptions)
 			.systemProperty(WorkerMain.ROLE_PROPERTY, "worker")
 			.systemProperty(WorkerMain.NAME_PROPERTY, name)
@@ -76,15 +118,21 @@ final class WorkerLauncher {
 		if (!this.activeProfiles.isEmpty() && System.getProperty("spring.profiles.active") == null) {
 			builder.systemProperty("spring.profiles.active", String.join(",", this.activeProfiles));
 		}
-		String classPath = System.getProperty("java.class.path");
-		Optional<Path> bootJar = JvmEnvironment.bootJar(classPath);
 		if (bootJar.isPresent()) {
 			builder.bootJar(bootJar.get());
 		}
 		else {
 			builder.classPath(classPath);
 		}
-		return builder.build();
+		return new Prepared(builder.build(), sharing);
+	}
+
+	/**
+	 * A worker's command before it starts.
+	 * @param command the command
+	 * @param sharing how it uses class data sharing, or null when the warm start is disabled
+	 */
+	record Prepared(WorkerCommand command, ClassDataSharing.Plan sharing) {
 	}
 
 	/**
@@ -99,7 +147,8 @@ final class WorkerLauncher {
 	 */
 	Launched launch(String name, WorkerSettings settings, Path inbound, Path outbound, String token)
 			throws IOException {
-		WorkerCommand command = command(name, settings, inbound, outbound);
+		Prepared prepared = command(name, settings, inbound, outbound);
+		WorkerCommand command = prepared.command();
 		Path argumentFile = null;
 		if (command.needsArgumentFile()) {
 			argumentFile = Files.createTempFile("vmworkers-" + name + "-", ".args",
@@ -110,11 +159,20 @@ final class WorkerLauncher {
 			ProcessBuilder builder = command.toProcessBuilder(argumentFile);
 			// In the environment, not on the command line, which every user can read.
 			builder.environment().put(WorkerMain.TOKEN_VARIABLE, token);
-			return new Launched(WorkerProcess.start(name, builder, this.outputListener), argumentFile);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Launching worker '" + name + "' (class data sharing: "
+						+ ((prepared.sharing() != null) ? prepared.sharing() : "disabled") + "): "
+						+ String.join(" ", builder.command()));
+			}
+			return new Launched(WorkerProcess.start(name, builder, this.outputListener), argumentFile,
+					prepared.sharing());
 		}
 		catch (IOException | RuntimeException ex) {
 			if (argumentFile != null) {
 				Files.deleteIfExists(argumentFile);
+			}
+			if (prepared.sharing() != null) {
+				prepared.sharing().finish(-1);
 			}
 			throw ex;
 		}
@@ -124,8 +182,21 @@ final class WorkerLauncher {
 	 * A started worker process.
 	 * @param process the process
 	 * @param argumentFile the class path argument file, or null
+	 * @param sharing how it uses class data sharing, or null
 	 */
-	record Launched(WorkerProcess process, Path argumentFile) {
+	record Launched(WorkerProcess process, Path argumentFile, ClassDataSharing.Plan sharing) {
+
+		/**
+		 * Publishes or discards the archive a training worker wrote, once the process has exited.
+		 * @param workerName the worker's name, for the log
+		 */
+		void finishSharing(String workerName) {
+			if (this.sharing != null && !this.process.isAlive()
+					&& this.sharing.finish(this.process.exitCode())) {
+				logger.info("Worker '" + workerName + "' wrote the class data sharing archive "
+						+ this.sharing.archive() + "; the next workers start from it");
+			}
+		}
 
 		void deleteArgumentFile() {
 			if (this.argumentFile != null) {

@@ -50,7 +50,7 @@ class HandshakeTests {
 		KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1 << 20);
 		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), List.of(), List.of(),
 				(name, error, line) -> {
-				});
+				}, null);
 		ManagedWorker worker = new ManagedWorker("impostorTest", Object.class, settings, launcher, codec,
 				this.scheduler);
 		Path run = io.vmworkers.channel.ChannelFiles.runDirectory(Path.of("/dev/shm"), ProcessHandle.current());
