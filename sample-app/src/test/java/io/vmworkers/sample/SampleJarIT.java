@@ -21,9 +21,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Runs the sample's executable jar as a user would ({@code java -jar}), which starts its worker
- * through Spring Boot's launcher, then stops it with SIGTERM.
+ * through Spring Boot's launcher (class data sharing off) or from the jar extracted for class data
+ * sharing, then stops it with SIGTERM.
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SampleJarIT {
 
 	private final List<String> output = new CopyOnWriteArrayList<>();
@@ -41,16 +42,7 @@ class SampleJarIT {
 
 	@Test
 	void executableJarCountsWithItsWorkerAndStopsCleanly() throws Exception {
-		Path jar = Path.of(System.getProperty("sample.jar"));
-		assertThat(jar).exists();
-		this.app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-				"-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=0", "--sample.rounds=2000",
-				"--vmworkers.workers.countingTask.jvm-options=-Xmx64m,-XX:TieredStopAtLevel=1")
-			.redirectErrorStream(true)
-			.start();
-		Thread reader = new Thread(this::read);
-		reader.setDaemon(true);
-		reader.start();
+		start("--vmworkers.cds.enabled=false");
 		await().atMost(Duration.ofSeconds(120))
 			.until(() -> this.output.stream().anyMatch((line) -> line.startsWith("Counted 2000 rounds")));
 		assertThat(this.output).anyMatch((line) -> line.contains("[countingTask]") && line.contains("Hello from the worker"));
@@ -68,6 +60,71 @@ class SampleJarIT {
 		assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isAlive());
 		assertThat(leftovers(this.app.pid())).isEmpty();
+	}
+
+	@Test
+	void secondRunStartsItsWorkerFromTheArchiveTheFirstWrote() throws Exception {
+		Path cache = Path.of("target", "cds-it").toAbsolutePath();
+		deleteTree(cache);
+		Path classes = Path.of("target", "cds-it-classes.log").toAbsolutePath();
+		String[] arguments = { "--vmworkers.cds.directory=" + cache, "--vmworkers.shutdown-timeout=90s",
+				"--vmworkers.workers.countingTask.jvm-options=-Xmx64m,-XX:TieredStopAtLevel=1,-Xlog:class+load=info:file="
+						+ classes };
+		start(arguments);
+		await().atMost(Duration.ofSeconds(120))
+			.until(() -> this.output.stream().anyMatch((line) -> line.startsWith("Counted 2000 rounds")));
+		assertThat(this.output).anyMatch((line) -> line.contains("Extracted " + Path.of(System.getProperty("sample.jar")).getFileName()));
+		String training = this.app.children().toList().get(0).info().commandLine().orElse("");
+		assertThat(training).contains("-XX:ArchiveClassesAtExit=" + cache).doesNotContain("PropertiesLauncher");
+		stop();
+		// The worker wrote the archive at its exit, and the master published it under its final name.
+		try (Stream<Path> files = Files.list(cache)) {
+			List<String> names = files.map((file) -> file.getFileName().toString()).toList();
+			assertThat(names).hasSize(2).noneMatch((name) -> name.contains("training"));
+			assertThat(names).anyMatch((name) -> name.matches("[0-9a-f]{32}\\.jsa"));
+		}
+		this.output.clear();
+		start(arguments);
+		await().atMost(Duration.ofSeconds(120))
+			.until(() -> this.output.stream().anyMatch((line) -> line.startsWith("Counted 2000 rounds")));
+		assertThat(this.app.children().toList().get(0).info().commandLine().orElse(""))
+			.contains("-XX:SharedArchiveFile=" + cache);
+		assertThat(Files.readString(classes)).contains("io.vmworkers.sample.CountingTask source: shared objects file (top)");
+		assertThat(this.output).noneMatch((line) -> line.contains("Extracted "));
+		stop();
+	}
+
+	private void start(String... arguments) throws IOException {
+		Path jar = Path.of(System.getProperty("sample.jar"));
+		assertThat(jar).exists();
+		List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=0", "--sample.rounds=2000"));
+		String workerOptions = "--vmworkers.workers.countingTask.jvm-options=";
+		if (Stream.of(arguments).noneMatch((argument) -> argument.startsWith(workerOptions))) {
+			command.add(workerOptions + "-Xmx64m,-XX:TieredStopAtLevel=1");
+		}
+		command.addAll(List.of(arguments));
+		this.app = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Thread reader = new Thread(this::read);
+		reader.setDaemon(true);
+		reader.start();
+	}
+
+	private void stop() throws InterruptedException {
+		ProcessHandle worker = this.app.children().findFirst().orElseThrow();
+		this.app.destroy();
+		assertThat(this.app.waitFor(120, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isAlive());
+	}
+
+	private static void deleteTree(Path root) throws IOException {
+		if (Files.exists(root)) {
+			try (Stream<Path> paths = Files.walk(root)) {
+				for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+					Files.delete(path);
+				}
+			}
+		}
 	}
 
 	private void read() {
