@@ -11,6 +11,7 @@ import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.DefaultVmDispatcher;
+import io.vmworkers.dispatch.Frames;
 import io.vmworkers.dispatch.WorkerMain;
 import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.WorkerRuntime;
@@ -54,7 +55,9 @@ public final class VmWorkersAutoConfiguration {
 		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
 				? configurable.getBeanClassLoader() : ClassUtils.getDefaultClassLoader();
 		long maxMessageSize = properties.getChannel().getMaxMessageSize().toBytes();
-		return new KryoCodec(new ClassAllowList(packages), classLoader, (int) Math.min(Integer.MAX_VALUE - 8, maxMessageSize));
+		// Master and worker build the codec here alike, so both register the protocol's payloads by the same ids.
+		return new KryoCodec(new ClassAllowList(packages), classLoader,
+				(int) Math.min(Integer.MAX_VALUE - 8, maxMessageSize), Frames.payloadTypes());
 	}
 
 	@Configuration(proxyBeanMethods = false)

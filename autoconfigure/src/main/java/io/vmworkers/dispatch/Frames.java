@@ -1,5 +1,9 @@
 package io.vmworkers.dispatch;
 
+import java.util.List;
+
+import io.vmworkers.codec.RemoteThrowable;
+
 /**
  * Frame types of the vmworkers protocol, carried in each ring record's type field.
  * <pre>
@@ -12,7 +16,7 @@ package io.vmworkers.dispatch;
  * BEAT    worker to master  correlation id = 0         payload = long[] {heap used, heap max}, every 250 ms
  * </pre>
  */
-final class Frames {
+public final class Frames {
 
 	static final int CALL = 1;
 
@@ -29,6 +33,16 @@ final class Frames {
 	static final int HEARTBEAT = 7;
 
 	private Frames() {
+	}
+
+	/**
+	 * Returns the protocol's own payload classes, for the codec to register by id so that frames do not carry their
+	 * names: {@link Invocation} and what {@link RemoteThrowable} holds. The JDK classes the other payloads use
+	 * ({@code long[]}, the list of stack frames) are registered by the codec itself.
+	 * @return the classes, in a fixed order
+	 */
+	public static List<Class<?>> payloadTypes() {
+		return List.of(Invocation.class, RemoteThrowable.class, RemoteThrowable.Frame.class);
 	}
 
 }

@@ -74,6 +74,10 @@ final class KryoCodecHostileInputTest {
 	private final KryoCodec codec = new KryoCodec(new ClassAllowList(List.of("io.vmworkers.codec")),
 			KryoCodecHostileInputTest.class.getClassLoader(), MAX_MESSAGE_SIZE);
 
+	/** Writes every class by name, a form the input may always take, which {@link #reclassed} rewrites. */
+	private final KryoCodec byName = new KryoCodec(new ClassAllowList(List.of("io.vmworkers.codec")),
+			KryoCodecHostileInputTest.class.getClassLoader(), MAX_MESSAGE_SIZE, KryoCodec.MAX_DEPTH, List.of());
+
 	record Pair(Object left, Object right) {
 	}
 
@@ -345,8 +349,8 @@ final class KryoCodecHostileInputTest {
 		// A TreeSet cannot hold one string twice, but its encoding can: comparing a string with itself still reads all
 		// of it, so 100,000 references (a few hundred kilobytes) to one string of 100,000 chars would compare 10^10.
 		List<Object> references = new ArrayList<>(Collections.nCopies(100_000, "x".repeat(100_000)));
-		byte[] hostile = reclassed(encode(references), "java.util.ArrayList", "java.util.TreeSet", references.size(),
-				new byte[] {0});
+		byte[] hostile = reclassed(encodeByName(references), "java.util.ArrayList", "java.util.TreeSet",
+				references.size(), new byte[] {0});
 		assertThat(hostile.length).isLessThan(500_000);
 
 		long start = System.nanoTime();
@@ -360,8 +364,8 @@ final class KryoCodecHostileInputTest {
 	void manyReferencesToOneHugeNumberInAHashSetAreRefused() {
 		// BigInteger does not cache its hash code: each reference would rehash all 100 KB of it.
 		List<Object> references = new ArrayList<>(Collections.nCopies(100_000, BigInteger.ONE.shiftLeft(800_000)));
-		byte[] hostile = reclassed(encode(references), "java.util.ArrayList", "java.util.HashSet", references.size(),
-				new byte[0]);
+		byte[] hostile = reclassed(encodeByName(references), "java.util.ArrayList", "java.util.HashSet",
+				references.size(), new byte[0]);
 
 		long start = System.nanoTime();
 		assertThatThrownBy(() -> codec.decode(hostile, 0, hostile.length))
@@ -374,7 +378,8 @@ final class KryoCodecHostileInputTest {
 	void reclassingKeepsAValidEncoding() {
 		// The helper behind the two tests above, checked on harmless input.
 		List<Object> references = new ArrayList<>(List.of("b", "a", "b"));
-		byte[] asSet = reclassed(encode(references), "java.util.ArrayList", "java.util.TreeSet", 3, new byte[] {0});
+		byte[] asSet = reclassed(encodeByName(references), "java.util.ArrayList", "java.util.TreeSet", 3,
+				new byte[] {0});
 
 		assertThat(codec.decode(asSet, 0, asSet.length)).isEqualTo(new java.util.TreeSet<>(List.of("a", "b")));
 	}
@@ -503,9 +508,9 @@ final class KryoCodecHostileInputTest {
 	}
 
 	/**
-	 * Rewrites the encoding of a list (of {@code count} elements) as one of another collection class that Kryo writes
-	 * the same way, with {@code header} (that class's own header, such as a TreeSet's null comparator) inserted after
-	 * the element count.
+	 * Rewrites the encoding of a list (of {@code count} elements, written by name by {@link #encodeByName}) as one of
+	 * another collection class that Kryo writes the same way, with {@code header} (that class's own header, such as a
+	 * TreeSet's null comparator) inserted after the element count.
 	 */
 	private static byte[] reclassed(byte[] encoded, String from, String to, int count, byte[] header) {
 		byte[] name = asciiName(from);
@@ -601,6 +606,13 @@ final class KryoCodecHostileInputTest {
 	private byte[] encode(Object value) {
 		AtomicReference<byte[]> copy = new AtomicReference<>();
 		codec.encode(value, (buffer, length) -> copy.set(Arrays.copyOf(buffer, length)));
+		return copy.get();
+	}
+
+	/** Encodes with the codec that registers no classes, so that the encoding names them. */
+	private byte[] encodeByName(Object value) {
+		AtomicReference<byte[]> copy = new AtomicReference<>();
+		byName.encode(value, (buffer, length) -> copy.set(Arrays.copyOf(buffer, length)));
 		return copy.get();
 	}
 

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -329,6 +330,31 @@ final class KryoCodecTest {
 	}
 
 	@Test
+	void sharedReferencesSurviveInGraphsOfManyObjects() {
+		// The codec finds the first objects of a graph without hashing them and the later ones in a map; both kinds
+		// are shared here, by objects written before and after them.
+		List<Object> points = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			points.add(new Point(i, i));
+		}
+		List<Object> graph = new ArrayList<>(points);
+		graph.addAll(points);
+		Node node = new Node();
+		node.next = node;
+		graph.add(node);
+		graph.add(node);
+
+		List<?> decoded = (List<?>) roundTrip(codec, graph);
+
+		assertThat(decoded.subList(0, 80)).isEqualTo(graph.subList(0, 80));
+		for (int i = 0; i < 40; i++) {
+			assertThat(decoded.get(i + 40)).isSameAs(decoded.get(i));
+		}
+		assertThat(decoded.get(80)).isSameAs(decoded.get(81));
+		assertThat(((Node) decoded.get(80)).next).isSameAs(decoded.get(80));
+	}
+
+	@Test
 	void recordFromAllowedOutsidePackageRoundTrips() throws Exception {
 		KryoCodec acme = new KryoCodec(new ClassAllowList(List.of("com.acme")), loader, MAX_MESSAGE_SIZE);
 		Object pose = pose("arm", 1.5, -2);
@@ -402,6 +428,53 @@ final class KryoCodecTest {
 			assertThat(CanaryFlag.INITIALIZED).isTrue();
 			assertThat(roundTrip(strict, 5)).isEqualTo(5);
 		}
+	}
+
+	@Test
+	void registeredClassesAreWrittenByIdAndStillReadByName() {
+		ClassAllowList allowList = new ClassAllowList(List.of());
+		KryoCodec withPoint = new KryoCodec(allowList, getClass().getClassLoader(), MAX_MESSAGE_SIZE,
+				List.of(Point.class));
+		KryoCodec byName = new KryoCodec(allowList, getClass().getClassLoader(), MAX_MESSAGE_SIZE,
+				KryoCodec.MAX_DEPTH, List.of());
+		Object value = new ArrayList<>(List.of(new Point(1, 2), new HashMap<>(Map.of("k", List.of(3L)))));
+
+		byte[] registered = encode(withPoint, value);
+		byte[] named = encode(byName, value);
+
+		assertThat(new String(registered, StandardCharsets.ISO_8859_1)).doesNotContain("java.")
+				.doesNotContain("Point");
+		assertThat(registered.length).isLessThan(named.length - 40);
+		assertThat(withPoint.decode(registered, 0, registered.length)).isEqualTo(value);
+		assertThat(withPoint.decode(named, 0, named.length)).isEqualTo(value);
+	}
+
+	@Test
+	void registeredClassOutsideTheAllowListIsRefusedWhenTheCodecIsCreated() {
+		assertThatThrownBy(() -> new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(),
+				MAX_MESSAGE_SIZE, List.of(Thread.class)))
+				.isInstanceOf(ClassNotAllowedException.class)
+				.hasMessage(THREAD_REFUSAL);
+	}
+
+	@Test
+	void classRegisteredTwiceIsRejected() {
+		ClassAllowList allowList = new ClassAllowList(List.of());
+
+		assertThatIllegalArgumentException()
+				.isThrownBy(() -> new KryoCodec(allowList, getClass().getClassLoader(), MAX_MESSAGE_SIZE,
+						List.of(Point.class, Point.class)))
+				.withMessageStartingWith("cannot register " + Point.class.getName() + " as id "
+						+ (KryoCodec.FIRST_REGISTRATION_ID + KryoCodec.JDK_REGISTRATIONS.size() + 1)
+						+ ": the class is registered already");
+		assertThatIllegalArgumentException()
+				.isThrownBy(() -> new KryoCodec(allowList, getClass().getClassLoader(), MAX_MESSAGE_SIZE,
+						List.of(Integer.class)))
+				.withMessageContaining("the class is registered already as id 0");
+		assertThatIllegalArgumentException()
+				.isThrownBy(() -> new KryoCodec(allowList, getClass().getClassLoader(), MAX_MESSAGE_SIZE,
+						List.of(ArrayList.class)))
+				.withMessageContaining("the class is registered already");
 	}
 
 	@Test

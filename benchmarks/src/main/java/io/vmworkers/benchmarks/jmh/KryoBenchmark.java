@@ -1,10 +1,12 @@
 package io.vmworkers.benchmarks.jmh;
 
+import java.lang.reflect.Constructor;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.dispatch.Frames;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,7 +14,9 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -20,6 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Encoding a value with the channel's {@link KryoCodec} and decoding it again: what the codec adds
  * to each message, one way and back (the issue's orientation: about 200 ns for an Integer and
  * 300 ns for a small object per round trip, which is two encodes and two decodes).
+ *
+ * <p>{@code registrations=fixed} is the codec the application gets, with the JDK's common classes and
+ * the protocol's payloads registered by id; {@code registrations=none} the codec without them, which
+ * writes those classes by name in every message, for comparison.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,8 +37,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class KryoBenchmark {
 
-	private final KryoCodec codec = new KryoCodec(new ClassAllowList(List.of("io.vmworkers.benchmarks")),
-			KryoBenchmark.class.getClassLoader(), 64 << 20);
+	private static final int MAX_MESSAGE_SIZE = 64 << 20;
+
+	private static final int MAX_DEPTH = 512;
+
+	@Param({ "fixed", "none" })
+	private String registrations;
+
+	private KryoCodec codec;
+
+	private Object invocation;
 
 	private final Integer integer = 123_456;
 
@@ -39,6 +55,27 @@ public class KryoBenchmark {
 	private final Position position = new Position(1.5, -2.25, 0.75, 1_700_000_000_000L, "map");
 
 	private Object decoded;
+
+	@Setup
+	public void setUp() throws ReflectiveOperationException {
+		ClassAllowList allowList = new ClassAllowList(List.of("io.vmworkers.benchmarks"));
+		ClassLoader classLoader = KryoBenchmark.class.getClassLoader();
+		if ("fixed".equals(this.registrations)) {
+			this.codec = new KryoCodec(allowList, classLoader, MAX_MESSAGE_SIZE, Frames.payloadTypes());
+		}
+		else {
+			// The package-private constructor taking the complete list of registrations.
+			Constructor<KryoCodec> withRegistrations = KryoCodec.class.getDeclaredConstructor(ClassAllowList.class,
+					ClassLoader.class, int.class, int.class, List.class);
+			withRegistrations.setAccessible(true);
+			this.codec = withRegistrations.newInstance(allowList, classLoader, MAX_MESSAGE_SIZE, MAX_DEPTH, List.of());
+		}
+		// The payload of a CALL frame for int inc(int), built as ManagedWorker builds it.
+		Constructor<?> invocation = Class.forName("io.vmworkers.dispatch.Invocation")
+			.getDeclaredConstructor(int.class, Object[].class);
+		invocation.setAccessible(true);
+		this.invocation = invocation.newInstance(0, new Object[] { 41 });
+	}
 
 	@Benchmark
 	public Object integer() {
@@ -54,6 +91,12 @@ public class KryoBenchmark {
 	@Benchmark
 	public Object smallObject() {
 		return roundTrip(this.position);
+	}
+
+	/** A CALL frame's payload: the method's index and the arguments, here one Integer. */
+	@Benchmark
+	public Object invocation() {
+		return roundTrip(this.invocation);
 	}
 
 	private Object roundTrip(Object value) {
