@@ -121,6 +121,9 @@ public final class SharedRing {
 
 	private volatile boolean closed;
 
+	/** When this producer last woke a sleeping consumer (System.nanoTime()). */
+	private volatile long lastWakeNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
+
 	private SharedRing(Path file, MappedByteBuffer mapping, int capacity, long spinNanos) {
 		this.file = file;
 		mapping.order(ByteOrder.nativeOrder());
@@ -211,6 +214,18 @@ public final class SharedRing {
 		return this.file;
 	}
 
+	/**
+	 * Returns how long a waiter spins before it sleeps, unless it asks for another time.
+	 * @return the spin time in nanoseconds
+	 */
+	public long spinNanos() {
+		return this.spinNanos;
+	}
+
+	/**
+	 * Returns the ring's capacity.
+	 * @return the capacity in bytes
+	 */
 	public int capacity() {
 		return this.capacity;
 	}
@@ -302,7 +317,19 @@ public final class SharedRing {
 		if ((int) INTS.getVolatile(this.control, CONSUMER_WAITING_OFFSET) != 0) {
 			INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);
 			Futex.wakeAll(this.controlAddress + DATA_SEQUENCE_OFFSET);
+			this.lastWakeNanos = System.nanoTime();
 		}
+	}
+
+	/**
+	 * Returns when this side last had to wake the consumer from its sleep, as a
+	 * {@link System#nanoTime()} value. A consumer that was asleep takes a scheduler wake-up (about
+	 * 100 us on a virtual machine) before it answers; a reply's waiter that knows this spins through
+	 * that time instead of sleeping and needing a wake-up of its own.
+	 * @return the time of the last wake-up
+	 */
+	public long lastWakeNanos() {
+		return this.lastWakeNanos;
 	}
 
 	private void putHeader(int index, int length, int type, int correlationId, byte[] payload, int offset,
@@ -506,6 +533,16 @@ public final class SharedRing {
 	 * @return true when a record is waiting
 	 */
 	public boolean awaitData(long timeoutNanos) {
+		return awaitData(timeoutNanos, this.spinNanos);
+	}
+
+	/**
+	 * Waits as {@link #awaitData(long)} does, with another spin time for this wait.
+	 * @param timeoutNanos the longest wait
+	 * @param spinNanos how long to spin (pause, then yield) before sleeping
+	 * @return true when a record is waiting
+	 */
+	public boolean awaitData(long timeoutNanos, long spinNanos) {
 		if (hasData()) {
 			return true;
 		}
@@ -516,7 +553,7 @@ public final class SharedRing {
 			if (now - deadline >= 0) {
 				return false;
 			}
-			if (now - start < this.spinNanos) {
+			if (now - start < spinNanos) {
 				pause(now - start);
 			}
 			else {

@@ -22,11 +22,22 @@ final class Masters {
 	 * @return the running context; close it to stop the workers
 	 */
 	static ConfigurableApplicationContext start(String profile) {
+		return start(profile, new String[0]);
+	}
+
+	/**
+	 * Starts a master with more properties; it returns once all of the profile's workers are ready.
+	 * @param profile the group's profile, which selects its {@code @WorkerTask} beans
+	 * @param properties more properties, {@code name=value}
+	 * @return the running context; close it to stop the workers
+	 */
+	static ConfigurableApplicationContext start(String profile, String... properties) {
 		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.profiles(profile)
 			.properties("vmworkers.jvm-options=" + WORKER_JVM_OPTIONS, "logging.level.root=WARN")
+			.properties(properties)
 			.run();
 	}
 
