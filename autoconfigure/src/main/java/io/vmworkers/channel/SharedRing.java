@@ -67,8 +67,12 @@ public final class SharedRing {
 	/** How long a waiter spins with CPU pauses before it spins with yields. */
 	private static final long PURE_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
 
-	/** How long a sleeping waiter stays in the kernel before it re-checks on its own. */
-	private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+	/**
+	 * How long a sleeping waiter stays in the kernel before it re-checks on its own. Every publish
+	 * and every local close wakes sleepers, so this is only a safety net; each of these re-checks
+	 * costs an idle side a wake-up, so it is long.
+	 */
+	private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final Path file;
 

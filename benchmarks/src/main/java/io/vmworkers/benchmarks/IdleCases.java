@@ -1,11 +1,15 @@
 package io.vmworkers.benchmarks;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Idle and wake: the CPU the master and an idle worker use while nothing is sent for 5 s, against
- * a JVM blocked in a socket read; then the first round trip after 10 ms of silence, against a
- * Unix-domain socket and the raw ring with its reader asleep on a futex.
+ * Idle and wake: the CPU an idle master JVM of its own (with one worker) and an idle worker use
+ * while nothing is sent for 5 s, against a JVM blocked in a socket read; then the first round trip
+ * after 10 ms of silence, against a Unix-domain socket and the raw ring with its reader asleep on a
+ * futex.
  */
 final class IdleCases {
 
@@ -49,16 +53,36 @@ final class IdleCases {
 	}
 
 	private boolean idle(Results results) throws Exception {
-		long master = ProcessHandle.current().pid();
+		Path readyFile = Files.createTempFile("vmworkers-idle-master-", ".pid");
+		try (ChildJvm idleMaster = ChildJvm.start(IdleMaster.class, readyFile.toString())) {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+			while (Files.size(readyFile) == 0) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("the idle master did not start within 90 s");
+				}
+				Thread.sleep(50);
+			}
+			return idle(results, idleMaster.pid(), Long.parseLong(Files.readString(readyFile).trim()));
+		}
+		finally {
+			Files.deleteIfExists(readyFile);
+		}
+	}
+
+	private boolean idle(Results results, long idleMaster, long idleMastersWorker) throws Exception {
+		long suite = ProcessHandle.current().pid();
+		Samples suiteShare = new Samples();
 		Samples masterShare = new Samples();
 		Samples workerShare = new Samples();
 		Samples socketShare = new Samples();
-		BusyThreads threads = new BusyThreads(Map.of("master", master, "worker", this.workerPid), AWAKE);
+		BusyThreads threads = new BusyThreads(Map.of("idle master", idleMaster, "its worker", idleMastersWorker,
+				"suite", suite, "suite's worker", this.workerPid), AWAKE);
 		// Compilations queued by the busy cases before finish first: they are not idle cost.
 		Thread.sleep(SETTLE_MILLIS);
 		int windows = Math.max(1, this.plan.rounds() / 2);
 		for (int window = 0; window < windows; window++) {
-			CpuTime masterBefore = CpuTime.of(master);
+			CpuTime suiteBefore = CpuTime.of(suite);
+			CpuTime masterBefore = CpuTime.of(idleMaster);
 			CpuTime workerBefore = CpuTime.of(this.workerPid);
 			CpuTime socketBefore = CpuTime.of(this.peers.sockets.pid());
 			threads.watch(() -> {
@@ -66,7 +90,8 @@ final class IdleCases {
 				return null;
 			});
 			// Shares in millionths of a core: Samples hold whole numbers.
-			masterShare.add(Math.round(CpuTime.of(master).coreShareSince(masterBefore) * 1e6));
+			suiteShare.add(Math.round(CpuTime.of(suite).coreShareSince(suiteBefore) * 1e6));
+			masterShare.add(Math.round(CpuTime.of(idleMaster).coreShareSince(masterBefore) * 1e6));
 			workerShare.add(Math.round(CpuTime.of(this.workerPid).coreShareSince(workerBefore) * 1e6));
 			socketShare.add(Math.round(CpuTime.of(this.peers.sockets.pid()).coreShareSince(socketBefore) * 1e6));
 		}
@@ -76,10 +101,11 @@ final class IdleCases {
 		results.add(Row.judged("idle worker CPU (" + IDLE_MILLIS / 1000 + " s, nothing sent)", share(workerShare),
 				reference, Units.times(workerShare.median() / socketShare.median()), "< 0.5% of a core",
 				worker < IDLE_TARGET));
-		results.add(Row.judged("idle master CPU (whole suite JVM)", share(masterShare), reference,
+		results.add(Row.judged("idle master CPU (a master JVM with one idle worker)", share(masterShare), reference,
 				Units.times(masterShare.median() / socketShare.median()), "< 0.5% of a core", masterIdle < IDLE_TARGET));
-		results.note("Threads on a CPU while idle (share of wall time, the suite's own threads included): "
-				+ threads.summary());
+		results.add(Row.info("idle suite JVM (master of the busy cases, with the peers' and harness's threads)",
+				share(suiteShare), reference, Units.times(suiteShare.median() / socketShare.median())));
+		results.note("Threads on a CPU while idle (share of wall time): " + threads.summary());
 		results.plot(CHART, "CPU", "idle worker", worker * 100);
 		results.plot(CHART, "CPU", "idle master", masterIdle * 100);
 		results.plot(CHART, "CPU", "socket-blocked JVM", socketShare.median() / 1e4);
