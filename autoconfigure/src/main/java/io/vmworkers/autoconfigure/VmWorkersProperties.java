@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.vmworkers.dispatch.RestartPolicy;
 import io.vmworkers.dispatch.WorkerSettings;
+import io.vmworkers.process.WorkerCommand;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -65,6 +66,13 @@ public class VmWorkersProperties {
 	private Duration heartbeatTimeout = Duration.ofSeconds(1);
 
 	private final Restart restart = new Restart();
+
+	/**
+	 * CPUs every worker runs on, as 'taskset -c' takes them (for example 1 or 2-3); unset for all.
+	 * Pinning a noisy worker away from the master's CPU keeps its garbage collection and work off
+	 * the master's threads.
+	 */
+	private String cpus;
 
 	/**
 	 * Per-worker overrides, by worker (bean) name.
@@ -135,6 +143,14 @@ public class VmWorkersProperties {
 		return this.heartbeatTimeout;
 	}
 
+	public String getCpus() {
+		return this.cpus;
+	}
+
+	public void setCpus(String cpus) {
+		this.cpus = cpus;
+	}
+
 	public void setHeartbeatTimeout(Duration heartbeatTimeout) {
 		this.heartbeatTimeout = heartbeatTimeout;
 	}
@@ -176,7 +192,17 @@ public class VmWorkersProperties {
 				orDefault(override.getShutdownTimeout(), this.shutdownTimeout),
 				orDefault(override.getCallTimeout(), this.callTimeout),
 				orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout),
-				this.restart.merge(override.getRestart()).toPolicy());
+				this.restart.merge(override.getRestart()).toPolicy(), cpus(name, override));
+	}
+
+	private String cpus(String name, Worker override) {
+		String cpus = (override.getCpus() != null) ? override.getCpus() : this.cpus;
+		if (cpus == null || cpus.isBlank()) {
+			return null;
+		}
+		WorkerCommand.checkCpuList(cpus.strip(), (override.getCpus() != null) ? "vmworkers.workers." + name + ".cpus"
+				: "vmworkers.cpus");
+		return cpus.strip();
 	}
 
 	private static <T> T orDefault(T value, T fallback) {
@@ -464,6 +490,19 @@ public class VmWorkersProperties {
 		 * JVM options for this worker, after the global ones.
 		 */
 		private List<String> jvmOptions;
+
+		/**
+		 * CPUs this worker runs on, as 'taskset -c' takes them (for example 1 or 2-3).
+		 */
+		private String cpus;
+
+		public String getCpus() {
+			return this.cpus;
+		}
+
+		public void setCpus(String cpus) {
+			this.cpus = cpus;
+		}
 
 		/**
 		 * Whether this worker gets the master's JVM options.

@@ -90,7 +90,12 @@ final class WorkerLauncher {
 				}
 			}
 			if (reason == null) {
-				sharing = this.classDataSharing.plan(classPath, jvmOptions);
+				List<String> keyed = new ArrayList<>(jvmOptions);
+				if (settings.cpus() != null) {
+					// Fewer CPUs change the JVM's ergonomic choices (its GC among them).
+					keyed.add("cpus=" + settings.cpus());
+				}
+				sharing = this.classDataSharing.plan(classPath, keyed);
 				jvmOptions.addAll(sharing.jvmOptions());
 				reason = sharing.reason();
 			}
@@ -102,6 +107,7 @@ final class WorkerLauncher {
 		ProcessHandle self = ProcessHandle.current();
 		WorkerCommand.Builder builder = WorkerCommand.builder()
 			.javaExecutable(javaExecutable)
+			.cpus(settings.cpus())
 			.jvmOptions(jvmOptions)
 			.systemProperty(WorkerMain.ROLE_PROPERTY, "worker")
 			.systemProperty(WorkerMain.NAME_PROPERTY, name)

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The command line of a worker JVM, in a fixed order: java executable, JVM options, system
@@ -21,6 +22,8 @@ public final class WorkerCommand {
 
 	/** Spring Boot's launcher that honours {@code loader.main}, unlike {@code JarLauncher}. */
 	public static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+
+	private static final Pattern CPU_LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
 	/** Linux refuses a single argument over 128 KiB; stay well below. */
 	static final int MAX_INLINE_CLASS_PATH = 64 * 1024;
@@ -39,6 +42,8 @@ public final class WorkerCommand {
 
 	private final List<String> arguments;
 
+	private final String cpus;
+
 	private WorkerCommand(Builder builder) {
 		this.javaExecutable = Objects.requireNonNull(builder.javaExecutable, "'javaExecutable' must not be null");
 		this.mainClass = Objects.requireNonNull(builder.mainClass, "'mainClass' must not be null");
@@ -50,6 +55,24 @@ public final class WorkerCommand {
 		this.classPath = builder.classPath;
 		this.bootJar = builder.bootJar;
 		this.arguments = List.copyOf(builder.arguments);
+		this.cpus = builder.cpus;
+		if (this.cpus != null) {
+			checkCpuList(this.cpus, "cpus");
+		}
+	}
+
+	/**
+	 * Checks a CPU list in the form {@code taskset -c} takes: CPU numbers and ranges, separated by
+	 * commas, such as {@code 1} or {@code 0-1,3}.
+	 * @param cpus the list
+	 * @param property the property it came from, for the error
+	 * @throws IllegalArgumentException when the list is not of that form
+	 */
+	public static void checkCpuList(String cpus, String property) {
+		if (!CPU_LIST.matcher(cpus).matches()) {
+			throw new IllegalArgumentException("'" + cpus + "' is not a CPU list; set " + property
+					+ " to CPU numbers and ranges separated by commas, such as 1 or 0-1,3");
+		}
 	}
 
 	public static Builder builder() {
@@ -81,6 +104,11 @@ public final class WorkerCommand {
 	 */
 	public List<String> command(Path argumentFile) {
 		List<String> command = new ArrayList<>();
+		if (this.cpus != null) {
+			// taskset execs java with the affinity set, so that every thread of the JVM, its GC and
+			// JIT threads included, inherits it; the process keeps taskset's pid.
+			command.addAll(List.of("taskset", "-c", this.cpus));
+		}
 		command.add(this.javaExecutable);
 		command.addAll(this.jvmOptions);
 		this.systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -136,7 +164,19 @@ public final class WorkerCommand {
 
 		private final List<String> arguments = new ArrayList<>();
 
+		private String cpus;
+
 		private Builder() {
+		}
+
+		/**
+		 * Runs the worker on these CPUs only.
+		 * @param cpus a CPU list as {@code taskset -c} takes it, or null for all CPUs
+		 * @return this builder
+		 */
+		public Builder cpus(String cpus) {
+			this.cpus = cpus;
+			return this;
 		}
 
 		public Builder javaExecutable(String javaExecutable) {

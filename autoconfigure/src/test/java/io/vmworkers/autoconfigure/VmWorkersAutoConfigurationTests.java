@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class VmWorkersAutoConfigurationTests {
 
@@ -73,6 +74,19 @@ class VmWorkersAutoConfigurationTests {
 	}
 
 	@Test
+	void cpusComeFromTheWorkerOrTheGlobalSettingAndAreChecked() {
+		this.runner.withPropertyValues("vmworkers.cpus=1", "vmworkers.workers.robot.cpus=0-1",
+				"vmworkers.workers.broken.cpus=one")
+			.run((context) -> {
+				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
+				assertThat(properties.settingsFor("robot").cpus()).isEqualTo("0-1");
+				assertThat(properties.settingsFor("other").cpus()).isEqualTo("1");
+				assertThatIllegalArgumentException().isThrownBy(() -> properties.settingsFor("broken"))
+					.withMessageContaining("'one' is not a CPU list; set vmworkers.workers.broken.cpus");
+			});
+	}
+
+	@Test
 	void defaultsMatchTheDocumentation() {
 		this.runner.run((context) -> {
 			WorkerSettings settings = context.getBean(VmWorkersProperties.class).settingsFor("any");
@@ -80,6 +94,8 @@ class VmWorkersAutoConfigurationTests {
 			assertThat(settings.directory()).isEqualTo(Path.of("/dev/shm"));
 			assertThat(settings.callTimeout()).isZero();
 			assertThat(settings.inheritJvmOptions()).isTrue();
+			assertThat(settings.cpus()).isNull();
+			assertThat(context.getBean(VmWorkersProperties.class).getCds().isEnabled()).isTrue();
 		});
 	}
 

@@ -46,7 +46,7 @@ class HandshakeTests {
 				Duration.ZERO, List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup",
 						"-XX:PauseAtStartupFile=" + pause, "-Xmx32m"),
 				false, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(10),
-				RestartPolicy.NEVER);
+				RestartPolicy.NEVER, null);
 		KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1 << 20);
 		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), List.of(), List.of(),
 				(name, error, line) -> {

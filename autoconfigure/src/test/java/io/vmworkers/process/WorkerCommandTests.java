@@ -28,6 +28,23 @@ class WorkerCommandTests {
 	}
 
 	@Test
+	void cpusPinTheWholeJvmThroughTaskset() {
+		WorkerCommand command = WorkerCommand.builder().javaExecutable("java").cpus("1,3-4").classPath("a.jar").mainClass("M").build();
+		assertThat(command.command(null)).containsExactly("taskset", "-c", "1,3-4", "java", "-cp", "a.jar", "M");
+	}
+
+	@Test
+	void aCpuListTasksetWouldNotTakeIsRefusedNamingTheProperty() {
+		for (String wrong : List.of("", "1-", "one", "1;2", "-1", "1,,2")) {
+			assertThatIllegalArgumentException().isThrownBy(() -> WorkerCommand.checkCpuList(wrong, "vmworkers.cpus"))
+				.withMessageContaining("vmworkers.cpus")
+				.withMessageContaining("such as 1 or 0-1,3");
+		}
+		WorkerCommand.checkCpuList("0", "vmworkers.cpus");
+		WorkerCommand.checkCpuList("0-1,3,5-7", "vmworkers.cpus");
+	}
+
+	@Test
 	void bootJarRunsMainClassThroughPropertiesLauncher() {
 		WorkerCommand command = WorkerCommand.builder()
 			.javaExecutable("java")

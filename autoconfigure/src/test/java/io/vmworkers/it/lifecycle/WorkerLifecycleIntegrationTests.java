@@ -1,6 +1,10 @@
 package io.vmworkers.it.lifecycle;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +47,7 @@ class WorkerLifecycleIntegrationTests {
 	@BeforeAll
 	static void start() {
 		context = Workers.start(LifecycleApplication.class, "vmworkers.shutdown-timeout=5s",
-				"vmworkers.restart.mode=never");
+				"vmworkers.restart.mode=never", "vmworkers.workers.sleeperTask.cpus=0");
 		task = context.getBean(SleeperTask.class);
 		handle = context.getBean(VmDispatcher.class).worker("sleeperTask");
 	}
@@ -57,6 +61,24 @@ class WorkerLifecycleIntegrationTests {
 	@Order(1)
 	void callMadeBeforeTheContextStartedWaitedForTheWorker() {
 		assertThat(context.getBean(LifecycleApplication.EarlyCaller.class).early).isEqualTo(2);
+	}
+
+	@Test
+	@Order(1)
+	void everyThreadOfAPinnedWorkerRunsOnItsCpusOnly() throws IOException {
+		List<String> allowed = new java.util.ArrayList<>();
+		try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(handle.pid()), "task"))) {
+			for (Path thread : threads.toList()) {
+				Files.readAllLines(thread.resolve("status"))
+					.stream()
+					.filter((line) -> line.startsWith("Cpus_allowed_list:"))
+					.forEach((line) -> allowed.add(line.substring("Cpus_allowed_list:".length()).strip()));
+			}
+		}
+		// The JVM's own threads (GC, JIT, signal handling) as well as the task's.
+		assertThat(allowed).hasSizeGreaterThan(5).containsOnly("0");
+		assertThat(ProcessHandle.of(handle.pid()).orElseThrow().info().command()).hasValueSatisfying(
+				(command) -> assertThat(command).endsWith("java"));
 	}
 
 	@Test
