@@ -4,7 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -148,7 +150,14 @@ public final class ClassDataSharing {
 					return new Extracted(null, false, "extracting " + bootJar + " failed ("
 							+ (exited ? "exit code " + process.exitValue() : "timed out") + ")");
 				}
-				Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+				try {
+					Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+				}
+				catch (FileAlreadyExistsException | DirectoryNotEmptyException ex) {
+					// Another master extracted the same jar meanwhile: its copy serves as well.
+					deleteTree(partial);
+					return new Extracted(application, false, null);
+				}
 				prune();
 				return new Extracted(application, true, null);
 			}
@@ -170,6 +179,10 @@ public final class ClassDataSharing {
 	 * {@linkplain Plan#finish(int) finished} once the process has exited
 	 */
 	public Plan plan(String classPath, List<String> jvmOptions) {
+		String vm = System.getProperty("java.vm.name", "");
+		if (!vm.contains("HotSpot") && !vm.contains("OpenJDK")) {
+			return off("the JVM (" + vm + ") is not HotSpot, whose archive options vmworkers uses");
+		}
 		for (String option : jvmOptions) {
 			if (OWN_OPTIONS.stream().anyMatch(option::startsWith)) {
 				return off("the JVM options set class data sharing themselves (" + option + ")");
@@ -289,7 +302,7 @@ public final class ClassDataSharing {
 				Files.createDirectory(this.directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
 				Files.setPosixFilePermissions(this.directory, OWNER_ONLY);
 			}
-			catch (java.nio.file.FileAlreadyExistsException ex) {
+			catch (FileAlreadyExistsException ex) {
 				// Another master made it at the same moment: checked below.
 			}
 		}
