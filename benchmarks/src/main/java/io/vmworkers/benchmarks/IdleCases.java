@@ -40,11 +40,14 @@ final class IdleCases {
 
 	private final long workerPid;
 
-	IdleCases(Plan plan, Peers peers, EchoTask echo, long workerPid) {
+	private final IdleMasterJvm idleMaster;
+
+	IdleCases(Plan plan, Peers peers, EchoTask echo, long workerPid, IdleMasterJvm idleMaster) {
 		this.plan = plan;
 		this.peers = peers;
 		this.echo = echo;
 		this.workerPid = workerPid;
+		this.idleMaster = idleMaster;
 	}
 
 	void run(Results results) throws Exception {
@@ -52,9 +55,17 @@ final class IdleCases {
 		wake(results, idleMet);
 	}
 
-	private boolean idle(Results results) throws Exception {
+	/**
+	 * Starts the idle master JVM ({@link IdleMaster}) and waits until its worker is ready. Started
+	 * before the busy cases, so that it has long settled (its JIT compilations done) when its idle
+	 * cost is measured.
+	 * @return the running master; close it to stop it and its worker
+	 * @throws Exception when it does not start
+	 */
+	static IdleMasterJvm startIdleMaster() throws Exception {
 		Path readyFile = Files.createTempFile("vmworkers-idle-master-", ".pid");
-		try (ChildJvm idleMaster = ChildJvm.start(IdleMaster.class, readyFile.toString())) {
+		ChildJvm jvm = ChildJvm.start(IdleMaster.class, readyFile.toString());
+		try {
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
 			while (Files.size(readyFile) == 0) {
 				if (System.nanoTime() > deadline) {
@@ -62,11 +73,19 @@ final class IdleCases {
 				}
 				Thread.sleep(50);
 			}
-			return idle(results, idleMaster.pid(), Long.parseLong(Files.readString(readyFile).trim()));
+			return new IdleMasterJvm(jvm, Long.parseLong(Files.readString(readyFile).trim()));
+		}
+		catch (Exception ex) {
+			jvm.close();
+			throw ex;
 		}
 		finally {
 			Files.deleteIfExists(readyFile);
 		}
+	}
+
+	private boolean idle(Results results) throws Exception {
+		return idle(results, this.idleMaster.jvm().pid(), this.idleMaster.workerPid());
 	}
 
 	private boolean idle(Results results, long idleMaster, long idleMastersWorker) throws Exception {
@@ -151,6 +170,20 @@ final class IdleCases {
 			throw new IllegalStateException("wrong answer after silence");
 		}
 		return System.nanoTime() - start;
+	}
+
+	/**
+	 * The idle master's JVM and its worker's pid.
+	 * @param jvm the master's JVM
+	 * @param workerPid its worker's process id
+	 */
+	record IdleMasterJvm(ChildJvm jvm, long workerPid) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			this.jvm.close();
+		}
+
 	}
 
 }
