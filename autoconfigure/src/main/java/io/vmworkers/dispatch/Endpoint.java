@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -121,6 +122,15 @@ final class Endpoint {
 		if (!this.open) {
 			throw new ChannelClosedException("channel to worker '" + this.workerName + "' is closed");
 		}
+		if (type == Frames.DATA && payload instanceof byte[] bytes) {
+			// Straight from the array into the ring: no encoding, no copy into the codec's buffer.
+			if (bytes.length > this.codec.maxMessageSize()) {
+				throw new IllegalArgumentException("message exceeds maxMessageSize=" + this.codec.maxMessageSize()
+						+ ", length=" + bytes.length + "; raise vmworkers.channel.max-message-size");
+			}
+			this.outbound.write(Frames.BYTES, correlationId, bytes, 0, bytes.length, this.sendTimeoutNanos);
+			return;
+		}
 		this.codec.encode(payload, (buffer, length) -> this.outbound.write(type, correlationId, buffer, 0, length,
 				this.sendTimeoutNanos));
 	}
@@ -211,6 +221,10 @@ final class Endpoint {
 	}
 
 	private void decode(int type, long correlationId, byte[] buffer, int offset, int length) {
+		if (type == Frames.BYTES) {
+			this.handler.onFrame(Frames.DATA, correlationId, Arrays.copyOfRange(buffer, offset, offset + length));
+			return;
+		}
 		Object payload;
 		try {
 			payload = this.codec.decode(buffer, offset, length);

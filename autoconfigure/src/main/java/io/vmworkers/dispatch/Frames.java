@@ -11,6 +11,8 @@ import io.vmworkers.codec.RemoteThrowable;
  * RESULT  worker to master  correlation id = call id   payload = the return value (may be null)
  * ERROR   worker to master  correlation id = call id   payload = RemoteThrowable
  * DATA    both ways         correlation id = 0         payload = the object put
+ * BYTES   both ways         correlation id = 0         payload = a byte[] put, its bytes as they are, not
+ *                                                      Kryo-encoded (one copy less); delivered as DATA
  * READY   worker to master  correlation id = worker pid payload = the handshake token, once the task bean exists
  * CLOSE   both ways         correlation id = 0         payload = null, the sender is finishing
  * BEAT    worker to master  correlation id = 0         payload = long[] {heap used, heap max}, every 250 ms
@@ -31,6 +33,8 @@ public final class Frames {
 	static final int CLOSE = 6;
 
 	static final int HEARTBEAT = 7;
+
+	static final int BYTES = 8;
 
 	private Frames() {
 	}

@@ -95,6 +95,15 @@ public class EchoTask {
 	}
 
 	@OnData
+	void reverse(byte[] bytes) {
+		byte[] reversed = new byte[bytes.length];
+		for (int i = 0; i < bytes.length; i++) {
+			reversed[i] = bytes[bytes.length - 1 - i];
+		}
+		this.channel.put(reversed);
+	}
+
+	@OnData
 	void sum(int[] values) {
 		long sum = 0;
 		for (int value : values) {

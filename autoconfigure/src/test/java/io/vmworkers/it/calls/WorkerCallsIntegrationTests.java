@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +36,7 @@ class WorkerCallsIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		context = Workers.start(CallsApplication.class);
+		context = Workers.start(CallsApplication.class, "vmworkers.channel.max-message-size=16MB");
 		task = context.getBean(EchoTask.class);
 	}
 
@@ -112,6 +113,30 @@ class WorkerCallsIntegrationTests {
 		finally {
 			pool.shutdownNow();
 		}
+	}
+
+	@Test
+	void byteArraysCrossAsTheyAreBothWaysAndOneTooLargeIsRefusedLeavingTheChannelUsable() {
+		WorkerChannel channel = context.getBean(VmDispatcher.class).worker("echoTask").channel();
+		byte[] large = new byte[3 * 1024 * 1024 + 17];
+		for (int i = 0; i < large.length; i++) {
+			large[i] = (byte) (i * 7 + (i >> 11));
+		}
+		channel.put(large);
+		channel.put(new byte[0]);
+		byte[] back = channel.next(Duration.ofSeconds(60));
+		assertThat(back).hasSameSizeAs(large);
+		for (int i = 0; i < large.length; i++) {
+			if (back[i] != large[large.length - 1 - i]) {
+				throw new AssertionError("byte " + i + " differs");
+			}
+		}
+		assertThat((byte[]) channel.next(Duration.ofSeconds(30))).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(() -> channel.put(new byte[16 * 1024 * 1024 + 1]))
+			.withMessageContaining("length=16777217")
+			.withMessageContaining("raise vmworkers.channel.max-message-size");
+		channel.put(new byte[] { 1, 2, 3 });
+		assertThat((byte[]) channel.next(Duration.ofSeconds(30))).containsExactly(3, 2, 1);
 	}
 
 	@Test
