@@ -496,6 +496,30 @@ public final class SharedRing {
 		return true;
 	}
 
+	/**
+	 * Returns the bytes of the message being delivered as an array of exactly their length that
+	 * the caller may keep: the ring's own buffer when it holds just this message (the ring takes a
+	 * new buffer for the next one), otherwise a copy. Saves a copy of large byte arrays; call it
+	 * only from {@link MessageHandler#onMessage} with the arguments it got.
+	 * @param buffer the handler's buffer
+	 * @param offset the handler's offset
+	 * @param length the handler's length
+	 * @return the message's bytes, owned by the caller
+	 */
+	public byte[] keep(byte[] buffer, int offset, int length) {
+		if (offset == 0 && buffer.length == length && length > 0) {
+			if (buffer == this.scratch) {
+				this.scratch = new byte[0];
+				return buffer;
+			}
+			if (buffer == this.assembly) {
+				this.assembly = new byte[0];
+				return buffer;
+			}
+		}
+		return Arrays.copyOfRange(buffer, offset, offset + length);
+	}
+
 	private void verify(int expected, int length, int type, int correlationId, byte[] payload, int offset,
 			int payloadLength, long position) {
 		int actual = checksum(this.consumerChecksum, length, type, correlationId, payload, offset, payloadLength);

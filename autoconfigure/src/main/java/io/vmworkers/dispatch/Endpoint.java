@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -222,7 +221,7 @@ final class Endpoint {
 
 	private void decode(int type, long correlationId, byte[] buffer, int offset, int length) {
 		if (type == Frames.BYTES) {
-			this.handler.onFrame(Frames.DATA, correlationId, Arrays.copyOfRange(buffer, offset, offset + length));
+			this.handler.onFrame(Frames.DATA, correlationId, this.inbound.keep(buffer, offset, length));
 			return;
 		}
 		Object payload;

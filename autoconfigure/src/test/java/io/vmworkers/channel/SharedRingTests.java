@@ -80,6 +80,38 @@ class SharedRingTests {
 	}
 
 	@Test
+	void keptMessagesStayIntactWhileTheRingReadsOn() throws Exception {
+		SharedRing producer = this.files.create("ring", 64 * 1024, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		byte[] first = RingTestSupport.payload(1, 3000);
+		byte[] second = RingTestSupport.payload(2, 3000);
+		byte[] fragmented = RingTestSupport.payload(3, 100_000);
+		producer.write(1, 1L, first, 0, first.length, SECOND);
+		producer.write(1, 2L, second, 0, second.length, SECOND);
+		List<byte[]> kept = new ArrayList<>();
+		List<Boolean> sameArray = new ArrayList<>();
+		SharedRing.MessageHandler keeper = (type, id, buffer, offset, length) -> {
+			byte[] mine = consumer.keep(buffer, offset, length);
+			sameArray.add(mine == buffer);
+			kept.add(mine);
+		};
+		assertThat(consumer.read(keeper, 10)).isEqualTo(2);
+		Thread writer = new Thread(() -> producer.write(1, 3L, fragmented, 0, fragmented.length, 10 * SECOND));
+		writer.start();
+		while (kept.size() < 3) {
+			consumer.awaitData(SECOND);
+			consumer.read(keeper, 10);
+		}
+		writer.join();
+		assertThat(kept.get(0)).containsExactly(first);
+		assertThat(kept.get(1)).containsExactly(second);
+		assertThat(kept.get(2)).containsExactly(fragmented);
+		// The first message filled the ring's buffer exactly: handed over, and a new buffer took the second.
+		assertThat(sameArray.get(0)).isTrue();
+		assertThat(kept.get(0)).isNotSameAs(kept.get(1));
+	}
+
+	@Test
 	void deliversAnEmptyPayload() throws IOException {
 		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
 		SharedRing consumer = this.files.attach("ring", NO_SPIN);
