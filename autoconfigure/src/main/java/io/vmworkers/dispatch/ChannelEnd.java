@@ -1,6 +1,8 @@
 package io.vmworkers.dispatch;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,9 @@ final class ChannelEnd implements WorkerChannel {
 
 	private volatile DataHandlers handlers;
 
+	/** Data that arrived while held, in order; null when not holding. Changed under this. */
+	private volatile List<Object> held;
+
 	/**
 	 * Creates an end.
 	 * @param workerName the worker's name
@@ -62,10 +67,45 @@ final class ChannelEnd implements WorkerChannel {
 	}
 
 	/**
+	 * Keeps arriving data aside until {@link #release()}: a worker started early may send before
+	 * the {@code @OnData} methods that take its data are known.
+	 */
+	synchronized void hold() {
+		if (this.held == null) {
+			this.held = new ArrayList<>();
+		}
+	}
+
+	/**
+	 * Delivers what arrived while held, in order, and delivers as it arrives from now on.
+	 */
+	synchronized void release() {
+		List<Object> waiting = this.held;
+		if (waiting == null) {
+			return;
+		}
+		waiting.forEach(this::deliver);
+		this.held = null;
+	}
+
+	/**
 	 * Called on the receiving thread for each DATA frame: to an {@code @OnData} method if one takes
 	 * it, otherwise queued for {@link #next()}.
 	 */
 	void receive(Object object) {
+		if (this.held != null) {
+			synchronized (this) {
+				List<Object> waiting = this.held;
+				if (waiting != null) {
+					waiting.add(object);
+					return;
+				}
+			}
+		}
+		deliver(object);
+	}
+
+	private void deliver(Object object) {
 		DataHandlers current = this.handlers;
 		try {
 			if (object != null && current != null && current.deliver(object)) {

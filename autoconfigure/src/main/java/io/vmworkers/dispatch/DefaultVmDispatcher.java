@@ -24,14 +24,17 @@ import io.vmworkers.process.ClassDataSharing;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.ClassUtils;
 
 /**
- * The master's {@link VmDispatcher}: starts every worker in parallel when the context starts,
- * waits until all are ready (failing the start-up otherwise), and stops them all when it closes.
+ * The master's {@link VmDispatcher}: launches every worker in parallel as soon as it is created
+ * (while the rest of the context is still being created), waits in the context's start until all
+ * are ready (failing the start-up otherwise), and stops them all when it closes. Data the workers
+ * send before that start is held and then handed to the {@code @OnData} methods in order.
  */
-public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, DisposableBean {
+public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, InitializingBean, DisposableBean {
 
 	/** Before the web server starts, after it stops. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -68,6 +71,25 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 				DefaultVmDispatcher::log, classDataSharing);
 		tasks.forEach((name, type) -> this.workers.put(name,
 				new ManagedWorker(name, type, settings.apply(name), launcher, codec, this.scheduler)));
+		// Until start(): workers launch early, before every @OnData method of the master is known.
+		this.workers.values().forEach((worker) -> worker.channelEnd().hold());
+	}
+
+	/**
+	 * Launches the workers as soon as the dispatcher exists, while the rest of the application
+	 * context is still being created: their JVMs start in parallel with it, and {@link #start()}
+	 * then only waits for them. Anything that goes wrong here is left for {@link #start()} to do
+	 * again and report.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		try {
+			prepareDirectories();
+			this.workers.values().forEach(ManagedWorker::launch);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Workers not launched early; the context's start will launch them", ex);
+		}
 	}
 
 	private static void log(String workerName, boolean error, String line) {
@@ -127,6 +149,8 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	public void start() {
 		prepareDirectories();
 		this.workers.values().forEach(ManagedWorker::launch);
+		// Every @OnData method of a non-lazy master bean is known by now.
+		this.workers.values().forEach((worker) -> worker.channelEnd().release());
 		RuntimeException failure = null;
 		for (ManagedWorker worker : this.workers.values()) {
 			try {
@@ -215,8 +239,16 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 		this.running = false;
 	}
 
+	/**
+	 * Stops workers that are still running, which a context that failed before it started leaves
+	 * (launched early, or by an early call), then the supervisor.
+	 */
 	@Override
 	public void destroy() {
+		if (this.workers.values().stream().anyMatch((worker) -> worker.state() != WorkerState.STOPPED
+				&& worker.state() != WorkerState.NEW)) {
+			stop();
+		}
 		this.scheduler.shutdownNow();
 	}
 

@@ -1,6 +1,7 @@
 package io.vmworkers.it.calls;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,12 @@ class WorkerCallsIntegrationTests {
 		assertThat(workerPid).isNotEqualTo(ProcessHandle.current().pid());
 		assertThat(ProcessHandle.of(workerPid)).isPresent();
 		assertThat(context.getBean(VmDispatcher.class).worker("echoTask").pid()).isEqualTo(workerPid);
+	}
+
+	@Test
+	void workerWasLaunchedWhileTheContextWasStillBeingCreated() {
+		Instant contextStart = context.getBean(CallsApplication.StartClock.class).startedAt;
+		assertThat(context.getBean(VmDispatcher.class).worker("echoTask").startedAt()).isBefore(contextStart);
 	}
 
 	@Test

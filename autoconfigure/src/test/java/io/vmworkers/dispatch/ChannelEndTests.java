@@ -1,0 +1,88 @@
+package io.vmworkers.dispatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.vmworkers.annotation.OnData;
+import io.vmworkers.annotation.OnMaster;
+import io.vmworkers.channel.ChannelClosedException;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Data that a worker launched early sends before the master's {@code @OnData} methods are known.
+ */
+class ChannelEndTests {
+
+	private final ChannelEnd end = new ChannelEnd("test", () -> {
+	}, () -> {
+		throw new ChannelClosedException("not connected");
+	});
+
+	@Test
+	void heldDataReachesTheOnDataMethodsKnownAtReleaseInOrder() {
+		Receiver receiver = new Receiver();
+		this.end.hold();
+		this.end.receive("a");
+		this.end.receive(1L);
+		this.end.receive("b");
+		this.end.handlers(DataHandlers.of(receiver, Receiver.class, true));
+		assertThat(receiver.received).isEmpty();
+		this.end.release();
+		this.end.receive("c");
+		assertThat(receiver.received).containsExactly("a", "b", "c");
+		// No method takes a Long: it waits for next().
+		assertThat((Long) this.end.poll()).isEqualTo(1L);
+		assertThat((Object) this.end.poll()).isNull();
+	}
+
+	@Test
+	void withoutHoldDataIsDeliveredAsItComes() {
+		List<Object> before = new ArrayList<>();
+		this.end.receive("early");
+		before.add(this.end.poll());
+		this.end.release();
+		assertThat(before).containsExactly("early");
+	}
+
+	@Test
+	void dataArrivingWhileReleasingComesAfterTheHeldData() throws Exception {
+		Receiver receiver = new Receiver();
+		this.end.handlers(DataHandlers.of(receiver, Receiver.class, true));
+		this.end.hold();
+		for (int i = 0; i < 1000; i++) {
+			this.end.receive("held-" + i);
+		}
+		Thread late = new Thread(() -> {
+			for (int i = 0; i < 1000; i++) {
+				this.end.receive("late-" + i);
+			}
+		});
+		late.start();
+		this.end.release();
+		late.join();
+		List<String> received = receiver.received;
+		assertThat(received).hasSize(2000);
+		for (int i = 0; i < 1000; i++) {
+			assertThat(received.get(i)).isEqualTo("held-" + i);
+		}
+		assertThat(received.subList(1000, 2000)).isSortedAccordingTo((x, y) -> Integer
+			.compare(Integer.parseInt(x.substring(5)), Integer.parseInt(y.substring(5))));
+	}
+
+	static class Receiver {
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		@OnData
+		@OnMaster
+		void text(String text) {
+			this.received.add(text);
+		}
+
+	}
+
+}
