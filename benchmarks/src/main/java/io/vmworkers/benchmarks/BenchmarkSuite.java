@@ -46,11 +46,11 @@ public final class BenchmarkSuite {
 		groups.put("parallel", () -> new ParallelCases(plan).run(results));
 		groups.put("gc", () -> new GcCases(plan).run(results));
 		List<String> chosen = List.of(option(args, "--cases=", String.join(",", groups.keySet())).split(","));
-		groups.forEach((name, group) -> {
-			if (chosen.contains(name)) {
-				run(name, group, results);
+		for (Map.Entry<String, Group> group : groups.entrySet()) {
+			if (chosen.contains(group.getKey())) {
+				run(group.getKey(), group.getValue(), results);
 			}
-		});
+		}
 		Report.print(results);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		Files.createDirectories(out);
@@ -66,7 +66,11 @@ public final class BenchmarkSuite {
 	 * Runs one group of cases; a group that fails gets a row saying so and the others still run,
 	 * so that a broken case does not hide the rest of the figures.
 	 */
-	private static void run(String name, Group group, Results results) {
+	private static void run(String name, Group group, Results results) throws InterruptedException {
+		// The previous group's garbage and compilations (a dozen application contexts for the start
+		// cases) would otherwise be collected and compiled during this group's measurements.
+		System.gc();
+		Thread.sleep(SETTLE_MILLIS);
 		String load = Machine.load();
 		System.out.println("[" + name + "] load " + load);
 		results.note("Load (/proc/loadavg) before the " + name + " cases: " + load);
@@ -104,6 +108,8 @@ public final class BenchmarkSuite {
 		void run() throws Exception;
 
 	}
+
+	private static final long SETTLE_MILLIS = 3_000;
 
 	private static String option(String[] args, String prefix, String otherwise) {
 		return Arrays.stream(args)

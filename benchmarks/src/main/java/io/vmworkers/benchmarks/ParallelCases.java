@@ -37,8 +37,8 @@ final class ParallelCases {
 			Samples twoThreads = new Samples();
 			Samples oneWorker = new Samples();
 			Samples twoWorkers = new Samples();
-			// A first unmeasured round compiles the job in every JVM.
-			for (int round = -1; round < this.plan.rounds(); round++) {
+			// Two unmeasured rounds compile the job in every JVM and let the new workers finish starting.
+			for (int round = -2; round < this.plan.rounds(); round++) {
 				long thread = time(() -> Workloads.collatzSteps(FIRST, END, 0, 1), expected);
 				long threadPair = time(() -> {
 					Future<Long> one = threads.submit(() -> Workloads.collatzSteps(FIRST, END, 0, 2));
