@@ -17,7 +17,8 @@ public final class IdleMaster {
 
 	public static void main(String[] args) throws Exception {
 		ChildJvm.exitWithParent();
-		ConfigurableApplicationContext context = Masters.start(BenchmarkApplication.CALLS);
+		// Halted when the suite ends: a worker writing a class data sharing archive would never finish it.
+		ConfigurableApplicationContext context = Masters.start(BenchmarkApplication.CALLS, "vmworkers.cds.enabled=false");
 		EchoTask echo = context.getBean(EchoTask.class);
 		for (int i = 0; i < 1000; i++) {
 			echo.inc(i);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.vmworkers.channel.ForeignWriter;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerCallTimeoutException;
 import io.vmworkers.dispatch.WorkerDiedException;
@@ -15,8 +16,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(OutputCaptureExtension.class)
 class SupervisionIntegrationTests {
 
 	private static ConfigurableApplicationContext context;
@@ -100,24 +105,30 @@ class SupervisionIntegrationTests {
 	}
 
 	@Test
-	void corruptedChannelRecyclesTheWorkerWithoutDeliveringGarbage() throws Exception {
+	void corruptedChannelRecyclesTheWorkerWithoutDeliveringGarbage(CapturedOutput output) throws Exception {
 		long pid = crashTask.pid();
 		Path fromWorker = Workers.channelFiles()
 			.stream()
 			.filter((path) -> path.getFileName().toString().startsWith("crashTask-") && path.toString().endsWith(".w2m"))
 			.findFirst()
 			.orElseThrow();
-		// A foreign writer: move the tail past records that were never written.
-		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(fromWorker,
-				java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
-			java.nio.MappedByteBuffer control = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0,
-					io.vmworkers.channel.RingDescriptor.CONTROL_LENGTH);
-			control.order(java.nio.ByteOrder.nativeOrder());
-			long head = control.getLong(io.vmworkers.channel.RingDescriptor.HEAD_OFFSET);
-			control.putLong(io.vmworkers.channel.RingDescriptor.TAIL_OFFSET, head + 4096);
-		}
+		// A foreign writer moves the tail past records that were never written, and wakes the
+		// master's reader. The worker's next heartbeat would publish its own tail over it: repeated
+		// until the master has read the ring in between and recycled the worker.
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			if (crash.pid() == pid) {
+				try {
+					ForeignWriter.moveTailAndWakeReader(fromWorker, 4096);
+				}
+				catch (java.nio.file.NoSuchFileException ex) {
+					// The master recycled the worker and deleted its files meanwhile.
+				}
+			}
+			return crash.pid() != pid;
+		});
 		awaitReplacement(crash, pid);
 		assertThat(crashTask.pid()).isEqualTo(crash.pid());
+		assertThat(output.getAll()).contains("Channel of worker 'crashTask' failed; closing it");
 	}
 
 	@Test
