@@ -1,9 +1,13 @@
 package io.vmworkers.benchmarks;
 
+import java.io.BufferedReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.vmworkers.channel.WorkerChannel;
 
@@ -72,7 +76,7 @@ final class CallCases {
 		report(results, measure(contenders));
 	}
 
-	private void report(Results results, Map<RoundTrip, Samples> samples) {
+	private void report(Results results, Map<RoundTrip, Samples> samples) throws Exception {
 		Samples rawTimes = samples.get(this.raw);
 		Samples callTimes = samples.get(this.call);
 		boolean disturbed = rawTimes.median() > RAW_DISTURBED_NANOS;
@@ -89,6 +93,7 @@ final class CallCases {
 				this.raw.name() + " p99 " + Units.nanos(rawTimes.percentile(99)), Units.times(p99), "< 10x raw ring's p99",
 				p99 < 10)
 			.unjudgedIf(disturbed));
+		pinnedTail(results, rawTimes, disturbed);
 		results.add(versus(callTimes, this.executor, samples.get(this.executor), false));
 		results.add(versus(callTimes, this.tcp, samples.get(this.tcp), false));
 		results.add(versus(callTimes, this.unix, samples.get(this.unix), true));
@@ -138,6 +143,53 @@ final class CallCases {
 			}
 		}
 		return samples;
+	}
+
+
+	/**
+	 * The same calls from a master JVM on CPU 0 with its worker pinned to CPU 1 ({@link CallTail} in
+	 * a child JVM started through {@code taskset}): without pinning, the two spinning threads now
+	 * and then share a CPU, which puts a thread switch (about 10 us here) into one call in 50.
+	 */
+	private static void pinnedTail(Results results, Samples rawTimes, boolean disturbed) throws Exception {
+		String name = "call inc(int) round trip, p99, master on CPU 0 and worker pinned to CPU 1";
+		if (Machine.cores() < 2) {
+			results.add(new Row(name, "skipped: one CPU", "-", "-", "< 10x raw ring's p99", Row.Verdict.NONE));
+			return;
+		}
+		Process process = new ProcessBuilder("taskset", "-c", "0", ChildJvm.javaExecutable(), "-Xmx512m",
+				"-Dvmworkers.workers.echoTask.cpus=1", "-cp", System.getProperty("java.class.path"),
+				CallTail.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		process.getOutputStream().close();
+		List<Double> medians = new ArrayList<>();
+		List<Double> tails = new ArrayList<>();
+		Pattern round = Pattern.compile("round \\d+: p50 ([0-9.]+) us .* p99 ([0-9.]+) us ");
+		try (BufferedReader lines = process.inputReader()) {
+			String line;
+			while ((line = lines.readLine()) != null) {
+				Matcher matcher = round.matcher(line);
+				if (matcher.find()) {
+					medians.add(Double.parseDouble(matcher.group(1)) * 1000);
+					tails.add(Double.parseDouble(matcher.group(2)) * 1000);
+				}
+			}
+		}
+		if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0 || tails.isEmpty()) {
+			process.destroyForcibly();
+			results.add(new Row(name, "failed: CallTail exited with " + (process.isAlive() ? "a timeout" : process.exitValue()),
+					"-", "-", "< 10x raw ring's p99", Row.Verdict.NONE));
+			return;
+		}
+		tails.sort(null);
+		medians.sort(null);
+		double p99 = tails.get(tails.size() / 2);
+		double ratio = p99 / rawTimes.percentile(99);
+		results.add(Row.judged(name, Units.nanos(p99) + " (median " + Units.nanos(medians.get(medians.size() / 2)) + ")",
+				"raw shared-memory ring p99 " + Units.nanos(rawTimes.percentile(99)) + " (unpinned)", Units.times(ratio),
+				"< 10x raw ring's p99", ratio < 10)
+			.unjudgedIf(disturbed));
 	}
 
 }
