@@ -2,6 +2,7 @@ package io.vmworkers.dispatch;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -41,6 +42,12 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	private static final Log logger = LogFactory.getLog(DefaultVmDispatcher.class);
 
+	/** The longest the watch sleeps: it also looks for deleted channel files. */
+	private static final Duration MAX_WATCH_INTERVAL = Duration.ofSeconds(1);
+
+	/** Past a deadline, so that a heartbeat arriving just in time is seen. */
+	private static final Duration WATCH_MARGIN = Duration.ofMillis(5);
+
 	private final Map<String, ManagedWorker> workers = new LinkedHashMap<>();
 
 	/** Restarts after back-off, and the watch for hung workers. */
@@ -53,6 +60,9 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	private volatile ScheduledFuture<?> watch;
 
 	private volatile boolean running;
+
+	/** Whether the watch reschedules itself; changed under this with {@link #watch}. */
+	private volatile boolean watching;
 
 	/**
 	 * Creates the dispatcher.
@@ -167,8 +177,10 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 			}
 		}
 		this.running = true;
-		long interval = WorkerRuntime.HEARTBEAT_INTERVAL.toMillis();
-		this.watch = this.scheduler.scheduleWithFixedDelay(this::watchWorkers, interval, interval, TimeUnit.MILLISECONDS);
+		synchronized (this) {
+			this.watching = true;
+		}
+		scheduleWatch(WorkerRuntime.HEARTBEAT_INTERVAL);
 		if (failure != null) {
 			stop();
 			throw failure;
@@ -199,20 +211,46 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 		});
 	}
 
+	/**
+	 * Watches every worker, then sleeps until the earliest heartbeat deadline among them (and at
+	 * most {@link #MAX_WATCH_INTERVAL}): a hung worker is found the moment its silence exceeds its
+	 * timeout, and while heartbeats keep coming the watch wakes about once per timeout instead of
+	 * once per heartbeat.
+	 */
 	private void watchWorkers() {
+		if (!this.watching) {
+			return;
+		}
+		Duration next = MAX_WATCH_INTERVAL;
 		for (ManagedWorker worker : this.workers.values()) {
 			try {
 				worker.watch();
+				Duration deadline = worker.untilHeartbeatDeadline();
+				if (deadline.compareTo(next) < 0) {
+					next = deadline;
+				}
 			}
 			catch (RuntimeException ex) {
 				logger.error("Failed to watch worker '" + worker.name() + "'", ex);
 			}
 		}
+		scheduleWatch(next.plus(WATCH_MARGIN));
+	}
+
+	private synchronized void scheduleWatch(Duration delay) {
+		if (this.watching && !this.scheduler.isShutdown()) {
+			this.watch = this.scheduler.schedule(this::watchWorkers, delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
 	}
 
 	@Override
 	public void stop() {
-		ScheduledFuture<?> current = this.watch;
+		ScheduledFuture<?> current;
+		synchronized (this) {
+			// Under the lock scheduleWatch takes: no watch is scheduled after this one is cancelled.
+			this.watching = false;
+			current = this.watch;
+		}
 		if (current != null) {
 			current.cancel(false);
 		}

@@ -645,6 +645,25 @@ final class ManagedWorker implements WorkerHandle {
 	 * Kills a worker that stopped sending heartbeats or whose channel file vanished; its exit is
 	 * then handled as a crash. Called periodically by the dispatcher.
 	 */
+	/**
+	 * Returns how long until {@link #watch()} could find this worker silent for too long: its
+	 * heartbeat deadline, or its heartbeat timeout when it is not ready (it may become ready any time).
+	 * @return the time until the deadline, never negative
+	 */
+	Duration untilHeartbeatDeadline() {
+		Connection current = this.connection;
+		Duration timeout = this.settings.heartbeatTimeout();
+		if (this.state != WorkerState.READY || current == null) {
+			return timeout;
+		}
+		Instant last = (current.heartbeatAt != null) ? current.heartbeatAt : current.readyAt;
+		if (last == null) {
+			return timeout;
+		}
+		Duration left = Duration.between(Instant.now(), last.plus(timeout));
+		return left.isNegative() ? Duration.ZERO : left;
+	}
+
 	void watch() {
 		Connection current = this.connection;
 		if (this.state != WorkerState.READY || current == null || current.exited || current.process() == null) {
