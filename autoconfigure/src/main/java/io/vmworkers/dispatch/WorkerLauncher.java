@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
 import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.JvmEnvironment;
 import io.vmworkers.process.ParentWatch;
 import io.vmworkers.process.WorkerCommand;
 import io.vmworkers.process.WorkerProcess;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Starts worker JVMs running the same application in the worker role, through {@link WorkerMain}.
@@ -97,7 +97,8 @@ final class WorkerLauncher {
 				}
 				sharing = this.classDataSharing.plan(classPath, keyed);
 				jvmOptions.addAll(sharing.jvmOptions());
-				reason = sharing.reason();
+				// Another worker writing the archive is no reason to tell: the next starts share it.
+				reason = sharing.lasting() ? sharing.reason() : null;
 			}
 			if (reason != null && !this.offReported) {
 				this.offReported = true;

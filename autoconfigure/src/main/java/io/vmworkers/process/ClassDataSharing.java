@@ -212,7 +212,8 @@ public final class ClassDataSharing {
 				return new Plan(Use.SHARE, options, archive, null, null, null);
 			}
 			if (!this.training.add(key)) {
-				return off("another worker is writing the archive for this class path");
+				return new Plan(Use.OFF, List.of(), null, null, "another worker is writing the archive for this class path",
+						null);
 			}
 			removeAbandoned();
 			Path file = this.directory.resolve(key + "." + ProcessHandle.current().pid() + ".training");
@@ -229,8 +230,9 @@ public final class ClassDataSharing {
 		}
 	}
 
+	/** A reason that holds for every launch of this class path and these options. */
 	private static Plan off(String reason) {
-		return new Plan(Use.OFF, List.of(), null, null, reason, null);
+		return new Plan(Use.OFF, List.of(), null, null, reason, null, true);
 	}
 
 	/** The jars of a class path, with those their manifests name, in order. */
@@ -418,9 +420,17 @@ public final class ClassDataSharing {
 
 		private final Runnable release;
 
+		private final boolean lasting;
+
 		private final AtomicBoolean finished = new AtomicBoolean();
 
 		private Plan(Use use, List<String> jvmOptions, Path archive, Path training, String reason, Runnable release) {
+			this(use, jvmOptions, archive, training, reason, release, false);
+		}
+
+		private Plan(Use use, List<String> jvmOptions, Path archive, Path training, String reason, Runnable release,
+				boolean lasting) {
+			this.lasting = lasting;
 			this.use = use;
 			this.jvmOptions = List.copyOf(jvmOptions);
 			this.archive = archive;
@@ -459,6 +469,16 @@ public final class ClassDataSharing {
 		 */
 		public String reason() {
 			return this.reason;
+		}
+
+		/**
+		 * Returns whether the reason holds for every launch of this class path and these options
+		 * (a directory on the class path, say), rather than for this one only (another worker is
+		 * writing the archive).
+		 * @return true for a lasting reason
+		 */
+		public boolean lasting() {
+			return this.lasting;
 		}
 
 		/**

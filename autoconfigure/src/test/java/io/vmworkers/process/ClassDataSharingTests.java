@@ -43,8 +43,9 @@ class ClassDataSharingTests {
 		Plan training = sharing.plan(jar.toString(), List.of("-Xmx64m"));
 		assertThat(training.use()).isEqualTo(Use.TRAIN);
 		Path written = option(training, "-XX:ArchiveClassesAtExit=");
-		assertThat(sharing.plan(jar.toString(), List.of("-Xmx64m")).reason())
-			.contains("another worker is writing the archive");
+		Plan meanwhile = sharing.plan(jar.toString(), List.of("-Xmx64m"));
+		assertThat(meanwhile.reason()).contains("another worker is writing the archive");
+		assertThat(meanwhile.lasting()).isFalse();
 		Files.writeString(written, "archive");
 		assertThat(training.finish(0)).isTrue();
 		assertThat(written).doesNotExist();
@@ -106,6 +107,7 @@ class ClassDataSharingTests {
 		assertThat(exploded.use()).isEqualTo(Use.OFF);
 		assertThat(exploded.jvmOptions()).isEmpty();
 		assertThat(exploded.reason()).contains(classes.toString()).contains("not a jar");
+		assertThat(exploded.lasting()).isTrue();
 		Plan own = sharing.plan(jar.toString(), List.of("-Xshare:off"));
 		assertThat(own.use()).isEqualTo(Use.OFF);
 		assertThat(own.reason()).contains("-Xshare:off");
