@@ -653,7 +653,7 @@ final class ManagedWorker implements WorkerHandle {
 	Duration untilHeartbeatDeadline() {
 		Connection current = this.connection;
 		Duration timeout = this.settings.heartbeatTimeout();
-		if (this.state != WorkerState.READY || current == null) {
+		if (this.state != WorkerState.READY || current == null || current.killed) {
 			return timeout;
 		}
 		Instant last = (current.heartbeatAt != null) ? current.heartbeatAt : current.readyAt;
@@ -679,7 +679,8 @@ final class ManagedWorker implements WorkerHandle {
 		else if (!Files.exists(current.endpoint().inbound().file()) || !Files.exists(current.endpoint().outbound().file())) {
 			reason = "lost a channel file (deleted from " + this.settings.directory() + ")";
 		}
-		if (reason != null) {
+		if (reason != null && !current.killed) {
+			current.killed = true;
 			logger.error("Worker '" + this.name + "' (pid " + current.process().pid() + ") " + reason + "; killing it");
 			current.process().kill();
 		}
@@ -749,6 +750,9 @@ final class ManagedWorker implements WorkerHandle {
 		private volatile Heartbeat heartbeat;
 
 		private volatile Instant heartbeatAt;
+
+		/** Set once the watch has killed this process, so that it is killed and reported once. */
+		private volatile boolean killed;
 
 		private volatile Instant readyAt;
 
