@@ -3,18 +3,21 @@ package io.vmworkers.dispatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.vmworkers.annotation.OnData;
 import io.vmworkers.annotation.OnMaster;
 import io.vmworkers.channel.ChannelClosedException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Data that a worker launched early sends before the master's {@code @OnData} methods are known.
  */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChannelEndTests {
 
 	private final ChannelEnd end = new ChannelEnd("test", () -> {
