@@ -13,6 +13,13 @@ import java.lang.annotation.Target;
  * specific parameter type wins; objects no method takes wait for
  * {@link io.vmworkers.channel.WorkerChannel#next()}.
  * <p>
+ * A {@code byte[]} put crosses as its raw bytes. A method taking {@code byte[]} gets an array of
+ * its own. A method taking a {@link java.nio.ByteBuffer} instead reads them where they arrived,
+ * through a read-only view that is valid only until the method returns: no array is allocated
+ * for each message, which at high rates of large messages (camera frames, point clouds) saves
+ * the allocation and its garbage. Copy out what must outlive the call. A task has one of the two
+ * for byte arrays, not both.
+ * <p>
  * Handlers run on the channel's receiving thread, one at a time: a handler that blocks holds up
  * the messages behind it.
  */

@@ -97,7 +97,7 @@ final class ChannelEnd implements WorkerChannel {
 			synchronized (this) {
 				List<Object> waiting = this.held;
 				if (waiting != null) {
-					waiting.add(object);
+					waiting.add(ReceivedBytes.owned(object));
 					return;
 				}
 			}
@@ -114,11 +114,11 @@ final class ChannelEnd implements WorkerChannel {
 		}
 		catch (Throwable ex) {
 			logger.error("@OnData handler of worker '" + this.workerName + "' failed for "
-					+ object.getClass().getName(), ex);
+					+ DataHandlers.payloadClass(object).getName(), ex);
 			return;
 		}
 		if (object != null) {
-			this.inbox.add(object);
+			this.inbox.add(ReceivedBytes.owned(object));
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.vmworkers.dispatch;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * The {@link OnData} methods of a task for one side, and which of them takes an object of a given
- * class (the most specific parameter type wins).
+ * class (the most specific parameter type wins; a {@link ByteBuffer} parameter takes byte arrays).
  */
 final class DataHandlers {
 
@@ -54,6 +55,16 @@ final class DataHandlers {
 				throw new IllegalStateException("@OnData method " + method + " must take exactly one parameter");
 			}
 		}
+		Method view = methods.stream().filter(DataHandlers::takesView).findFirst().orElse(null);
+		Method array = methods.stream()
+			.filter((method) -> method.getParameterTypes()[0] == byte[].class)
+			.findFirst()
+			.orElse(null);
+		if (view != null && array != null) {
+			throw new IllegalStateException("@OnData methods " + array + " and " + view
+					+ " both take byte arrays; keep one: a ByteBuffer parameter reads them where they arrived, "
+					+ "a byte[] parameter gets an array of its own");
+		}
 		methods.sort(Comparator.comparingInt((Method method) -> depth(method.getParameterTypes()[0])).reversed());
 		return new DataHandlers(target, List.copyOf(methods));
 	}
@@ -80,12 +91,12 @@ final class DataHandlers {
 		if (this.methods.isEmpty()) {
 			return false;
 		}
-		Method method = this.byClass.computeIfAbsent(object.getClass(), this::find);
+		Method method = this.byClass.computeIfAbsent(payloadClass(object), this::find);
 		if (method == NONE) {
 			return false;
 		}
 		try {
-			method.invoke(this.target, object);
+			method.invoke(this.target, argument(method, object));
 		}
 		catch (InvocationTargetException ex) {
 			throw ex.getTargetException();
@@ -93,7 +104,41 @@ final class DataHandlers {
 		return true;
 	}
 
+	/**
+	 * Returns the class handlers are chosen by: {@code byte[]} for bytes still in the ring.
+	 * @param object a DATA frame's payload
+	 * @return its class
+	 */
+	static Class<?> payloadClass(Object object) {
+		return (object instanceof ReceivedBytes) ? byte[].class : object.getClass();
+	}
+
+	/**
+	 * A {@link ByteBuffer} parameter takes byte arrays as a read-only view, valid during the call:
+	 * bytes still in the ring's buffer are read there, without allocating an array for each.
+	 */
+	private static boolean takesView(Method method) {
+		return method.getParameterTypes()[0] == ByteBuffer.class;
+	}
+
+	private static Object argument(Method method, Object object) {
+		if (object instanceof ReceivedBytes bytes) {
+			return takesView(method) ? bytes.view() : bytes.keep();
+		}
+		if (object instanceof byte[] array && takesView(method)) {
+			return ByteBuffer.wrap(array).asReadOnlyBuffer();
+		}
+		return object;
+	}
+
 	private Method find(Class<?> type) {
+		if (type == byte[].class) {
+			for (Method method : this.methods) {
+				if (takesView(method)) {
+					return method;
+				}
+			}
+		}
 		for (Method method : this.methods) {
 			if (ClassUtils.resolvePrimitiveIfNecessary(method.getParameterTypes()[0]).isAssignableFrom(type)) {
 				return method;

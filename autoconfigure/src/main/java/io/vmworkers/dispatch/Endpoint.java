@@ -221,7 +221,8 @@ final class Endpoint {
 
 	private void decode(int type, long correlationId, byte[] buffer, int offset, int length) {
 		if (type == Frames.BYTES) {
-			this.handler.onFrame(Frames.DATA, correlationId, this.inbound.keep(buffer, offset, length));
+			// Borrowed: handed on as a view, or kept, before the ring reuses its buffer.
+			this.handler.onFrame(Frames.DATA, correlationId, new ReceivedBytes(this.inbound, buffer, offset, length));
 			return;
 		}
 		Object payload;

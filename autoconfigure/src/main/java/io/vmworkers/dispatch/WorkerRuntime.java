@@ -199,7 +199,8 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 			case Frames.DATA -> {
 				if (receiver && !this.draining && !this.stash.isEmpty()) {
 					// Behind a call read in the same batch: keep the order.
-					this.stash.add(new Work(() -> this.channel.receive(payload), false));
+					Object owned = ReceivedBytes.owned(payload);
+					this.stash.add(new Work(() -> this.channel.receive(owned), false));
 				}
 				else {
 					this.channel.receive(payload);

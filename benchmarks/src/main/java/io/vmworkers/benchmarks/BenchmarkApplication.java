@@ -15,6 +15,9 @@ public class BenchmarkApplication {
 	/** Profile of the two {@link CrunchTask}s. */
 	static final String PARALLEL = "parallel";
 
+	/** Profile of {@link FrameSinkTask}: the 64 KiB stream read in place. */
+	static final String FRAMES = "frames";
+
 	/** Profile of {@link GarbageTask}. */
 	static final String GARBAGE = "garbage";
 

@@ -2,12 +2,17 @@ package io.vmworkers.benchmarks;
 
 import java.util.function.IntFunction;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.dispatch.VmDispatcher;
+
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One-way streams: {@code put(Integer)} and {@code put(byte[65536])} to a worker that counts them,
- * interleaved with the raw ring streaming 4-byte and 64 KiB records to a counting child.
+ * interleaved with the raw ring streaming 4-byte and 64 KiB records to a counting child. The
+ * 64 KiB blocks go to two workers: one reads them in place, one gets an array for each.
  */
 final class StreamCases {
 
@@ -45,25 +50,44 @@ final class StreamCases {
 			for (int i = 0; i < small.length; i++) {
 				small[i] = i + 1000;
 			}
-			compare(results, "stream put(Integer) one way", Integer.BYTES,
-					(nanos) -> stream(nanos, (i) -> small[i & 255]), 0.25, false);
+			LongFunction<Throughput> integers = (nanos) -> stream(nanos, this.channel, this.echo::received,
+					(i) -> small[i & 255]);
+			compare(results, "stream put(Integer) one way", Integer.BYTES, integers, null, 0.25, false);
 			byte[] block = new byte[BLOCK];
-			compare(results, "stream put(byte[65536]) one way", BLOCK, (nanos) -> stream(nanos, (i) -> block), 0.5,
-					true);
+			try (ConfigurableApplicationContext frames = Masters.start(BenchmarkApplication.FRAMES)) {
+				FrameSinkTask sink = frames.getBean(FrameSinkTask.class);
+				WorkerChannel sinkChannel = frames.getBean(VmDispatcher.class).worker("frameSinkTask").channel();
+				LongFunction<Throughput> views = (nanos) -> stream(nanos, sinkChannel, sink::received, (i) -> block);
+				LongFunction<Throughput> arrays = (nanos) -> stream(nanos, this.channel, this.echo::received,
+						(i) -> block);
+				compare(results, "stream put(byte[65536]) one way", BLOCK, views, arrays, 0.5, true);
+			}
 		}
 		finally {
 			this.echo.echo(true);
 		}
 	}
 
+	/**
+	 * Measures a stream against the raw ring, interleaved; for 64 KiB blocks {@code vmworkers} is
+	 * the worker reading them in place ({@code @OnData} taking a {@code ByteBuffer}) and
+	 * {@code arrays} the worker getting an array for each ({@code @OnData} taking {@code byte[]}).
+	 */
 	private void compare(Results results, String name, int rawPayload, LongFunction<Throughput> vmworkers,
-			double target, boolean bytes) {
+			LongFunction<Throughput> arrays, double target, boolean bytes) {
 		vmworkers.apply(this.plan.warmupNanos());
+		if (arrays != null) {
+			arrays.apply(this.plan.warmupNanos());
+		}
 		this.peers.ring.stream(rawPayload, this.plan.warmupNanos());
 		Samples ours = new Samples();
+		Samples ownArrays = new Samples();
 		Samples raw = new Samples();
 		for (int round = 0; round < this.plan.rounds(); round++) {
 			ours.add(rate(vmworkers.apply(this.plan.batchNanos()), bytes));
+			if (arrays != null) {
+				ownArrays.add(rate(arrays.apply(this.plan.batchNanos()), bytes));
+			}
 			raw.add(rate(this.peers.ring.stream(rawPayload, this.plan.batchNanos()), bytes));
 		}
 		double share = ours.median() / raw.median();
@@ -73,11 +97,26 @@ final class StreamCases {
 			results.note(name + ": the raw ring reached only " + format(raw, bytes)
 					+ ", so its two spinning threads did not get two cores (load): the share is not judged.");
 		}
+		String label = bytes ? "64 KiB byte[]" : "Integer";
+		if (arrays != null) {
+			results.add(Row.judged(name + ", the worker's @OnData takes a ByteBuffer (read in place)",
+					format(ours, bytes), reference, Units.percent(share) + " of raw",
+					">= " + Units.percent(target) + " of raw", share >= target)
+				.unjudgedIf(disturbed));
+			double arrayShare = ownArrays.median() / raw.median();
+			results.add(Row.info(name + ", the worker's @OnData takes byte[] (an array of its own for each)",
+					format(ownArrays, bytes), reference, Units.percent(arrayShare) + " of raw"));
+			results.plot(CHART, "vmworkers", label + ", ByteBuffer", share * 100);
+			results.plot(CHART, "target", label + ", ByteBuffer", target * 100);
+			results.plot(CHART, "vmworkers", label + ", byte[]", arrayShare * 100);
+			results.plot(CHART, "target", label + ", byte[]", target * 100);
+			return;
+		}
 		results.add(Row.judged(name, format(ours, bytes), reference, Units.percent(share) + " of raw",
 				">= " + Units.percent(target) + " of raw", share >= target)
 			.unjudgedIf(disturbed));
-		results.plot(CHART, "vmworkers", bytes ? "64 KiB byte[]" : "Integer", share * 100);
-		results.plot(CHART, "target", bytes ? "64 KiB byte[]" : "Integer", target * 100);
+		results.plot(CHART, "vmworkers", label, share * 100);
+		results.plot(CHART, "target", label, target * 100);
 	}
 
 	private static long rate(Throughput throughput, boolean bytes) {
@@ -94,18 +133,19 @@ final class StreamCases {
 	 * Puts objects for about {@code nanos}, then asks the worker what it received: the call is
 	 * handled after every object put before it, so its answer ends the measurement.
 	 */
-	private Throughput stream(long nanos, IntFunction<Object> objects) {
-		this.echo.received();
+	private static Throughput stream(long nanos, WorkerChannel channel, Supplier<long[]> counts,
+			IntFunction<Object> objects) {
+		counts.get();
 		long start = System.nanoTime();
 		long end = start + nanos;
 		int sent = 0;
 		do {
 			for (int i = 0; i < 64; i++) {
-				this.channel.put(objects.apply(sent++));
+				channel.put(objects.apply(sent++));
 			}
 		}
 		while (System.nanoTime() < end);
-		long[] received = this.echo.received();
+		long[] received = counts.get();
 		long elapsed = System.nanoTime() - start;
 		if (received[0] != sent) {
 			throw new IllegalStateException("the worker received " + received[0] + " of " + sent + " objects");

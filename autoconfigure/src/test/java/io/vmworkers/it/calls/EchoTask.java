@@ -1,5 +1,6 @@
 package io.vmworkers.it.calls;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -94,11 +95,13 @@ public class EchoTask {
 		this.channel.put(text + "!");
 	}
 
+	/** Reads the bytes where they arrived: the view is valid during the call only. */
 	@OnData
-	void reverse(byte[] bytes) {
-		byte[] reversed = new byte[bytes.length];
-		for (int i = 0; i < bytes.length; i++) {
-			reversed[i] = bytes[bytes.length - 1 - i];
+	void reverse(ByteBuffer bytes) {
+		int length = bytes.remaining();
+		byte[] reversed = new byte[length];
+		for (int i = 0; i < length; i++) {
+			reversed[i] = bytes.get(bytes.position() + length - 1 - i);
 		}
 		this.channel.put(reversed);
 	}

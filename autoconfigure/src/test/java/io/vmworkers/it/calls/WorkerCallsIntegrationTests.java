@@ -123,7 +123,7 @@ class WorkerCallsIntegrationTests {
 	}
 
 	@Test
-	void byteArraysCrossAsTheyAreBothWaysAndOneTooLargeIsRefusedLeavingTheChannelUsable() {
+	void byteArraysCrossAsTheyAreBothWaysReadInPlaceOnTheWorkerAndOneTooLargeIsRefusedLeavingTheChannelUsable() {
 		WorkerChannel channel = context.getBean(VmDispatcher.class).worker("echoTask").channel();
 		byte[] large = new byte[3 * 1024 * 1024 + 17];
 		for (int i = 0; i < large.length; i++) {

@@ -1,0 +1,40 @@
+package io.vmworkers.benchmarks;
+
+import java.nio.ByteBuffer;
+
+import io.vmworkers.annotation.OnData;
+import io.vmworkers.annotation.WorkerTask;
+
+import org.springframework.context.annotation.Profile;
+
+/**
+ * The worker of the stream case whose {@code @OnData} method takes byte arrays as a
+ * {@link ByteBuffer}, read where they arrived: it counts them, as {@link EchoTask} counts the
+ * arrays it gets.
+ */
+@WorkerTask
+@Profile(BenchmarkApplication.FRAMES)
+public class FrameSinkTask {
+
+	private long received;
+
+	private long receivedBytes;
+
+	/**
+	 * Returns the messages and bytes received since the last call, and starts counting again.
+	 * @return messages, then payload bytes
+	 */
+	public long[] received() {
+		long[] counts = { this.received, this.receivedBytes };
+		this.received = 0;
+		this.receivedBytes = 0;
+		return counts;
+	}
+
+	@OnData
+	void onFrame(ByteBuffer frame) {
+		this.received++;
+		this.receivedBytes += frame.remaining();
+	}
+
+}
