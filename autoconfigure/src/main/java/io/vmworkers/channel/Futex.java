@@ -65,6 +65,20 @@ final class Futex {
 		LIBC.syscall(SYS_FUTEX, address, FUTEX_WAKE, Integer.MAX_VALUE, null, 0L, 0);
 	}
 
+	/**
+	 * Returns whether this platform has the futex call rings use, without loading the binding: a
+	 * binding that failed to load once would hide its reason behind a NoClassDefFoundError.
+	 * @return true on Linux on amd64 or aarch64
+	 */
+	static boolean platformSupported() {
+		String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+		String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+		return os.contains("linux") && switch (arch) {
+			case "amd64", "x86_64", "aarch64", "arm64" -> true;
+			default -> false;
+		};
+	}
+
 	private static long syscallNumber() {
 		String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
 		String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);

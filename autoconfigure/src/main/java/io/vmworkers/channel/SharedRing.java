@@ -37,6 +37,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -73,6 +74,8 @@ public final class SharedRing {
 	 * costs an idle side a wake-up, so it is long.
 	 */
 	private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final AtomicBoolean PRELOADING = new AtomicBoolean();
 
 	private final Path file;
 
@@ -216,6 +219,28 @@ public final class SharedRing {
 
 	public Path file() {
 		return this.file;
+	}
+
+	/**
+	 * Loads, on a daemon thread, the native binding rings wait and wake with (jnr-ffi's futex call:
+	 * about 80 ms of a JVM's start on two cores), so that a starting process has it done by the
+	 * time its first ring needs it. Once per JVM, on a platform rings support; a failure is left
+	 * for the first ring to report.
+	 */
+	public static void preloadInBackground() {
+		if (!Futex.platformSupported() || !PRELOADING.compareAndSet(false, true)) {
+			return;
+		}
+		Thread preload = new Thread(() -> {
+			try {
+				Futex.address(ByteBuffer.allocateDirect(8));
+			}
+			catch (Throwable ex) {
+				// No native library: the first ring fails with the reason.
+			}
+		}, "vmworkers-preload");
+		preload.setDaemon(true);
+		preload.start();
 	}
 
 	/**

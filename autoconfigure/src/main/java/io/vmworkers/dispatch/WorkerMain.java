@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.vmworkers.channel.ChannelFiles;
+import io.vmworkers.channel.SharedRing;
 import io.vmworkers.process.ParentWatch;
 
 import org.springframework.boot.Banner;
@@ -57,6 +58,8 @@ public final class WorkerMain {
 	}
 
 	public static void main(String[] args) throws Exception {
+		// The second core is mostly idle while Spring starts on this thread.
+		SharedRing.preloadInBackground();
 		String name = required(NAME_PROPERTY);
 		Path inbound = Path.of(required(INBOUND_PROPERTY));
 		Path outbound = Path.of(required(OUTBOUND_PROPERTY));
