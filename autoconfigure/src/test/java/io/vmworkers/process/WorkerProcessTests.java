@@ -38,16 +38,23 @@ class WorkerProcessTests {
 	}
 
 	@Test
-	void terminateEndsAProcessThatIgnoresSigterm() {
-		ProcessBuilder builder = new ProcessBuilder("sh", "-c", "trap '' TERM; while true; do sleep 0.1; done");
+	void terminateEndsAProcessThatIgnoresSigterm() throws InterruptedException {
+		ProcessBuilder builder = new ProcessBuilder("sh", "-c",
+				"trap '' TERM; echo ignoring; while true; do sleep 0.1; done");
+		java.util.concurrent.CountDownLatch ignoring = new java.util.concurrent.CountDownLatch(1);
 		WorkerProcess process;
 		try {
 			process = WorkerProcess.start("stubborn", builder, (name, error, line) -> {
+				if (line.equals("ignoring")) {
+					ignoring.countDown();
+				}
 			});
 		}
 		catch (java.io.IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+		// A SIGTERM sent before the shell set its trap would end it at once (exit code 143).
+		assertThat(ignoring.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 		assertThat(process.terminate(Duration.ofMillis(300))).isTrue();
 		assertThat(process.isAlive()).isFalse();
 		assertThat(process.exitCode()).isEqualTo(137);
