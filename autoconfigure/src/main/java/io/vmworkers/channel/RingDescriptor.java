@@ -16,6 +16,9 @@ package io.vmworkers.channel;
  *            | space sequence (int): futex word the producer sleeps on      |
  *            | consumer waiting (int): threads of the consumer asleep       |
  *  offset 384+--------------------------------------------------------------+
+ *            | consumer reading (int): threads of the consumer spinning to  |  consumer's lines,
+ *            | read what arrives; while one does, sleepers need no wake-up  |  read by the producer
+ *  offset 512+--------------------------------------------------------------+  only for sleepers
  *            | data: capacity bytes of records                               |
  *            +--------------------------------------------------------------+
  * </pre>
@@ -47,7 +50,7 @@ public final class RingDescriptor {
 	public static final int MAGIC = 0x564D5752;
 
 	/** Layout version; an attaching side with another version refuses the file. */
-	public static final int VERSION = 1;
+	public static final int VERSION = 2;
 
 	public static final int CACHE_LINE_PAIR = 128;
 
@@ -71,8 +74,14 @@ public final class RingDescriptor {
 
 	public static final int CONSUMER_WAITING_OFFSET = HEAD_OFFSET + 12;
 
+	/**
+	 * Written by the consumer on every spin of a reading thread, so on lines of its own: the
+	 * producer, which reads the waiting count at every publish, would otherwise miss in cache.
+	 */
+	public static final int CONSUMER_READING_OFFSET = 3 * CACHE_LINE_PAIR;
+
 	/** Bytes before the data area. */
-	public static final int CONTROL_LENGTH = 3 * CACHE_LINE_PAIR;
+	public static final int CONTROL_LENGTH = 4 * CACHE_LINE_PAIR;
 
 	public static final int RECORD_HEADER_LENGTH = 16;
 

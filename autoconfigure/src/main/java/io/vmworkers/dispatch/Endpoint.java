@@ -162,7 +162,7 @@ final class Endpoint {
 			return false;
 		}
 		try {
-			if (this.open && this.inbound.awaitData(waitNanos, spinNanos())) {
+			if (this.open && this.inbound.awaitDataToRead(waitNanos, spinNanos())) {
 				this.inbound.read(this.decoder, 64);
 			}
 		}
@@ -172,6 +172,8 @@ final class Endpoint {
 		finally {
 			this.readRole.unlock();
 		}
+		// While this thread spun, writers left the background receiver asleep.
+		this.inbound.wakeSleepersIfUnread();
 		return true;
 	}
 

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,9 +53,16 @@ class SharedRingTests {
 
 	private final RingTestSupport files = new RingTestSupport();
 
+	private final ExecutorService threads = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "ring-test");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	@AfterEach
 	void deleteRingFiles() throws IOException {
 		this.files.closeAndDeleteAll();
+		this.threads.shutdownNow();
 		assertThat(this.files.remaining()).isEmpty();
 	}
 
@@ -109,6 +118,69 @@ class SharedRingTests {
 		// The first message filled the ring's buffer exactly: handed over, and a new buffer took the second.
 		assertThat(sameArray.get(0)).isTrue();
 		assertThat(kept.get(0)).isNotSameAs(kept.get(1));
+	}
+
+	@Test
+	void whileAReaderSpinsToReadTheProducerLeavesSleepersAsleepAndTheReaderHandsOverWhatItLeaves()
+			throws Exception {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		CompletableFuture<Boolean> sleeper = CompletableFuture.supplyAsync(() -> consumer.awaitData(30 * SECOND),
+				this.threads);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_WAITING_OFFSET) == 1);
+		int sequence = RingTestSupport.intVolatile(raw, RingDescriptor.DATA_SEQUENCE_OFFSET);
+		long lastWake = producer.lastWakeNanos();
+		// A reader spins (it would spin 30 s) while the sleeper sleeps: the record wakes nobody.
+		CompletableFuture<Boolean> reader = CompletableFuture
+			.supplyAsync(() -> consumer.awaitDataToRead(30 * SECOND, 30 * SECOND), this.threads);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_READING_OFFSET) == 1);
+		producer.write(1, 1L, new byte[8], 0, 8, SECOND);
+		assertThat(reader.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_READING_OFFSET)).isZero();
+		assertThat(RingTestSupport.intVolatile(raw, RingDescriptor.DATA_SEQUENCE_OFFSET)).isEqualTo(sequence);
+		assertThat(producer.lastWakeNanos()).isEqualTo(lastWake);
+		// The reader read everything: nothing to hand over, the sleeper sleeps on.
+		assertThat(RingTestSupport.drain(consumer)).hasSize(1);
+		consumer.wakeSleepersIfUnread();
+		assertThat(RingTestSupport.intVolatile(raw, RingDescriptor.DATA_SEQUENCE_OFFSET)).isEqualTo(sequence);
+		// A reader (announced here by hand, so that both records land while it spins) stops with a
+		// record left: the sleeper is woken for it.
+		RingTestSupport.writeNativeInt(producer.file(), RingDescriptor.CONSUMER_READING_OFFSET, 1);
+		producer.write(1, 2L, new byte[8], 0, 8, SECOND);
+		producer.write(1, 3L, new byte[8], 0, 8, SECOND);
+		assertThat(RingTestSupport.intVolatile(raw, RingDescriptor.DATA_SEQUENCE_OFFSET)).isEqualTo(sequence);
+		RingTestSupport.writeNativeInt(producer.file(), RingDescriptor.CONSUMER_READING_OFFSET, 0);
+		assertThat(consumer.read((type, id, buffer, offset, length) -> {
+		}, 1)).isEqualTo(1);
+		consumer.wakeSleepersIfUnread();
+		assertThat(RingTestSupport.intVolatile(raw, RingDescriptor.DATA_SEQUENCE_OFFSET)).isEqualTo(sequence + 1);
+		assertThat(sleeper.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(RingTestSupport.drain(consumer)).extracting(Message::correlationId).containsExactly(3L);
+	}
+
+	@Test
+	void aReaderThatStopsSpinningToSleepIsWokenLikeAnySleeper() throws Exception {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		CompletableFuture<Boolean> sleeper = CompletableFuture.supplyAsync(() -> consumer.awaitData(30 * SECOND),
+				this.threads);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_WAITING_OFFSET) == 1);
+		// No spin: the reader announces itself, then sleeps beside the other sleeper.
+		CompletableFuture<Boolean> reader = CompletableFuture
+			.supplyAsync(() -> consumer.awaitDataToRead(30 * SECOND, 0), this.threads);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_WAITING_OFFSET) == 2);
+		assertThat(RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_READING_OFFSET)).isZero();
+		long lastWake = producer.lastWakeNanos();
+		producer.write(1, 1L, new byte[8], 0, 8, SECOND);
+		assertThat(producer.lastWakeNanos()).isNotEqualTo(lastWake);
+		assertThat(reader.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(sleeper.get(10, TimeUnit.SECONDS)).isTrue();
 	}
 
 	@Test
@@ -334,7 +406,7 @@ class SharedRingTests {
 		SharedRing ring = this.files.create("ring", 4096, NO_SPIN);
 		RingTestSupport.writeNativeInt(ring.file(), RingDescriptor.VERSION_OFFSET, RingDescriptor.VERSION + 1);
 		assertThatIOException().isThrownBy(() -> SharedRing.attach(ring.file(), NO_SPIN))
-			.withMessageContaining("version mismatch: app=1 file=2");
+			.withMessageContaining("version mismatch: app=" + RingDescriptor.VERSION + " file=" + (RingDescriptor.VERSION + 1));
 	}
 
 	@Test
