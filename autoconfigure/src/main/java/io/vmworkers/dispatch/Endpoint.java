@@ -36,7 +36,10 @@ final class Endpoint {
 	 */
 	private static final long RECEIVER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-	/** How long the background receiver stands aside before re-checking for waiters. */
+	/**
+	 * How long after the last waiter left the background receiver still sleeps without spinning,
+	 * and how long it stands aside when a waiter holds the read role.
+	 */
 	private static final long STANDBY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	/** How long a waiter parks while another thread reads; the reader unparks it sooner. */
@@ -143,8 +146,8 @@ final class Endpoint {
 	}
 
 	/**
-	 * Ends {@link #enterWaiter()}. The receiver is not woken: it resumes reading within
-	 * {@link #STANDBY_NANOS}, which spares a wake-up per round trip in a call or ping-pong loop.
+	 * Ends {@link #enterWaiter()}. The receiver is not woken: it sleeps on the ring, and a frame
+	 * that arrives with nobody reading wakes it.
 	 */
 	void exitWaiter() {
 		this.lastWaiterExit = System.nanoTime();
@@ -199,14 +202,15 @@ final class Endpoint {
 
 	private void receive() {
 		while (this.open) {
-			// Stand aside while threads wait, and a little after: in a call loop the gaps between
-			// waits are short, and taking the read role in one would delay the next wait.
-			if (this.waiters.get() > 0 || System.nanoTime() - this.lastWaiterExit < STANDBY_NANOS) {
-				LockSupport.parkNanos(this, STANDBY_NANOS);
-				continue;
-			}
-			// Sleep without the read role, so that a thread coming to wait can read at once.
-			if (this.inbound.awaitData(RECEIVER_WAIT_NANOS) && this.waiters.get() == 0 && !poll(0)) {
+			// Sleep without the read role, so that a thread coming to wait can read at once. While
+			// threads wait, and a little after (in a call loop the gaps between waits are short),
+			// stand aside: sleep without spinning, which would take a core from them. A waiter
+			// spinning for its answer keeps writers from waking this thread, so it wakes only for a
+			// frame nobody is reading.
+			boolean standAside = this.waiters.get() > 0
+					|| System.nanoTime() - this.lastWaiterExit < STANDBY_NANOS;
+			if (this.inbound.awaitData(RECEIVER_WAIT_NANOS, standAside ? 0 : this.spinNanos) && !poll(0)) {
+				// A waiter holds the read role and reads what came.
 				LockSupport.parkNanos(this, STANDBY_NANOS);
 			}
 			this.handler.afterPoll();
