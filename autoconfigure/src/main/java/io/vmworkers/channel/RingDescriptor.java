@@ -15,10 +15,9 @@ package io.vmworkers.channel;
  *            | head (long): consumer position, bytes ever consumed           |  consumer's lines
  *            | space sequence (int): futex word the producer sleeps on      |
  *            | consumer waiting (int): threads of the consumer asleep       |
+ *            | consumer reading (int): threads of the consumer spinning to  |
+ *            | read what arrives; while one does, sleepers need no wake-up  |
  *  offset 384+--------------------------------------------------------------+
- *            | consumer reading (int): threads of the consumer spinning to  |  consumer's lines,
- *            | read what arrives; while one does, sleepers need no wake-up  |  read by the producer
- *  offset 512+--------------------------------------------------------------+  only for sleepers
  *            | data: capacity bytes of records                               |
  *            +--------------------------------------------------------------+
  * </pre>
@@ -75,13 +74,13 @@ public final class RingDescriptor {
 	public static final int CONSUMER_WAITING_OFFSET = HEAD_OFFSET + 12;
 
 	/**
-	 * Written by the consumer on every spin of a reading thread, so on lines of its own: the
-	 * producer, which reads the waiting count at every publish, would otherwise miss in cache.
+	 * Beside the waiting count, which the producer reads at every publish, on the line the consumer
+	 * writes anyway (the head): the producer reads both with one cache miss.
 	 */
-	public static final int CONSUMER_READING_OFFSET = 3 * CACHE_LINE_PAIR;
+	public static final int CONSUMER_READING_OFFSET = HEAD_OFFSET + 16;
 
 	/** Bytes before the data area. */
-	public static final int CONTROL_LENGTH = 4 * CACHE_LINE_PAIR;
+	public static final int CONTROL_LENGTH = 3 * CACHE_LINE_PAIR;
 
 	public static final int RECORD_HEADER_LENGTH = 16;
 
