@@ -2,6 +2,7 @@ package io.vmworkers.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import io.vmworkers.dispatch.VmDispatcher;
@@ -19,25 +20,40 @@ public class VmWorkersHealthContributor implements CompositeHealthContributor {
 
 	private final VmDispatcher dispatcher;
 
-	private final Duration heartbeatTimeout;
+	private final Function<String, Duration> heartbeatTimeouts;
 
 	private final Clock clock;
 
 	/**
-	 * Creates the contributor.
+	 * Creates the contributor with one threshold for every worker.
 	 * @param dispatcher the workers
 	 * @param heartbeatTimeout how old a worker's last heartbeat may be before it is DOWN
 	 */
 	public VmWorkersHealthContributor(VmDispatcher dispatcher, Duration heartbeatTimeout) {
-		this(dispatcher, heartbeatTimeout, Clock.systemUTC());
+		this(dispatcher, fixed(heartbeatTimeout), Clock.systemUTC());
 	}
 
-	VmWorkersHealthContributor(VmDispatcher dispatcher, Duration heartbeatTimeout, Clock clock) {
+	/**
+	 * Creates the contributor with a threshold per worker.
+	 * @param dispatcher the workers
+	 * @param heartbeatTimeouts how old a worker's last heartbeat may be before it is DOWN, by the
+	 * worker's name
+	 */
+	public VmWorkersHealthContributor(VmDispatcher dispatcher, Function<String, Duration> heartbeatTimeouts) {
+		this(dispatcher, heartbeatTimeouts, Clock.systemUTC());
+	}
+
+	VmWorkersHealthContributor(VmDispatcher dispatcher, Function<String, Duration> heartbeatTimeouts, Clock clock) {
 		Assert.notNull(dispatcher, "'dispatcher' must not be null");
-		Assert.notNull(heartbeatTimeout, "'heartbeatTimeout' must not be null");
+		Assert.notNull(heartbeatTimeouts, "'heartbeatTimeouts' must not be null");
 		this.dispatcher = dispatcher;
-		this.heartbeatTimeout = heartbeatTimeout;
+		this.heartbeatTimeouts = heartbeatTimeouts;
 		this.clock = clock;
+	}
+
+	private static Function<String, Duration> fixed(Duration heartbeatTimeout) {
+		Assert.notNull(heartbeatTimeout, "'heartbeatTimeout' must not be null");
+		return (name) -> heartbeatTimeout;
 	}
 
 	@Override
@@ -56,7 +72,7 @@ public class VmWorkersHealthContributor implements CompositeHealthContributor {
 	}
 
 	private WorkerHealthIndicator indicator(WorkerHandle worker) {
-		return new WorkerHealthIndicator(worker, this.heartbeatTimeout, this.clock);
+		return new WorkerHealthIndicator(worker, this.heartbeatTimeouts.apply(worker.name()), this.clock);
 	}
 
 }

@@ -1,8 +1,11 @@
 package io.vmworkers.autoconfigure;
 
+import java.time.Duration;
+
 import io.vmworkers.actuate.VmWorkersHealthContributor;
 import io.vmworkers.dispatch.VmDispatcher;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -31,8 +34,14 @@ public final class VmWorkersHealthAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = { "vmworkersHealthIndicator", "vmworkersHealthContributor" })
 		VmWorkersHealthContributor vmworkersHealthContributor(VmDispatcher dispatcher,
-				VmWorkersHealthProperties properties) {
-			return new VmWorkersHealthContributor(dispatcher, properties.getHeartbeatTimeout());
+				VmWorkersHealthProperties properties, ObjectProvider<VmWorkersProperties> workersProperties) {
+			Duration threshold = properties.getHeartbeatTimeout();
+			if (threshold != null) {
+				return new VmWorkersHealthContributor(dispatcher, threshold);
+			}
+			// Each worker's own: DOWN for silence exactly when its supervisor counts it hung.
+			VmWorkersProperties workers = workersProperties.getIfAvailable(VmWorkersProperties::new);
+			return new VmWorkersHealthContributor(dispatcher, (name) -> workers.settingsFor(name).heartbeatTimeout());
 		}
 
 	}

@@ -12,10 +12,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class VmWorkersHealthProperties {
 
 	/**
-	 * How old a ready worker's last heartbeat may be before the worker is reported DOWN. Workers
-	 * send one every 250 ms.
+	 * How old a ready worker's last heartbeat may be before the worker is reported DOWN, for every
+	 * worker. Workers send one every 250 ms. Unset, each worker's own heartbeat timeout
+	 * (vmworkers.heartbeat-timeout or its per-worker override), after which its supervisor kills
+	 * it as hung.
 	 */
-	private Duration heartbeatTimeout = Duration.ofSeconds(1);
+	private Duration heartbeatTimeout;
 
 	public Duration getHeartbeatTimeout() {
 		return this.heartbeatTimeout;

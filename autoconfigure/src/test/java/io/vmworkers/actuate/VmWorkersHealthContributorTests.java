@@ -30,7 +30,7 @@ class VmWorkersHealthContributorTests {
 			this.now.minusMillis(200));
 
 	private final VmWorkersHealthContributor contributor = new VmWorkersHealthContributor(
-			new TestWorkers.Dispatcher(this.robot, this.camera), Duration.ofSeconds(1),
+			new TestWorkers.Dispatcher(this.robot, this.camera), (name) -> Duration.ofSeconds(1),
 			Clock.fixed(this.now, ZoneOffset.UTC));
 
 	@Test
@@ -48,6 +48,18 @@ class VmWorkersHealthContributorTests {
 			.containsEntry("pid", 4242L)
 			.containsEntry("uptimeMillis", 30_000L)
 			.containsEntry("heartbeatAgeMillis", 200L);
+	}
+
+	@Test
+	void eachWorkerIsJudgedByItsOwnHeartbeatTimeout() {
+		VmWorkersHealthContributor perWorker = new VmWorkersHealthContributor(
+				new TestWorkers.Dispatcher(this.robot, this.camera),
+				(name) -> name.equals("camera") ? Duration.ofSeconds(2) : Duration.ofSeconds(1),
+				Clock.fixed(this.now, ZoneOffset.UTC));
+		given(this.robot.lastHeartbeatAt()).willReturn(this.now.minusMillis(1500));
+		given(this.camera.lastHeartbeatAt()).willReturn(this.now.minusMillis(1500));
+		assertThat(((HealthIndicator) perWorker.getContributor("robot")).health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(((HealthIndicator) perWorker.getContributor("camera")).health().getStatus()).isEqualTo(Status.UP);
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.vmworkers.autoconfigure;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,18 +16,24 @@ import io.vmworkers.actuate.WorkerSampler;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerObserver;
+import io.vmworkers.dispatch.WorkerState;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 class VmWorkersObservabilityAutoConfigurationTests {
 
@@ -94,6 +101,27 @@ class VmWorkersObservabilityAutoConfigurationTests {
 		this.runner.withPropertyValues("management.health.vmworkers.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(VmWorkersHealthContributor.class)
 				.hasSingleBean(VmWorkersEndpoint.class));
+	}
+
+	@Test
+	void healthJudgesEachWorkerByItsOwnHeartbeatTimeoutUnlessOneIsSetForHealth() {
+		// A ready worker whose last heartbeat is 1.5 s old.
+		ApplicationContextRunner robot = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(VmWorkersHealthAutoConfiguration.class))
+			.withUserConfiguration(OneSilentWorker.class);
+		robot.run((context) -> assertThat(robotHealth(context)).isEqualTo(Status.DOWN));
+		robot.withPropertyValues("vmworkers.workers.robot.heartbeat-timeout=5s")
+			.run((context) -> assertThat(robotHealth(context)).isEqualTo(Status.UP));
+		robot.withPropertyValues("vmworkers.heartbeat-timeout=5s")
+			.run((context) -> assertThat(robotHealth(context)).isEqualTo(Status.UP));
+		robot.withPropertyValues("vmworkers.workers.robot.heartbeat-timeout=5s", "vmworkers.health.heartbeat-timeout=1s")
+			.run((context) -> assertThat(robotHealth(context)).isEqualTo(Status.DOWN));
+	}
+
+	private static Status robotHealth(AssertableApplicationContext context) {
+		HealthIndicator robot = (HealthIndicator) context.getBean(VmWorkersHealthContributor.class)
+			.getContributor("robot");
+		return robot.health().getStatus();
 	}
 
 	@Test
@@ -230,6 +258,38 @@ class VmWorkersObservabilityAutoConfigurationTests {
 		@Bean
 		CallLatencyMetrics userCallLatencyMetrics() {
 			return new CallLatencyMetrics();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(VmWorkersProperties.class)
+	static class OneSilentWorker {
+
+		@Bean
+		VmDispatcher robotDispatcher() {
+			WorkerHandle robot = mock(WorkerHandle.class);
+			given(robot.name()).willReturn("robot");
+			given(robot.pid()).willReturn(4242L);
+			given(robot.state()).willReturn(WorkerState.READY);
+			given(robot.startedAt()).willReturn(Instant.now().minusSeconds(30));
+			given(robot.lastHeartbeatAt()).willReturn(Instant.now().minusMillis(1500));
+			return new VmDispatcher() {
+
+				@Override
+				public List<WorkerHandle> workers() {
+					return List.of(robot);
+				}
+
+				@Override
+				public WorkerHandle worker(String name) {
+					if (!name.equals("robot")) {
+						throw new IllegalArgumentException(name);
+					}
+					return robot;
+				}
+
+			};
 		}
 
 	}
