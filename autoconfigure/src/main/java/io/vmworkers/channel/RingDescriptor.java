@@ -17,8 +17,8 @@ package io.vmworkers.channel;
  *            | head (long): consumer position, bytes ever consumed           |  consumer's lines
  *            | space sequence (int): futex word the producer sleeps on      |
  *            | consumer waiting (int): threads of the consumer asleep       |
- *            | consumer reading (int): threads of the consumer spinning to  |
- *            | read what arrives; while one does, sleepers need no wake-up  |
+ *            | consumer reading (int): 1 while the consumer's reading       |
+ *            | thread spins; then sleepers need no wake-up                  |
  *  offset 384+--------------------------------------------------------------+
  *            | data: capacity bytes of records                               |
  *            +--------------------------------------------------------------+

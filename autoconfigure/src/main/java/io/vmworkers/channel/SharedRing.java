@@ -632,7 +632,8 @@ public final class SharedRing {
 	}
 
 	/**
-	 * Waits as {@link #awaitData(long, long)} does, for the one thread that reads what arrives:
+	 * Waits as {@link #awaitData(long, long)} does, for the one thread that reads what arrives (one
+	 * at a time: the announcement is a flag, not a count):
 	 * while it spins, the producer leaves the ring's sleepers asleep, since this thread reads the
 	 * records for them. That spares the producer a wake-up (tens of microseconds on a virtual
 	 * machine) when, for example, a caller waits for its answer beside an idle receiving thread.
@@ -651,6 +652,9 @@ public final class SharedRing {
 	 * therefore woke nobody, is not left for a sleeper's re-check.
 	 */
 	public void wakeSleepersIfUnread() {
+		// Orders the reader's end of spinning before the look at the tail: a producer that saw it
+		// still spinning published before, and its record is found here.
+		VarHandle.fullFence();
 		if (hasData() && (int) INTS.getVolatile(this.control, CONSUMER_WAITING_OFFSET) != 0) {
 			INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);
 			Futex.wakeAll(this.controlAddress + DATA_SEQUENCE_OFFSET);
@@ -666,7 +670,8 @@ public final class SharedRing {
 		// Announced only when someone sleeps: otherwise the producer wakes nobody anyway.
 		boolean reading = reader && (int) INTS.getVolatile(this.control, CONSUMER_WAITING_OFFSET) != 0;
 		if (reading) {
-			INTS.getAndAdd(this.control, CONSUMER_READING_OFFSET, 1);
+			// Volatile: ordered before the tail loads of the spin (a store-load barrier).
+			INTS.setVolatile(this.control, CONSUMER_READING_OFFSET, 1);
 		}
 		try {
 			while (!this.closed) {
@@ -681,7 +686,7 @@ public final class SharedRing {
 					if (reading) {
 						// About to sleep: the producer must wake this thread like any sleeper. A
 						// record published before this is found by the re-check below.
-						INTS.getAndAdd(this.control, CONSUMER_READING_OFFSET, -1);
+						INTS.setVolatile(this.control, CONSUMER_READING_OFFSET, 0);
 						reading = false;
 					}
 					int sequence = (int) INTS.getVolatile(this.control, DATA_SEQUENCE_OFFSET);
@@ -702,7 +707,9 @@ public final class SharedRing {
 		}
 		finally {
 			if (reading) {
-				INTS.getAndAdd(this.control, CONSUMER_READING_OFFSET, -1);
+				// A release store, not a barrier: it completes while the reader reads, and
+				// wakeSleepersIfUnread fences before it looks for records left behind.
+				INTS.setRelease(this.control, CONSUMER_READING_OFFSET, 0);
 			}
 		}
 	}
