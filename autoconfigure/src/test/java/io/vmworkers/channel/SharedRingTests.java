@@ -126,10 +126,7 @@ class SharedRingTests {
 		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
 		SharedRing consumer = this.files.attach("ring", NO_SPIN);
 		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
-		CompletableFuture<Boolean> sleeper = CompletableFuture.supplyAsync(() -> consumer.awaitData(30 * SECOND),
-				this.threads);
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_WAITING_OFFSET) == 1);
+		CompletableFuture<Boolean> sleeper = sleepOn(consumer, raw);
 		int sequence = RingTestSupport.intVolatile(raw, RingDescriptor.DATA_SEQUENCE_OFFSET);
 		long lastWake = producer.lastWakeNanos();
 		// A reader spins (it would spin 30 s) while the sleeper sleeps: the record wakes nobody.
@@ -161,15 +158,21 @@ class SharedRingTests {
 		assertThat(RingTestSupport.drain(consumer)).extracting(Message::correlationId).containsExactly(3L);
 	}
 
+	/** A thread of the consumer that sleeps on the ring (it does not read), once it is asleep. */
+	private CompletableFuture<Boolean> sleepOn(SharedRing consumer, MappedByteBuffer raw) {
+		CompletableFuture<Boolean> sleeper = CompletableFuture.supplyAsync(() -> consumer.awaitData(30 * SECOND),
+				this.threads);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_WAITING_OFFSET) == 1);
+		return sleeper;
+	}
+
 	@Test
 	void aReaderThatStopsSpinningToSleepIsWokenLikeAnySleeper() throws Exception {
 		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
 		SharedRing consumer = this.files.attach("ring", NO_SPIN);
 		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
-		CompletableFuture<Boolean> sleeper = CompletableFuture.supplyAsync(() -> consumer.awaitData(30 * SECOND),
-				this.threads);
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_WAITING_OFFSET) == 1);
+		CompletableFuture<Boolean> sleeper = sleepOn(consumer, raw);
 		// No spin: the reader announces itself, then sleeps beside the other sleeper.
 		CompletableFuture<Boolean> reader = CompletableFuture
 			.supplyAsync(() -> consumer.awaitDataToRead(30 * SECOND, 0), this.threads);

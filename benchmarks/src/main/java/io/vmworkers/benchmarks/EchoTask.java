@@ -23,9 +23,7 @@ public class EchoTask {
 	 */
 	private volatile boolean echo = true;
 
-	private long received;
-
-	private long receivedBytes;
+	private final Tally tally = new Tally();
 
 	EchoTask(WorkerChannel channel) {
 		this.channel = channel;
@@ -54,10 +52,7 @@ public class EchoTask {
 	 * @return messages, then payload bytes
 	 */
 	public long[] received() {
-		long[] counts = { this.received, this.receivedBytes };
-		this.received = 0;
-		this.receivedBytes = 0;
-		return counts;
+		return this.tally.take();
 	}
 
 	@OnData
@@ -66,15 +61,13 @@ public class EchoTask {
 			this.channel.put(value + 1);
 		}
 		else {
-			this.received++;
-			this.receivedBytes += Integer.BYTES;
+			this.tally.add(Integer.BYTES);
 		}
 	}
 
 	@OnData
 	void onBytes(byte[] block) {
-		this.received++;
-		this.receivedBytes += block.length;
+		this.tally.add(block.length);
 	}
 
 }

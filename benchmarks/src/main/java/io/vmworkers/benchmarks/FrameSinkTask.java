@@ -16,25 +16,19 @@ import org.springframework.context.annotation.Profile;
 @Profile(BenchmarkApplication.FRAMES)
 public class FrameSinkTask {
 
-	private long received;
-
-	private long receivedBytes;
+	private final Tally tally = new Tally();
 
 	/**
 	 * Returns the messages and bytes received since the last call, and starts counting again.
 	 * @return messages, then payload bytes
 	 */
 	public long[] received() {
-		long[] counts = { this.received, this.receivedBytes };
-		this.received = 0;
-		this.receivedBytes = 0;
-		return counts;
+		return this.tally.take();
 	}
 
 	@OnData
 	void onFrame(ByteBuffer frame) {
-		this.received++;
-		this.receivedBytes += frame.remaining();
+		this.tally.add(frame.remaining());
 	}
 
 }
