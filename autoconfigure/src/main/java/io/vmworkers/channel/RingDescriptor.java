@@ -7,8 +7,6 @@ package io.vmworkers.channel;
  *  offset  0 +--------------------------------------------------------------+
  *            | magic (int) | version (int) | capacity (int) | unused         |  written by the creator,
  *            | creator pid (long)                                           |  magic+version last
- *            | beat time (long): producer's System.nanoTime() at its last   |  written by the producer
- *            |   beat, 0 before the first; beat figures (2 longs)           |  a few times a second
  *  offset 128+--------------------------------------------------------------+
  *            | tail (long): producer position, bytes ever written            |  producer's lines
  *            | data sequence (int): futex word the consumer sleeps on       |
@@ -62,16 +60,6 @@ public final class RingDescriptor {
 	public static final int CAPACITY_OFFSET = 8;
 
 	public static final int CREATOR_PID_OFFSET = 16;
-
-	/**
-	 * The producer's last beat, in the lines nothing else writes after creation: proof of life a
-	 * consumer reads when it wants, without a record or a wake-up.
-	 */
-	public static final int BEAT_TIME_OFFSET = 32;
-
-	public static final int BEAT_FIRST_OFFSET = 40;
-
-	public static final int BEAT_SECOND_OFFSET = 48;
 
 	public static final int TAIL_OFFSET = CACHE_LINE_PAIR;
 

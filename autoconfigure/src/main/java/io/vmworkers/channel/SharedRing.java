@@ -1,8 +1,5 @@
 package io.vmworkers.channel;
 
-import static io.vmworkers.channel.RingDescriptor.BEAT_FIRST_OFFSET;
-import static io.vmworkers.channel.RingDescriptor.BEAT_SECOND_OFFSET;
-import static io.vmworkers.channel.RingDescriptor.BEAT_TIME_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.CAPACITY_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.CONSUMER_READING_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.CONSUMER_WAITING_OFFSET;
@@ -265,33 +262,6 @@ public final class SharedRing {
 
 	public RingStatistics statistics() {
 		return this.statistics;
-	}
-
-	/**
-	 * Records a beat of the producer (proof of life) with two figures, in the ring's control area:
-	 * no record, no wake-up. The consumer reads it with {@link #lastBeat()} when it wants.
-	 * @param first a figure the producer reports
-	 * @param second another figure
-	 */
-	public void beat(long first, long second) {
-		LONGS.setOpaque(this.control, BEAT_FIRST_OFFSET, first);
-		LONGS.setOpaque(this.control, BEAT_SECOND_OFFSET, second);
-		// Never 0, which means "no beat yet".
-		LONGS.setRelease(this.control, BEAT_TIME_OFFSET, System.nanoTime() | 1L);
-	}
-
-	/**
-	 * Returns the producer's last beat. Its time is the producer's {@link System#nanoTime()}, which
-	 * on Linux reads the system-wide monotonic clock: comparable with this process's.
-	 * @return the beat, or null before the first
-	 */
-	public Beat lastBeat() {
-		long time = (long) LONGS.getAcquire(this.control, BEAT_TIME_OFFSET);
-		if (time == 0) {
-			return null;
-		}
-		return new Beat(time, (long) LONGS.getOpaque(this.control, BEAT_FIRST_OFFSET),
-				(long) LONGS.getOpaque(this.control, BEAT_SECOND_OFFSET));
 	}
 
 	/**
@@ -748,24 +718,6 @@ public final class SharedRing {
 		if (this.closed) {
 			throw new ChannelClosedException("channel closed: file=" + this.file);
 		}
-	}
-
-	/**
-	 * A producer's beat.
-	 * @param nanoTime the producer's {@link System#nanoTime()} when it beat
-	 * @param first the first figure it reported
-	 * @param second the second figure
-	 */
-	public record Beat(long nanoTime, long first, long second) {
-
-		/**
-		 * Returns how long ago the beat was, never negative.
-		 * @return the age in nanoseconds
-		 */
-		public long ageNanos() {
-			return Math.max(0, System.nanoTime() - this.nanoTime);
-		}
-
 	}
 
 	/** Receives messages from {@link SharedRing#read}. */

@@ -15,10 +15,8 @@ import io.vmworkers.codec.RemoteThrowable;
  *                                                      Kryo-encoded (one copy less); delivered as DATA
  * READY   worker to master  correlation id = worker pid payload = the handshake token, once the task bean exists
  * CLOSE   both ways         correlation id = 0         payload = null, the sender is finishing
+ * BEAT    worker to master  correlation id = 0         payload = long[] {heap used, heap max}, every 250 ms
  * </pre>
- * Type 7 was a heartbeat frame: a worker now writes its heartbeat into the channel's control area
- * ({@link io.vmworkers.channel.SharedRing#beat}), where the master reads it without being woken.
- * The layout version changed with it, so peers of different builds refuse each other's rings.
  */
 public final class Frames {
 
@@ -34,6 +32,8 @@ public final class Frames {
 
 	static final int CLOSE = 6;
 
+	static final int HEARTBEAT = 7;
+
 	static final int BYTES = 8;
 
 	private Frames() {
@@ -42,7 +42,7 @@ public final class Frames {
 	/**
 	 * Returns the protocol's own payload classes, for the codec to register by id so that frames do not carry their
 	 * names: {@link Invocation} and what {@link RemoteThrowable} holds. The JDK classes the other payloads use
-	 * (the list of stack frames) are registered by the codec itself.
+	 * ({@code long[]}, the list of stack frames) are registered by the codec itself.
 	 * @return the classes, in a fixed order
 	 */
 	public static List<Class<?>> payloadTypes() {

@@ -135,23 +135,14 @@ final class ManagedWorker implements WorkerHandle {
 
 	@Override
 	public Heartbeat lastHeartbeat() {
-		SharedRing.Beat beat = lastBeat(this.connection);
-		return (beat != null) ? new Heartbeat(beat.first(), beat.second()) : null;
+		Connection current = this.connection;
+		return (current != null) ? current.heartbeat : null;
 	}
 
 	@Override
 	public Instant lastHeartbeatAt() {
-		SharedRing.Beat beat = lastBeat(this.connection);
-		return (beat != null) ? Instant.now().minusNanos(beat.ageNanos()) : null;
-	}
-
-	/**
-	 * Returns the last heartbeat the current process wrote into its channel, or null before its
-	 * first (or without a process).
-	 */
-	private static SharedRing.Beat lastBeat(Connection current) {
-		Endpoint endpoint = (current != null) ? current.endpoint() : null;
-		return (endpoint != null) ? endpoint.inbound().lastBeat() : null;
+		Connection current = this.connection;
+		return (current != null) ? current.heartbeatAt : null;
 	}
 
 	void addObserver(WorkerObserver observer) {
@@ -665,7 +656,7 @@ final class ManagedWorker implements WorkerHandle {
 		if (this.state != WorkerState.READY || current == null || current.killed) {
 			return timeout;
 		}
-		Instant last = lastHeartbeatOrReady(current);
+		Instant last = (current.heartbeatAt != null) ? current.heartbeatAt : current.readyAt;
 		if (last == null) {
 			return timeout;
 		}
@@ -673,17 +664,12 @@ final class ManagedWorker implements WorkerHandle {
 		return left.isNegative() ? Duration.ZERO : left;
 	}
 
-	private static Instant lastHeartbeatOrReady(Connection current) {
-		SharedRing.Beat beat = lastBeat(current);
-		return (beat != null) ? Instant.now().minusNanos(beat.ageNanos()) : current.readyAt;
-	}
-
 	void watch() {
 		Connection current = this.connection;
 		if (this.state != WorkerState.READY || current == null || current.exited || current.process() == null) {
 			return;
 		}
-		Instant last = lastHeartbeatOrReady(current);
+		Instant last = (current.heartbeatAt != null) ? current.heartbeatAt : current.readyAt;
 		Duration silence = (last != null) ? Duration.between(last, Instant.now()) : Duration.ZERO;
 		String reason = null;
 		if (silence.compareTo(this.settings.heartbeatTimeout()) > 0) {
@@ -761,6 +747,10 @@ final class ManagedWorker implements WorkerHandle {
 
 		private volatile boolean exited;
 
+		private volatile Heartbeat heartbeat;
+
+		private volatile Instant heartbeatAt;
+
 		/** Set once the watch has killed this process, so that it is killed and reported once. */
 		private volatile boolean killed;
 
@@ -797,6 +787,12 @@ final class ManagedWorker implements WorkerHandle {
 				case Frames.DATA -> channel.receive(payload);
 				case Frames.READY -> onReady(correlationId, payload);
 				case Frames.CLOSE -> logger.info("Worker '" + name + "' is closing its channel");
+				case Frames.HEARTBEAT -> {
+					if (payload instanceof long[] heap && heap.length == 2) {
+						this.heartbeat = new Heartbeat(heap[0], heap[1]);
+					}
+					this.heartbeatAt = Instant.now();
+				}
 				default -> logger.warn("Worker '" + name + "' sent an unknown frame type=" + type);
 			}
 		}

@@ -48,7 +48,7 @@ public interface WorkerHandle {
 	Heartbeat lastHeartbeat();
 
 	/**
-	 * Returns when the current process last beat its heartbeat (read from its channel).
+	 * Returns when the last heartbeat of the current process arrived.
 	 * @return the instant, or null before the first one
 	 */
 	Instant lastHeartbeatAt();

@@ -187,26 +187,6 @@ class SharedRingTests {
 	}
 
 	@Test
-	void theProducersBeatIsReadByTheConsumerWithoutARecordOrAWakeUp() throws IOException {
-		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
-		SharedRing consumer = this.files.attach("ring", NO_SPIN);
-		assertThat(consumer.lastBeat()).isNull();
-		long lastWake = producer.lastWakeNanos();
-		long before = System.nanoTime();
-		producer.beat(123, -1);
-		SharedRing.Beat beat = consumer.lastBeat();
-		assertThat(beat).isNotNull();
-		assertThat(beat.first()).isEqualTo(123);
-		assertThat(beat.second()).isEqualTo(-1);
-		assertThat(beat.nanoTime()).isBetween(before, System.nanoTime() + 1);
-		assertThat(beat.ageNanos()).isBetween(0L, System.nanoTime() - before + 1);
-		producer.beat(456, 789);
-		assertThat(consumer.lastBeat().first()).isEqualTo(456);
-		assertThat(consumer.bytesWaiting()).isZero();
-		assertThat(producer.lastWakeNanos()).isEqualTo(lastWake);
-	}
-
-	@Test
 	void deliversAnEmptyPayload() throws IOException {
 		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
 		SharedRing consumer = this.files.attach("ring", NO_SPIN);

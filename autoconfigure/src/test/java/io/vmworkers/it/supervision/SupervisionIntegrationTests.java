@@ -113,8 +113,8 @@ class SupervisionIntegrationTests {
 			.findFirst()
 			.orElseThrow();
 		// A foreign writer moves the tail past records that were never written, and wakes the
-		// master's reader. A record the worker writes meanwhile would publish its own tail over it:
-		// repeated until the master has read the ring in between and recycled the worker.
+		// master's reader. The worker's next heartbeat would publish its own tail over it: repeated
+		// until the master has read the ring in between and recycled the worker.
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			if (crash.pid() == pid) {
 				try {
