@@ -166,6 +166,8 @@ final class CallCases {
 		List<Double> medians = new ArrayList<>();
 		List<Double> tails = new ArrayList<>();
 		Pattern round = Pattern.compile("round \\d+: p50 ([0-9.]+) us .* p99 ([0-9.]+) us ");
+		Pattern silence = Pattern.compile("after 10 ms of silence: p50 ([0-9.]+) us p90 ([0-9.]+) us");
+		String afterSilence = null;
 		try (BufferedReader lines = process.inputReader()) {
 			String line;
 			while ((line = lines.readLine()) != null) {
@@ -173,6 +175,11 @@ final class CallCases {
 				if (matcher.find()) {
 					medians.add(Double.parseDouble(matcher.group(1)) * 1000);
 					tails.add(Double.parseDouble(matcher.group(2)) * 1000);
+				}
+				Matcher wakes = silence.matcher(line);
+				if (wakes.find()) {
+					afterSilence = Units.nanos(Double.parseDouble(wakes.group(1)) * 1000) + " (p90 "
+							+ Units.nanos(Double.parseDouble(wakes.group(2)) * 1000) + ")";
 				}
 			}
 		}
@@ -190,6 +197,10 @@ final class CallCases {
 				"raw shared-memory ring p99 " + Units.nanos(rawTimes.percentile(99)) + " (unpinned)", Units.times(ratio),
 				"< 10x raw ring's p99", ratio < 10)
 			.unjudgedIf(disturbed));
+		if (afterSilence != null) {
+			results.add(Row.info("first call after 10 ms of silence, master on CPU 0 and worker pinned to CPU 1",
+					afterSilence, "unpinned: row \"first call after 10 ms of silence\"", "-"));
+		}
 	}
 
 }
