@@ -78,6 +78,12 @@ public final class SharedRing {
 
 	private static final AtomicBoolean PRELOADING = new AtomicBoolean();
 
+	/**
+	 * Whether the reading thread announced itself since its last {@link #wakeSleepersIfUnread()}:
+	 * only then may a producer have left sleepers asleep. Used by that one thread.
+	 */
+	private boolean announcedReading;
+
 	private final Path file;
 
 	private final ByteBuffer control;
@@ -617,11 +623,16 @@ public final class SharedRing {
 	}
 
 	/**
-	 * Wakes the ring's sleepers when records are waiting: called by a thread that stops reading
-	 * after {@link #awaitDataToRead}, so that a record published while it spun, whose producer
+	 * Wakes the ring's sleepers when records are waiting: called by the thread that stops reading
+	 * after {@link #awaitDataToRead}, before another thread may read, so that a record published while it spun, whose producer
 	 * therefore woke nobody, is not left for a sleeper's re-check.
 	 */
 	public void wakeSleepersIfUnread() {
+		if (!this.announcedReading) {
+			// No producer left a sleeper asleep on this reader's account: no fence on the hot path.
+			return;
+		}
+		this.announcedReading = false;
 		// Orders the reader's end of spinning before the look at the tail: a producer that saw it
 		// still spinning published before, and its record is found here.
 		VarHandle.fullFence();
@@ -640,6 +651,7 @@ public final class SharedRing {
 		// Announced only when someone sleeps: otherwise the producer wakes nobody anyway.
 		boolean reading = reader && (int) INTS.getVolatile(this.control, CONSUMER_WAITING_OFFSET) != 0;
 		if (reading) {
+			this.announcedReading = true;
 			// Volatile: ordered before the tail loads of the spin (a store-load barrier).
 			INTS.setVolatile(this.control, CONSUMER_READING_OFFSET, 1);
 		}

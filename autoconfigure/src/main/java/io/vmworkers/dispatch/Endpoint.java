@@ -173,10 +173,10 @@ final class Endpoint {
 			fail(ex);
 		}
 		finally {
+			// While this thread spun, writers left the background receiver asleep.
+			this.inbound.wakeSleepersIfUnread();
 			this.readRole.unlock();
 		}
-		// While this thread spun, writers left the background receiver asleep.
-		this.inbound.wakeSleepersIfUnread();
 		return true;
 	}
 

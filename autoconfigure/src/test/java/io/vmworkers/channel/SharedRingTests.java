@@ -143,8 +143,10 @@ class SharedRingTests {
 		assertThat(RingTestSupport.drain(consumer)).hasSize(1);
 		consumer.wakeSleepersIfUnread();
 		assertThat(RingTestSupport.intVolatile(raw, RingDescriptor.DATA_SEQUENCE_OFFSET)).isEqualTo(sequence);
-		// A reader (announced here by hand, so that both records land while it spins) stops with a
-		// record left: the sleeper is woken for it.
+		// A reader stops with a record left: the sleeper is woken for it. The reader announces
+		// itself (a wait that times out at once), and its flag is then held by hand so that both
+		// records land while it "spins".
+		assertThat(consumer.awaitDataToRead(0, 0)).isFalse();
 		RingTestSupport.writeNativeInt(producer.file(), RingDescriptor.CONSUMER_READING_OFFSET, 1);
 		producer.write(1, 2L, new byte[8], 0, 8, SECOND);
 		producer.write(1, 3L, new byte[8], 0, 8, SECOND);
