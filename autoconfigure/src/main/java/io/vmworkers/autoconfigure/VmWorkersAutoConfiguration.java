@@ -70,6 +70,11 @@ public final class VmWorkersAutoConfiguration {
 		}
 
 		@Bean
+		static EarlyWorkerLaunch vmWorkersEarlyLaunch(WorkerTaskRegistrar registrar) {
+			return new EarlyWorkerLaunch(registrar);
+		}
+
+		@Bean
 		static WorkerTaskPostProcessor vmWorkersTaskPostProcessor(ObjectProvider<DefaultVmDispatcher> dispatcher) {
 			return new WorkerTaskPostProcessor(dispatcher);
 		}
@@ -77,7 +82,7 @@ public final class VmWorkersAutoConfiguration {
 		@Bean
 		DefaultVmDispatcher vmDispatcher(WorkerTaskRegistrar registrar, VmWorkersProperties properties,
 				KryoCodec codec, ApplicationContext context, ObjectProvider<ApplicationArguments> arguments,
-				Environment environment, ObjectProvider<WorkerObserver> observers) {
+				Environment environment, ObjectProvider<WorkerObserver> observers, EarlyWorkerLaunch earlyLaunch) {
 			List<String> sourceArgs = arguments.stream()
 				.findFirst()
 				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
@@ -88,6 +93,7 @@ public final class VmWorkersAutoConfiguration {
 					applicationClass(context, registrar), sourceArgs, Arrays.asList(environment.getActiveProfiles()),
 					classDataSharing);
 			observers.orderedStream().forEach(dispatcher::addObserver);
+			earlyLaunch.handOver(dispatcher);
 			return dispatcher;
 		}
 

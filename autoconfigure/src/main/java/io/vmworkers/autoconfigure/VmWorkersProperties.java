@@ -18,8 +18,11 @@ import org.springframework.util.unit.DataSize;
  * Configuration of vmworkers. Every worker setting can be overridden for one worker under
  * {@code vmworkers.workers.<name>.*}, where the name is the {@code @WorkerTask} bean's name.
  */
-@ConfigurationProperties("vmworkers")
+@ConfigurationProperties(VmWorkersProperties.PREFIX)
 public class VmWorkersProperties {
+
+	/** Prefix of these properties. */
+	static final String PREFIX = "vmworkers";
 
 	/**
 	 * Role of this JVM. A vmworkers master sets 'worker' on the JVMs it starts; leave it unset.

@@ -50,6 +50,8 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	private final Map<String, ManagedWorker> workers = new LinkedHashMap<>();
 
+	private final WorkerLauncher launcher;
+
 	/** Restarts after back-off, and the watch for hung workers. */
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "vmworkers-supervisor");
@@ -77,12 +79,37 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings, KryoCodec codec,
 			String applicationClass, List<String> arguments, List<String> activeProfiles,
 			ClassDataSharing classDataSharing) {
-		WorkerLauncher launcher = new WorkerLauncher(applicationClass, arguments, activeProfiles,
-				DefaultVmDispatcher::log, classDataSharing);
+		this.launcher = new WorkerLauncher(applicationClass, arguments, activeProfiles, DefaultVmDispatcher::log,
+				classDataSharing);
 		tasks.forEach((name, type) -> this.workers.put(name,
-				new ManagedWorker(name, type, settings.apply(name), launcher, codec, this.scheduler)));
+				new ManagedWorker(name, type, settings.apply(name), this.launcher, codec, this.scheduler)));
 		// Until start(): workers launch early, before every @OnData method of the master is known.
 		this.workers.values().forEach((worker) -> worker.channelEnd().hold());
+	}
+
+	/**
+	 * Takes over the processes launched before this dispatcher existed; call it before the
+	 * dispatcher is initialized. A launch whose worker is unknown here, or whose settings or
+	 * command differ from what this dispatcher would use, is discarded and its worker launched
+	 * again. The early launches are empty afterwards.
+	 * @param early the early launches
+	 */
+	public void adopt(EarlyLaunches early) {
+		for (ManagedWorker worker : this.workers.values()) {
+			Launch launch = early.take(worker.name());
+			if (launch == null) {
+				continue;
+			}
+			if (early.launcher().launchesLike(this.launcher) && launch.settings().equals(worker.settings())) {
+				worker.adopt(launch);
+			}
+			else {
+				logger.debug("Discarding the early launch of worker '" + worker.name()
+						+ "': its settings changed once the context bound them");
+				launch.discard();
+			}
+		}
+		early.close();
 	}
 
 	/**
@@ -102,7 +129,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 		}
 	}
 
-	private static void log(String workerName, boolean error, String line) {
+	static void log(String workerName, boolean error, String line) {
 		Log log = LogFactory.getLog("io.vmworkers.worker." + workerName);
 		if (error) {
 			log.warn("[" + workerName + "] " + line);
@@ -192,9 +219,17 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * that a bad directory fails the start-up with one clear message.
 	 */
 	private void prepareDirectories() {
+		prepareChannelDirectories(this.workers.values().stream().map(ManagedWorker::settings).toList());
+	}
+
+	/**
+	 * Checks that each channel directory can hold the workers' rings, removes the channel files of
+	 * dead masters there, and creates this master's run directory.
+	 * @param workers the settings of the workers about to launch
+	 */
+	static void prepareChannelDirectories(Collection<WorkerSettings> workers) {
 		Map<Path, Long> required = new LinkedHashMap<>();
-		for (ManagedWorker worker : this.workers.values()) {
-			WorkerSettings settings = worker.settings();
+		for (WorkerSettings settings : workers) {
 			required.merge(settings.directory(), 2 * RingDescriptor.fileLength(settings.capacity()), Long::sum);
 		}
 		required.forEach((directory, bytes) -> {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -25,7 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.vmworkers.annotation.Idempotent;
 import io.vmworkers.channel.ChannelClosedException;
-import io.vmworkers.channel.ChannelFiles;
 import io.vmworkers.channel.RingDescriptor;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
@@ -83,6 +81,9 @@ final class ManagedWorker implements WorkerHandle {
 
 	/** When unexpected exits were followed by restarts, newest last; for the intensity limit. */
 	private final Deque<Long> restarts = new ArrayDeque<>();
+
+	/** A process launched before the dispatcher existed, until {@link #launch()} connects to it. */
+	private Launch early;
 
 	/** Whether any process of this worker has been ready: start-up failures before that are not restarted. */
 	private volatile boolean everReady;
@@ -193,49 +194,48 @@ final class ManagedWorker implements WorkerHandle {
 		this.state = WorkerState.STARTING;
 		notifyAll();
 		long[] before = totals();
-		Path directory = ChannelFiles.runDirectory(this.settings.directory(), ProcessHandle.current());
-		String base = ChannelFiles.newBaseName(this.name);
-		Path toWorker = directory.resolve(base + ChannelFiles.TO_WORKER);
-		Path fromWorker = directory.resolve(base + ChannelFiles.FROM_WORKER);
 		CompletableFuture<Connection> ready = new CompletableFuture<>();
-		SharedRing out = null;
-		SharedRing in = null;
-		try {
-			// Also here: a call made before the dispatcher started may launch first.
-			ChannelFiles.createRunDirectory(directory);
-			long spin = this.settings.spin().toNanos();
-			out = SharedRing.create(toWorker, this.settings.capacity(), spin);
-			in = SharedRing.create(fromWorker, this.settings.capacity(), spin);
-			Connection connection = new Connection(ready, before);
-			Endpoint endpoint = new Endpoint(this.name, in, out, this.codec, this.settings.sendTimeout(),
-					connection);
-			connection.endpoint = endpoint;
-			endpoint.start();
-			WorkerLauncher.Launched launched = this.launcher.launch(this.name, this.settings, toWorker, fromWorker,
-					connection.token);
-			connection.launched = launched;
-			connection.startedAt = Instant.now();
-			this.startCount.incrementAndGet();
-			this.connection = connection;
-			this.channel.bind(endpoint);
-			launched.process().onExit().thenRun(() -> onExit(connection));
-		}
-		catch (IOException | RuntimeException ex) {
-			this.state = WorkerState.FAILED;
-			notifyAll();
-			if (out != null) {
-				out.close();
+		Launch launch = this.early;
+		this.early = null;
+		if (launch == null) {
+			try {
+				// Also here: a call made before the dispatcher started may launch first.
+				launch = Launch.start(this.name, this.settings, this.launcher);
 			}
-			if (in != null) {
-				in.close();
+			catch (IOException | RuntimeException ex) {
+				this.state = WorkerState.FAILED;
+				notifyAll();
+				ready.completeExceptionally(new WorkerStartupException(this.name,
+						"worker '" + this.name + "' could not be started: " + ex.getMessage() + " (channel directory "
+								+ this.settings.directory() + "; vmworkers.channel.directory)",
+						ex));
+				this.connection = new Connection(ready, before, null);
+				return;
 			}
-			deleteQuietly(toWorker);
-			deleteQuietly(fromWorker);
-			ready.completeExceptionally(new WorkerStartupException(this.name, "worker '" + this.name
-					+ "' could not be started: " + ex.getMessage() + " (channel directory " + directory
-					+ "; vmworkers.channel.directory)", ex));
-			this.connection = new Connection(ready, before);
 		}
+		Connection connection = new Connection(ready, before, launch.token());
+		Endpoint endpoint = new Endpoint(this.name, launch.fromWorker(), launch.toWorker(), this.codec,
+				this.settings.sendTimeout(), connection);
+		connection.endpoint = endpoint;
+		endpoint.start();
+		connection.launched = launch.launched();
+		connection.startedAt = launch.startedAt();
+		this.startCount.incrementAndGet();
+		this.connection = connection;
+		this.channel.bind(endpoint);
+		launch.launched().process().onExit().thenRun(() -> onExit(connection));
+	}
+
+	/**
+	 * Takes over a process launched for this worker before the dispatcher existed; the next
+	 * {@link #launch()} connects to it instead of starting another.
+	 * @param launch the early launch, made with this worker's settings
+	 */
+	synchronized void adopt(Launch launch) {
+		if (this.state != WorkerState.NEW || this.early != null) {
+			throw new IllegalStateException("worker '" + this.name + "' cannot adopt a launch in state " + this.state);
+		}
+		this.early = launch;
 	}
 
 	private long[] totals() {
@@ -694,7 +694,7 @@ final class ManagedWorker implements WorkerHandle {
 		}
 		if (current.launched != null) {
 			current.launched.deleteArgumentFile();
-			current.launched.finishSharing(this.name);
+			current.launched.finishSharing(this.name, current.readyAt != null);
 			// The stdin pipe is the only stream nobody closes when a process dies on its own.
 			current.launched.process().closeInput();
 		}
@@ -722,14 +722,6 @@ final class ManagedWorker implements WorkerHandle {
 		}
 	}
 
-	private static void deleteQuietly(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			logger.warn("Could not delete channel file " + file + ": " + ex.getMessage());
-		}
-	}
 
 	/** One process and its channel: what a restart replaces. */
 	final class Connection implements Endpoint.FrameHandler {
@@ -759,11 +751,12 @@ final class ManagedWorker implements WorkerHandle {
 		private final AtomicBoolean exitRecorded = new AtomicBoolean();
 
 		/** The secret the worker must present: 128 random bits, passed in its environment. */
-		private final String token = ChannelFiles.newToken();
+		private final String token;
 
-		Connection(CompletableFuture<Connection> ready, long[] totalsBefore) {
+		Connection(CompletableFuture<Connection> ready, long[] totalsBefore, String token) {
 			this.ready = ready;
 			this.totalsBefore = totalsBefore;
+			this.token = token;
 		}
 
 		Endpoint endpoint() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.vmworkers.process.ClassDataSharing;
@@ -53,6 +54,22 @@ final class WorkerLauncher {
 		this.activeProfiles = List.copyOf(activeProfiles);
 		this.outputListener = outputListener;
 		this.classDataSharing = classDataSharing;
+	}
+
+	/**
+	 * Whether another launcher starts workers the same way: the same application class,
+	 * arguments, profiles and class data sharing directory.
+	 * @param other the other launcher
+	 * @return true when a worker started by one could have been started by the other
+	 */
+	boolean launchesLike(WorkerLauncher other) {
+		return this.applicationClass.equals(other.applicationClass) && this.arguments.equals(other.arguments)
+				&& this.activeProfiles.equals(other.activeProfiles)
+				&& Objects.equals(cacheDirectory(this.classDataSharing), cacheDirectory(other.classDataSharing));
+	}
+
+	private static Path cacheDirectory(ClassDataSharing sharing) {
+		return (sharing != null) ? sharing.directory() : null;
 	}
 
 	/**
@@ -195,11 +212,15 @@ final class WorkerLauncher {
 
 		/**
 		 * Publishes or discards the archive a training worker wrote, once the process has exited.
+		 * Only a worker that became ready has loaded what its successors need.
 		 * @param workerName the worker's name, for the log
+		 * @param wasReady whether the process became ready
 		 */
-		void finishSharing(String workerName) {
-			if (this.sharing != null && !this.process.isAlive()
-					&& this.sharing.finish(this.process.exitCode())) {
+		void finishSharing(String workerName, boolean wasReady) {
+			if (this.sharing == null || this.process.isAlive()) {
+				return;
+			}
+			if (this.sharing.finish(wasReady ? this.process.exitCode() : -1)) {
 				logger.info("Worker '" + workerName + "' wrote the class data sharing archive "
 						+ this.sharing.archive() + "; the next workers start from it");
 			}

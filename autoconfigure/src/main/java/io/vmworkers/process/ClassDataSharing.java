@@ -86,6 +86,9 @@ public final class ClassDataSharing {
 	private static final List<String> OWN_OPTIONS = List.of("-Xshare:", "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
 			"-XX:-UseSharedSpaces", "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile", "-XX:DumpLoadedClassList");
 
+	/** Exit codes after which the JVM has written its archive: normal exit, SIGINT, SIGTERM. */
+	private static final Set<Integer> ORDERLY_EXIT_CODES = Set.of(0, 128 + 2, 128 + 15);
+
 	private final Path directory;
 
 	private final Set<String> training = ConcurrentHashMap.newKeySet();
@@ -483,8 +486,10 @@ public final class ClassDataSharing {
 
 		/**
 		 * Finishes the plan once the process has exited: a training worker that exited normally
-		 * (exit code 0) leaves its archive in place for the next ones; otherwise its partial file is
-		 * deleted. Safe to call more than once.
+		 * leaves its archive in place for the next ones; otherwise its partial file is deleted. Safe
+		 * to call more than once. Normal exits are exit code 0 and the JVM's orderly shutdown on
+		 * SIGINT or SIGTERM (130, 143): Ctrl-C in a terminal signals the worker along with its
+		 * master, and the JVM writes the archive before it exits either way.
 		 * @param exitCode the process's exit code
 		 * @return true when this call published a new archive
 		 */
@@ -493,7 +498,7 @@ public final class ClassDataSharing {
 				return false;
 			}
 			try {
-				if (exitCode == 0 && Files.isRegularFile(this.training) && Files.size(this.training) > 0) {
+				if (ORDERLY_EXIT_CODES.contains(exitCode) && Files.isRegularFile(this.training) && Files.size(this.training) > 0) {
 					Files.move(this.training, this.archive, StandardCopyOption.ATOMIC_MOVE,
 							StandardCopyOption.REPLACE_EXISTING);
 					return true;

@@ -22,6 +22,8 @@ import io.vmworkers.process.ClassDataSharing.Plan;
 import io.vmworkers.process.ClassDataSharing.Use;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +56,17 @@ class ClassDataSharingTests {
 		assertThat(option(shared, "-XX:SharedArchiveFile=")).isEqualTo(training.archive()).hasContent("archive");
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sharing.directory())))
 			.isEqualTo("rwx------");
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 130, 143 })
+	void aTrainingWorkerStoppedByCtrlCOrSigtermPublishesItsArchive(int exitCode) throws IOException {
+		Path jar = emptyJar("app.jar");
+		ClassDataSharing sharing = new ClassDataSharing(this.temp.resolve("cache"));
+		Plan training = sharing.plan(jar.toString(), List.of());
+		Files.writeString(option(training, "-XX:ArchiveClassesAtExit="), "archive");
+		assertThat(training.finish(exitCode)).isTrue();
+		assertThat(sharing.plan(jar.toString(), List.of()).use()).isEqualTo(Use.SHARE);
 	}
 
 	@Test

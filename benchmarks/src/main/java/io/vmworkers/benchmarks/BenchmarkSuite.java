@@ -25,7 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class BenchmarkSuite {
 
 	/** How the documented run is built and started, from the repository's root. */
-	private static final String BUILD = "./mvnw -q -B -DskipTests package -pl benchmarks -am";
+	private static final String BUILD = "./mvnw -q -B -DskipTests package -pl sample-app,benchmarks -am";
 
 	private BenchmarkSuite() {
 	}

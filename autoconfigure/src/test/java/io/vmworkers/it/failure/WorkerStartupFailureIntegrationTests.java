@@ -51,6 +51,14 @@ class WorkerStartupFailureIntegrationTests {
 	}
 
 	@Test
+	void contextFailingBeforeItsDispatcherExistsStopsTheWorkersItLaunched() {
+		// The @AfterEach checks that no process and no channel file is left.
+		assertThatException()
+			.isThrownBy(() -> Workers.start(FailureApplication.class, "vmworkers.test.fail-before-beans=true"))
+			.withStackTraceContaining("failing with 1 worker(s) running");
+	}
+
+	@Test
 	void workerNotReadyInTimeFailsMasterStartup() {
 		assertThatException()
 			.isThrownBy(() -> Workers.start(FailureApplication.class, "vmworkers.startup-timeout=50ms"))

@@ -15,6 +15,7 @@ import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerDiedException;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerState;
+import io.vmworkers.it.support.WorkerProbe;
 import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +62,13 @@ class WorkerLifecycleIntegrationTests {
 	@Order(1)
 	void callMadeBeforeTheContextStartedWaitedForTheWorker() {
 		assertThat(context.getBean(LifecycleApplication.EarlyCaller.class).early).isEqualTo(2);
+	}
+
+	@Test
+	@Order(1)
+	void workerWasLaunchedBeforeAnyBeanAndThatProcessServes() {
+		assertThat(context.getBean(WorkerProbe.class).workersAtCreation()).containsExactly(handle.pid());
+		assertThat(handle.startCount()).isEqualTo(1);
 	}
 
 	@Test
