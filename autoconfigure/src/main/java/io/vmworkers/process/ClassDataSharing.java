@@ -86,6 +86,9 @@ public final class ClassDataSharing {
 	private static final List<String> OWN_OPTIONS = List.of("-Xshare:", "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
 			"-XX:-UseSharedSpaces", "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile", "-XX:DumpLoadedClassList");
 
+	/** The JVM refuses to write an archive with an agent loaded ("CDS dumping does not support native JVMTI agent"). */
+	private static final List<String> AGENT_OPTIONS = List.of("-agentpath:", "-agentlib:", "-javaagent:");
+
 	/** Exit codes after which the JVM has written its archive: normal exit, SIGINT, SIGTERM. */
 	private static final Set<Integer> ORDERLY_EXIT_CODES = Set.of(0, 128 + 2, 128 + 15);
 
@@ -189,6 +192,9 @@ public final class ClassDataSharing {
 		for (String option : jvmOptions) {
 			if (OWN_OPTIONS.stream().anyMatch(option::startsWith)) {
 				return off("the JVM options set class data sharing themselves (" + option + ")");
+			}
+			if (AGENT_OPTIONS.stream().anyMatch(option::startsWith)) {
+				return off("the JVM options load an agent (" + option + "), with which the JVM writes no archive");
 			}
 		}
 		List<String> parts = new ArrayList<>();

@@ -127,6 +127,18 @@ class ClassDataSharingTests {
 		assertThat(own.finish(0)).isFalse();
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "-javaagent:apm.jar", "-agentpath:/opt/profiler/libasyncProfiler.so=start",
+			"-agentlib:hprof" })
+	void anAgentTurnsItOffSinceTheJvmWouldRefuseToWriteTheArchive(String agent) throws IOException {
+		Path jar = emptyJar("app.jar");
+		Plan plan = new ClassDataSharing(this.temp.resolve("cache")).plan(jar.toString(), List.of("-Xmx64m", agent));
+		assertThat(plan.use()).isEqualTo(Use.OFF);
+		assertThat(plan.jvmOptions()).isEmpty();
+		assertThat(plan.reason()).contains(agent).contains("agent");
+		assertThat(plan.lasting()).isTrue();
+	}
+
 	@Test
 	void aCacheDirectoryOthersCanWriteIsRefused() throws IOException {
 		Path jar = emptyJar("app.jar");
