@@ -21,16 +21,6 @@ final class Futex {
 
 	private static final int FUTEX_WAKE = 1;
 
-	private static final long SYS_FUTEX = syscallNumber();
-
-	private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-
-	private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
-
-	/** One struct timespec per thread, so that waiting allocates nothing. */
-	private static final ThreadLocal<Pointer> TIMESPEC = ThreadLocal
-		.withInitial(() -> Memory.allocateDirect(RUNTIME, 16));
-
 	private Futex() {
 	}
 
@@ -40,7 +30,7 @@ final class Futex {
 	 * @return its address
 	 */
 	static long address(ByteBuffer buffer) {
-		return Pointer.wrap(RUNTIME, buffer).address();
+		return Pointer.wrap(Binding.RUNTIME, buffer).address();
 	}
 
 	/**
@@ -51,10 +41,10 @@ final class Futex {
 	 * @param timeoutNanos the longest sleep
 	 */
 	static void await(long address, int expected, long timeoutNanos) {
-		Pointer timespec = TIMESPEC.get();
+		Pointer timespec = Binding.TIMESPEC.get();
 		timespec.putLong(0, timeoutNanos / 1_000_000_000L);
 		timespec.putLong(8, timeoutNanos % 1_000_000_000L);
-		LIBC.syscall(SYS_FUTEX, address, FUTEX_WAIT, expected, timespec, 0L, 0);
+		Binding.LIBC.syscall(Binding.SYS_FUTEX, address, FUTEX_WAIT, expected, timespec, 0L, 0);
 	}
 
 	/**
@@ -62,7 +52,7 @@ final class Futex {
 	 * @param address the futex word's address
 	 */
 	static void wakeAll(long address) {
-		LIBC.syscall(SYS_FUTEX, address, FUTEX_WAKE, Integer.MAX_VALUE, null, 0L, 0);
+		Binding.LIBC.syscall(Binding.SYS_FUTEX, address, FUTEX_WAKE, Integer.MAX_VALUE, null, 0L, 0);
 	}
 
 	/**
@@ -91,6 +81,26 @@ final class Futex {
 			default -> throw new UnsupportedOperationException(
 					"vmworkers channels support amd64 and aarch64 Linux; os.arch=" + arch);
 		};
+	}
+
+	/**
+	 * The native binding, in a class of its own: loading it takes jnr-ffi 100 ms or more, which
+	 * {@link #platformSupported()} must not start.
+	 */
+	private static final class Binding {
+
+		static final long SYS_FUTEX = syscallNumber();
+
+		static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+
+		static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+		/** One struct timespec per thread, so that waiting allocates nothing. */
+		static final ThreadLocal<Pointer> TIMESPEC = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 16));
+
+		private Binding() {
+		}
+
 	}
 
 	/** The libc entry point used; syscall(2) is variadic but passes integer arguments in registers. */
