@@ -280,6 +280,13 @@ final class ManagedWorker implements WorkerHandle {
 			WorkerProcess process = current.process();
 			String message = "worker '" + this.name + "' was not ready within " + this.settings.startupTimeout()
 					+ " (vmworkers.startup-timeout)" + describe(process);
+			synchronized (this) {
+				// Stopping: a READY frame arriving meanwhile does not make it ready, nor its exit unexpected.
+				if (this.connection == current && this.state == WorkerState.STARTING) {
+					this.state = WorkerState.STOPPING;
+					notifyAll();
+				}
+			}
 			stopConnection(current, WorkerState.FAILED);
 			throw new WorkerStartupException(this.name, message, null);
 		}

@@ -6,11 +6,16 @@ import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(OutputCaptureExtension.class)
 class WorkerStartupFailureIntegrationTests {
 
 	@AfterEach
@@ -59,10 +64,12 @@ class WorkerStartupFailureIntegrationTests {
 	}
 
 	@Test
-	void workerNotReadyInTimeFailsMasterStartup() {
+	void workerNotReadyInTimeFailsMasterStartup(CapturedOutput output) {
 		assertThatException()
 			.isThrownBy(() -> Workers.start(FailureApplication.class, "vmworkers.startup-timeout=50ms"))
 			.withStackTraceContaining("worker 'brokenTask' was not ready within PT0.05S (vmworkers.startup-timeout)");
+		// The worker, asked to close while it boots, reads the request once it is up and exits: as told to.
+		assertThat(output.getAll()).doesNotContain("exited unexpectedly").doesNotContain("restarting in");
 	}
 
 }
