@@ -35,6 +35,14 @@ public class RoleTask {
 		return this.context.getBeanNamesForType(io.vmworkers.dispatch.VmDispatcher.class).length > 0;
 	}
 
+	/**
+	 * Whether the actuator's endpoint infrastructure was configured in this JVM.
+	 * @return true when its auto-configuration was imported
+	 */
+	public boolean hasEndpointConfiguration() {
+		return this.context.containsBean(RolesApplication.ENDPOINT_CONFIGURATION);
+	}
+
 	public String help() {
 		return this.helper.help();
 	}

@@ -25,6 +25,9 @@ import org.springframework.stereotype.Component;
 @EnableScheduling
 public class RolesApplication {
 
+	/** The bean of the actuator's endpoint auto-configuration, named after its class. */
+	static final String ENDPOINT_CONFIGURATION = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration";
+
 	static final Map<String, AtomicInteger> EVENTS = new ConcurrentHashMap<>();
 
 	static void count(String event) {

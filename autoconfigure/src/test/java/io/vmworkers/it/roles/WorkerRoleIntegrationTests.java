@@ -38,6 +38,9 @@ class WorkerRoleIntegrationTests {
 			assertThat(worker).containsExactly(Map.entry("helperBean", 1));
 			assertThat(task.hasWebServer()).isFalse();
 			assertThat(task.hasDispatcher()).isFalse();
+			// Nothing could reach an actuator endpoint in a worker: their auto-configurations are skipped there.
+			assertThat(context.containsBean(RolesApplication.ENDPOINT_CONFIGURATION)).isTrue();
+			assertThat(task.hasEndpointConfiguration()).isFalse();
 		}
 		assertThat(Workers.children()).isEmpty();
 		assertThat(Workers.leftovers()).isEmpty();
