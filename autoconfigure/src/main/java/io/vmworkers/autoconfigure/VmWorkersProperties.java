@@ -36,7 +36,8 @@ public class VmWorkersProperties {
 	private final Cds cds = new Cds();
 
 	/**
-	 * JVM options for every worker, after the master's own (for example -Xmx256m).
+	 * JVM options for every worker, after the master's own, separated by commas (for example
+	 * -Xmx256m,-XX:+UseZGC).
 	 */
 	private List<String> jvmOptions = new ArrayList<>();
 
@@ -179,8 +180,11 @@ public class VmWorkersProperties {
 	public WorkerSettings settingsFor(String name) {
 		Worker override = this.workers.getOrDefault(name, new Worker());
 		WorkerChannelOverride channelOverride = override.getChannel();
+		this.jvmOptions.forEach((option) -> WorkerCommand.checkJvmOption(option, "vmworkers.jvm-options"));
 		List<String> options = new ArrayList<>(this.jvmOptions);
 		if (override.getJvmOptions() != null) {
+			override.getJvmOptions()
+				.forEach((option) -> WorkerCommand.checkJvmOption(option, "vmworkers.workers." + name + ".jvm-options"));
 			options.addAll(override.getJvmOptions());
 		}
 		DataSize capacity = orDefault(channelOverride.getCapacity(), this.channel.getCapacity());
@@ -490,7 +494,7 @@ public class VmWorkersProperties {
 	public static class Worker {
 
 		/**
-		 * JVM options for this worker, after the global ones.
+		 * JVM options for this worker, after the global ones, separated by commas.
 		 */
 		private List<String> jvmOptions;
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,10 @@ public final class WorkerCommand {
 	public static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
 	private static final Pattern CPU_LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
+
+	/** Spaces followed by what starts a JVM option: several options written as one. */
+	private static final Pattern SEVERAL_OPTIONS = Pattern
+		.compile("\\s+-(?=XX:|X[a-z]|D\\w|ea\\b|da\\b|esa\\b|dsa\\b|javaagent:|agentlib:|agentpath:|verbose|server\\b|client\\b)");
 
 	/** Linux refuses a single argument over 128 KiB; stay well below. */
 	static final int MAX_INLINE_CLASS_PATH = 64 * 1024;
@@ -72,6 +77,29 @@ public final class WorkerCommand {
 		if (!CPU_LIST.matcher(cpus).matches()) {
 			throw new IllegalArgumentException("'" + cpus + "' is not a CPU list; set " + property
 					+ " to CPU numbers and ranges separated by commas, such as 1 or 0-1,3");
+		}
+	}
+
+	/**
+	 * Checks one JVM option of the configuration: it must start with {@code -} (or {@code @} for an
+	 * argument file), and must not hold several options separated by spaces, which the JVM would
+	 * take as one and refuse with a message that does not say why.
+	 * @param option the option
+	 * @param property the property it came from, for the error
+	 * @throws IllegalArgumentException when the option is not of that form
+	 */
+	public static void checkJvmOption(String option, String property) {
+		if (option == null || option.isBlank() || !(option.startsWith("-") || option.startsWith("@"))) {
+			throw new IllegalArgumentException("'" + option + "' in " + property + " is not a JVM option; JVM options "
+					+ "start with '-' (or '@' for an argument file), such as -Xmx256m");
+		}
+		Matcher several = SEVERAL_OPTIONS.matcher(option);
+		if (several.find()) {
+			String separated = option.substring(0, several.start()) + ","
+					+ SEVERAL_OPTIONS.matcher(option.substring(several.start()).strip()).replaceAll(",-");
+			throw new IllegalArgumentException("'" + option + "' in " + property + " looks like several JVM options in "
+					+ "one; separate them with commas (" + separated + ") or list them as " + property + "[0], "
+					+ property + "[1], ...");
 		}
 	}
 

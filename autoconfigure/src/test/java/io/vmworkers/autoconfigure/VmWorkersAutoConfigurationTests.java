@@ -87,6 +87,19 @@ class VmWorkersAutoConfigurationTests {
 	}
 
 	@Test
+	void jvmOptionsWrittenAsOneStringAreRefusedNamingTheProperty() {
+		this.runner.withPropertyValues("vmworkers.workers.robot.jvm-options[0]=-Xmx128m -XX:+UseZGC",
+				"vmworkers.workers.other.jvm-options=-Xmx128m,-XX:+UseZGC")
+			.run((context) -> {
+				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
+				assertThat(properties.settingsFor("other").jvmOptions()).containsExactly("-Xmx128m", "-XX:+UseZGC");
+				assertThatIllegalArgumentException().isThrownBy(() -> properties.settingsFor("robot"))
+					.withMessageContaining("'-Xmx128m -XX:+UseZGC' in vmworkers.workers.robot.jvm-options looks like "
+							+ "several JVM options in one; separate them with commas (-Xmx128m,-XX:+UseZGC)");
+			});
+	}
+
+	@Test
 	void defaultsMatchTheDocumentation() {
 		this.runner.run((context) -> {
 			WorkerSettings settings = context.getBean(VmWorkersProperties.class).settingsFor("any");

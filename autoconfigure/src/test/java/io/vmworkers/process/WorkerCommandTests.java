@@ -78,4 +78,22 @@ class WorkerCommandTests {
 			.withMessageContaining("exactly one of classPath and bootJar");
 	}
 
+	@Test
+	void jvmOptionsWrittenAsOneWithSpacesAreRefusedWithTheCommaSeparatedForm() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> WorkerCommand.checkJvmOption("-Xmx128m -XX:+UseZGC  -Dmode=fast",
+					"vmworkers.workers.task.jvm-options"))
+			.withMessageContaining("looks like several JVM options in one")
+			.withMessageContaining("(-Xmx128m,-XX:+UseZGC,-Dmode=fast)")
+			.withMessageContaining("vmworkers.workers.task.jvm-options[0]");
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerCommand.checkJvmOption("Xmx128m", "vmworkers.jvm-options"))
+			.withMessageContaining("is not a JVM option")
+			.withMessageContaining("start with '-'");
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerCommand.checkJvmOption(" ", "vmworkers.jvm-options"));
+		// A system property whose value holds spaces, and an argument file, are single options.
+		WorkerCommand.checkJvmOption("-Dgreeting=hello world -- see you", "vmworkers.jvm-options");
+		WorkerCommand.checkJvmOption("-XX:OnOutOfMemoryError=kill -9 %p", "vmworkers.jvm-options");
+		WorkerCommand.checkJvmOption("@/etc/worker.args", "vmworkers.jvm-options");
+	}
+
 }
