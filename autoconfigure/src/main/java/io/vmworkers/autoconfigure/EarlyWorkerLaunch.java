@@ -107,15 +107,6 @@ final class EarlyWorkerLaunch implements BeanFactoryPostProcessor, EnvironmentAw
 		}
 	}
 
-	/**
-	 * Returns the workers launched early and not handed over yet.
-	 * @return their names
-	 */
-	List<String> pending() {
-		EarlyLaunches early = this.launches;
-		return (early != null) ? early.launched() : List.of();
-	}
-
 	@Override
 	public void destroy() {
 		EarlyLaunches early = this.launches;

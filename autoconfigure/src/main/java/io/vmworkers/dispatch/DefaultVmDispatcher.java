@@ -105,7 +105,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 			}
 			else {
 				logger.debug("Discarding the early launch of worker '" + worker.name()
-						+ "': its settings changed once the context bound them");
+						+ "': its settings or command changed once the context bound them");
 				launch.discard();
 			}
 		}

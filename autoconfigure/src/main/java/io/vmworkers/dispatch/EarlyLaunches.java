@@ -61,14 +61,6 @@ public final class EarlyLaunches implements AutoCloseable {
 		});
 	}
 
-	/**
-	 * Returns the names of the workers launched and not yet taken.
-	 * @return the names
-	 */
-	public synchronized List<String> launched() {
-		return List.copyOf(this.launches.keySet());
-	}
-
 	synchronized Launch take(String name) {
 		return this.launches.remove(name);
 	}
