@@ -502,15 +502,23 @@ final class ManagedWorker implements WorkerHandle {
 	@Override
 	public void close() {
 		Connection current;
+		Launch unconnected;
+		boolean stopped;
 		synchronized (this) {
 			current = this.connection;
-			if (this.state == WorkerState.NEW || this.state == WorkerState.STOPPED) {
-				this.state = WorkerState.STOPPED;
-				notifyAll();
-				return;
-			}
-			this.state = WorkerState.STOPPING;
+			// Only a NEW worker holds an adopted launch: launch() takes it.
+			unconnected = this.early;
+			this.early = null;
+			stopped = this.state == WorkerState.NEW || this.state == WorkerState.STOPPED;
+			this.state = stopped ? WorkerState.STOPPED : WorkerState.STOPPING;
 			notifyAll();
+		}
+		if (unconnected != null) {
+			// The dispatcher stopped before it launched: the process adopted for this worker goes too.
+			unconnected.discard();
+		}
+		if (stopped) {
+			return;
 		}
 		if (current != null) {
 			stopConnection(current, WorkerState.STOPPED);
