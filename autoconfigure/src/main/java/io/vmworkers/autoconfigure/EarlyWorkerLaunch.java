@@ -9,7 +9,6 @@ import io.vmworkers.dispatch.DefaultVmDispatcher;
 import io.vmworkers.dispatch.EarlyLaunches;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.WorkerTaskRegistrar;
-import io.vmworkers.process.ClassDataSharing;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -86,10 +85,8 @@ final class EarlyWorkerLaunch implements BeanFactoryPostProcessor, EnvironmentAw
 			logger.debug("Workers not launched early: their settings could not be bound", ex);
 			return;
 		}
-		ClassDataSharing classDataSharing = properties.getCds().isEnabled()
-				? new ClassDataSharing(properties.getCds().getDirectory()) : null;
 		EarlyLaunches early = new EarlyLaunches(applicationClass, arguments(beanFactory),
-				Arrays.asList(this.environment.getActiveProfiles()), classDataSharing);
+				Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing());
 		this.launches = early;
 		early.launch(settings);
 	}

@@ -17,7 +17,6 @@ import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.WorkerRuntime;
 import io.vmworkers.dispatch.WorkerTaskPostProcessor;
 import io.vmworkers.dispatch.WorkerTaskRegistrar;
-import io.vmworkers.process.ClassDataSharing;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.InjectionPoint;
@@ -87,11 +86,9 @@ public final class VmWorkersAutoConfiguration {
 				.findFirst()
 				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
 				.orElse(List.of());
-			ClassDataSharing classDataSharing = properties.getCds().isEnabled()
-					? new ClassDataSharing(properties.getCds().getDirectory()) : null;
 			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor, codec,
 					applicationClass(context, registrar), sourceArgs, Arrays.asList(environment.getActiveProfiles()),
-					classDataSharing);
+					properties.classDataSharing());
 			observers.orderedStream().forEach(dispatcher::addObserver);
 			earlyLaunch.handOver(dispatcher);
 			return dispatcher;

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.vmworkers.dispatch.RestartPolicy;
 import io.vmworkers.dispatch.WorkerSettings;
+import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.WorkerCommand;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -169,6 +170,14 @@ public class VmWorkersProperties {
 
 	public void setWorkers(Map<String, Worker> workers) {
 		this.workers = workers;
+	}
+
+	/**
+	 * Returns the workers' warm start as configured under {@code vmworkers.cds}.
+	 * @return the class data sharing cache, or null when it is disabled
+	 */
+	ClassDataSharing classDataSharing() {
+		return this.cds.isEnabled() ? new ClassDataSharing(this.cds.getDirectory()) : null;
 	}
 
 	/**
