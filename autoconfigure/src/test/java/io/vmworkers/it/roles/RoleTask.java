@@ -4,8 +4,10 @@ import java.util.Map;
 
 import io.vmworkers.annotation.WorkerTask;
 
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
 @WorkerTask
 public class RoleTask {
@@ -41,6 +43,17 @@ public class RoleTask {
 	 */
 	public boolean hasEndpointConfiguration() {
 		return this.context.containsBean(RolesApplication.ENDPOINT_CONFIGURATION);
+	}
+
+	/**
+	 * Whether Spring MVC's auto-configuration was parsed in this JVM, even if its conditions then
+	 * failed: the condition evaluation report has an outcome for every class it parsed.
+	 * @return true when its conditions were evaluated
+	 */
+	public boolean evaluatedWebMvcConfiguration() {
+		ConditionEvaluationReport report = ConditionEvaluationReport
+			.get(((ConfigurableApplicationContext) this.context).getBeanFactory());
+		return report.getConditionAndOutcomesBySource().containsKey(RolesApplication.WEB_MVC_CONFIGURATION);
 	}
 
 	public String help() {

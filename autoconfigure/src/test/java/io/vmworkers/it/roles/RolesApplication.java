@@ -28,6 +28,9 @@ public class RolesApplication {
 	/** The bean of the actuator's endpoint auto-configuration, named after its class. */
 	static final String ENDPOINT_CONFIGURATION = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration";
 
+	/** Spring MVC's auto-configuration, conditional on a servlet web application. */
+	static final String WEB_MVC_CONFIGURATION = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration";
+
 	static final Map<String, AtomicInteger> EVENTS = new ConcurrentHashMap<>();
 
 	static void count(String event) {

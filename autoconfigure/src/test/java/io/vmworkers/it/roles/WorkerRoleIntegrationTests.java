@@ -41,6 +41,9 @@ class WorkerRoleIntegrationTests {
 			// Nothing could reach an actuator endpoint in a worker: their auto-configurations are skipped there.
 			assertThat(context.containsBean(RolesApplication.ENDPOINT_CONFIGURATION)).isTrue();
 			assertThat(task.hasEndpointConfiguration()).isFalse();
+			// Nor could a web auto-configuration apply there: it is not even parsed, unlike in the master.
+			assertThat(context.containsBean(RolesApplication.WEB_MVC_CONFIGURATION)).isTrue();
+			assertThat(task.evaluatedWebMvcConfiguration()).isFalse();
 		}
 		assertThat(Workers.children()).isEmpty();
 		assertThat(Workers.leftovers()).isEmpty();
