@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.vmworkers.dispatch.RestartPolicy;
+import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.WorkerCommand;
@@ -78,6 +79,13 @@ public class VmWorkersProperties {
 	 * the master's threads.
 	 */
 	private String cpus;
+
+	/**
+	 * What every worker's Spring context holds: 'application' (the whole application, lazily) or
+	 * 'task' (only the task's class, vmworkers' worker beans and the configuration: faster to start,
+	 * for a task that needs no other bean of the application).
+	 */
+	private WorkerContext context = WorkerContext.APPLICATION;
 
 	/**
 	 * Per-worker overrides, by worker (bean) name.
@@ -156,6 +164,14 @@ public class VmWorkersProperties {
 		this.cpus = cpus;
 	}
 
+	public WorkerContext getContext() {
+		return this.context;
+	}
+
+	public void setContext(WorkerContext context) {
+		this.context = context;
+	}
+
 	public void setHeartbeatTimeout(Duration heartbeatTimeout) {
 		this.heartbeatTimeout = heartbeatTimeout;
 	}
@@ -208,7 +224,8 @@ public class VmWorkersProperties {
 				orDefault(override.getShutdownTimeout(), this.shutdownTimeout),
 				orDefault(override.getCallTimeout(), this.callTimeout),
 				orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout),
-				this.restart.merge(override.getRestart()).toPolicy(), cpus(name, override));
+				this.restart.merge(override.getRestart()).toPolicy(), cpus(name, override),
+				orDefault(override.getContext(), this.context));
 	}
 
 	private String cpus(String name, Worker override) {
@@ -512,12 +529,25 @@ public class VmWorkersProperties {
 		 */
 		private String cpus;
 
+		/**
+		 * What this worker's Spring context holds: 'application' or 'task'.
+		 */
+		private WorkerContext context;
+
 		public String getCpus() {
 			return this.cpus;
 		}
 
 		public void setCpus(String cpus) {
 			this.cpus = cpus;
+		}
+
+		public WorkerContext getContext() {
+			return this.context;
+		}
+
+		public void setContext(WorkerContext context) {
+			this.context = context;
 		}
 
 		/**

@@ -79,8 +79,8 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings, KryoCodec codec,
 			String applicationClass, List<String> arguments, List<String> activeProfiles,
 			ClassDataSharing classDataSharing) {
-		this.launcher = new WorkerLauncher(applicationClass, arguments, activeProfiles, DefaultVmDispatcher::log,
-				classDataSharing);
+		this.launcher = new WorkerLauncher(applicationClass, taskClassNames(tasks), arguments, activeProfiles,
+				DefaultVmDispatcher::log, classDataSharing);
 		tasks.forEach((name, type) -> this.workers.put(name,
 				new ManagedWorker(name, type, settings.apply(name), this.launcher, codec, this.scheduler)));
 		// Until start(): workers launch early, before every @OnData method of the master is known.
@@ -127,6 +127,18 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 		catch (RuntimeException ex) {
 			logger.debug("Workers not launched early; the context's start will launch them", ex);
 		}
+	}
+
+	/**
+	 * Names the task classes, by worker name, as the launcher passes them to a worker with a task
+	 * context.
+	 * @param tasks the task classes by worker name
+	 * @return their names
+	 */
+	static Map<String, String> taskClassNames(Map<String, Class<?>> tasks) {
+		Map<String, String> names = new LinkedHashMap<>();
+		tasks.forEach((name, type) -> names.put(name, type.getName()));
+		return names;
 	}
 
 	static void log(String workerName, boolean error, String line) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,6 +29,8 @@ final class WorkerLauncher {
 
 	private final String applicationClass;
 
+	private final Map<String, String> taskClasses;
+
 	private final List<String> arguments;
 
 	private final List<String> activeProfiles;
@@ -42,14 +45,16 @@ final class WorkerLauncher {
 	 * Creates a launcher.
 	 * @param applicationClass the application's {@code @SpringBootConfiguration} class, which the
 	 * worker runs
+	 * @param taskClasses each worker's task class, by worker name, for workers with a task context
 	 * @param arguments the master's command-line arguments, passed on
 	 * @param activeProfiles the master's active profiles, passed on
 	 * @param outputListener receives the workers' output lines
 	 * @param classDataSharing the warm start's cache, or null to start workers without
 	 */
-	WorkerLauncher(String applicationClass, List<String> arguments, List<String> activeProfiles,
-			WorkerProcess.OutputListener outputListener, ClassDataSharing classDataSharing) {
+	WorkerLauncher(String applicationClass, Map<String, String> taskClasses, List<String> arguments,
+			List<String> activeProfiles, WorkerProcess.OutputListener outputListener, ClassDataSharing classDataSharing) {
 		this.applicationClass = applicationClass;
+		this.taskClasses = Map.copyOf(taskClasses);
 		this.arguments = List.copyOf(arguments);
 		this.activeProfiles = List.copyOf(activeProfiles);
 		this.outputListener = outputListener;
@@ -57,19 +62,28 @@ final class WorkerLauncher {
 	}
 
 	/**
-	 * Whether another launcher starts workers the same way: the same application class,
-	 * arguments, profiles and class data sharing directory.
+	 * Whether another launcher starts workers the same way: the same application and task
+	 * classes, arguments, profiles and class data sharing directory.
 	 * @param other the other launcher
 	 * @return true when a worker started by one could have been started by the other
 	 */
 	boolean launchesLike(WorkerLauncher other) {
-		return this.applicationClass.equals(other.applicationClass) && this.arguments.equals(other.arguments)
+		return this.applicationClass.equals(other.applicationClass) && this.taskClasses.equals(other.taskClasses)
+				&& this.arguments.equals(other.arguments)
 				&& this.activeProfiles.equals(other.activeProfiles)
 				&& Objects.equals(cacheDirectory(this.classDataSharing), cacheDirectory(other.classDataSharing));
 	}
 
 	private static Path cacheDirectory(ClassDataSharing sharing) {
 		return (sharing != null) ? sharing.directory() : null;
+	}
+
+	private String taskClass(String name) {
+		String taskClass = this.taskClasses.get(name);
+		if (taskClass == null) {
+			throw new IllegalStateException("no @WorkerTask class is known for worker '" + name + "'");
+		}
+		return taskClass;
 	}
 
 	/**
@@ -137,6 +151,9 @@ final class WorkerLauncher {
 			.systemProperty(WorkerMain.MASTER_PID_PROPERTY, Long.toString(self.pid()))
 			.mainClass(WorkerMain.class.getName())
 			.arguments(this.arguments);
+		if (settings.context() == WorkerContext.TASK) {
+			builder.systemProperty(WorkerMain.TASK_CLASS_PROPERTY, taskClass(name));
+		}
 		ParentWatch.startTime(self)
 			.ifPresent((start) -> builder.systemProperty(WorkerMain.MASTER_START_PROPERTY, start.toString()));
 		if (!this.activeProfiles.isEmpty() && System.getProperty("spring.profiles.active") == null) {

@@ -9,12 +9,16 @@ import java.util.Map;
 
 import io.vmworkers.channel.ChannelFiles;
 import io.vmworkers.channel.SharedRing;
+import io.vmworkers.dispatch.task.TaskContextConfiguration;
 import io.vmworkers.process.ParentWatch;
 
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotatedBeanDefinitionReader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -30,6 +34,9 @@ public final class WorkerMain {
 	public static final String NAME_PROPERTY = "vmworkers.worker.name";
 
 	public static final String SOURCE_PROPERTY = "vmworkers.worker.source";
+
+	/** The task's class, set for a worker with a task context ({@link WorkerContext#TASK}) only. */
+	public static final String TASK_CLASS_PROPERTY = "vmworkers.worker.task-class";
 
 	public static final String INBOUND_PROPERTY = "vmworkers.worker.inbound";
 
@@ -67,8 +74,12 @@ public final class WorkerMain {
 		String masterStart = System.getProperty(MASTER_START_PROPERTY);
 		ParentWatch.start(masterPid, (masterStart != null) ? Instant.parse(masterStart) : null, System.in,
 				() -> masterGone(inbound, outbound));
-		Class<?> source = ClassUtils.forName(required(SOURCE_PROPERTY), Thread.currentThread().getContextClassLoader());
-		SpringApplication application = new SpringApplication(source);
+		ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+		String taskClass = System.getProperty(TASK_CLASS_PROPERTY);
+		Class<?> source = ClassUtils.forName(required(SOURCE_PROPERTY), classLoader);
+		SpringApplication application = (taskClass != null)
+				? taskContext(name, ClassUtils.forName(taskClass, classLoader), source)
+				: new SpringApplication(source);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setDefaultProperties(defaultProperties());
@@ -78,6 +89,7 @@ public final class WorkerMain {
 		}
 		catch (Throwable ex) {
 			// Boot has logged the failure to stdout; the master shows it with the exit code.
+			explainTaskContext(name, taskClass);
 			System.exit(STARTUP_FAILED_EXIT_CODE);
 			return;
 		}
@@ -88,12 +100,39 @@ public final class WorkerMain {
 		}
 		catch (Throwable ex) {
 			ex.printStackTrace();
+			explainTaskContext(name, taskClass);
 			System.exit(STARTUP_FAILED_EXIT_CODE);
 			return;
 		}
 		runtime.awaitClose();
 		context.close();
 		System.exit(0);
+	}
+
+	/** After a failed start, the likeliest cause with a task context: the task needs another bean. */
+	private static void explainTaskContext(String name, String taskClass) {
+		if (taskClass != null) {
+			System.err.println("vmworkers: worker '" + name + "' has a task context (vmworkers.workers." + name
+					+ ".context=task, or vmworkers.context=task): it holds " + taskClass
+					+ ", what vmworkers gives a worker and the application's configuration, but no other bean"
+					+ " of the application; set the context to 'application' for a task that needs one");
+		}
+	}
+
+	/**
+	 * The application of a worker with a task context: vmworkers' own auto-configuration (the
+	 * worker-role import filter drops every other) and the task's class, under the worker's name.
+	 * The application's package is registered as with its own class, so that the codec allows the
+	 * same classes as the master's.
+	 */
+	private static SpringApplication taskContext(String name, Class<?> taskClass, Class<?> applicationClass) {
+		SpringApplication application = new SpringApplication(TaskContextConfiguration.class);
+		application.addInitializers((context) -> {
+			BeanDefinitionRegistry registry = (BeanDefinitionRegistry) context;
+			AutoConfigurationPackages.register(registry, ClassUtils.getPackageName(applicationClass));
+			new AnnotatedBeanDefinitionReader(registry, context.getEnvironment()).registerBean(taskClass, name);
+		});
+		return application;
 	}
 
 	/**

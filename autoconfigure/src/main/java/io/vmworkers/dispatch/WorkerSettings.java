@@ -19,9 +19,10 @@ import java.util.List;
  * @param heartbeatTimeout how long without a heartbeat before a worker counts as hung and is killed
  * @param restart when the worker is started again after an unexpected exit
  * @param cpus the CPUs the worker runs on, as {@code taskset -c} takes them, or null for all
+ * @param context what the worker's Spring context holds besides its task
  */
 public record WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
 		boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
-		RestartPolicy restart, String cpus) {
+		RestartPolicy restart, String cpus, WorkerContext context) {
 
 }

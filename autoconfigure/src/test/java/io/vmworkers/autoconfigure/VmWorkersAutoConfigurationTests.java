@@ -8,6 +8,7 @@ import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.DefaultVmDispatcher;
 import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,23 @@ class VmWorkersAutoConfigurationTests {
 				assertThat(other.jvmOptions()).containsExactly("-Xmx64m");
 				assertThat(other.capacity()).isEqualTo(1024 * 1024);
 				assertThat(other.directory()).isEqualTo(Path.of("/dev/shm"));
+			});
+	}
+
+	@Test
+	void theContextIsTheApplicationUnlessSetGloballyOrForOneWorker() {
+		this.runner.run((context) -> assertThat(context.getBean(VmWorkersProperties.class).settingsFor("robot").context())
+			.isEqualTo(WorkerContext.APPLICATION));
+		this.runner.withPropertyValues("vmworkers.workers.robot.context=task").run((context) -> {
+			VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
+			assertThat(properties.settingsFor("robot").context()).isEqualTo(WorkerContext.TASK);
+			assertThat(properties.settingsFor("other").context()).isEqualTo(WorkerContext.APPLICATION);
+		});
+		this.runner.withPropertyValues("vmworkers.context=task", "vmworkers.workers.robot.context=application")
+			.run((context) -> {
+				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
+				assertThat(properties.settingsFor("robot").context()).isEqualTo(WorkerContext.APPLICATION);
+				assertThat(properties.settingsFor("other").context()).isEqualTo(WorkerContext.TASK);
 			});
 	}
 

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +36,9 @@ class AdoptedLaunchTests {
 	void closingAWorkerThatNeverConnectedStopsTheProcessItAdopted() throws Exception {
 		WorkerSettings settings = new WorkerSettings(Path.of("/dev/shm"), 64 * 1024, Duration.ofSeconds(5),
 				Duration.ZERO, List.of("-Xmx32m"), false, Duration.ofSeconds(30), Duration.ofSeconds(2),
-				Duration.ZERO, Duration.ofSeconds(10), RestartPolicy.NEVER, null);
+				Duration.ZERO, Duration.ofSeconds(10), RestartPolicy.NEVER, null, WorkerContext.APPLICATION);
 		// Object is no application: the process only has to exist until it is discarded.
-		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), List.of(), List.of(),
+		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), Map.of(), List.of(), List.of(),
 				(name, error, line) -> {
 				}, null);
 		KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1 << 20);

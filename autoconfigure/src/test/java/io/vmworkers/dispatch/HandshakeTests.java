@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +47,9 @@ class HandshakeTests {
 				Duration.ZERO, List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup",
 						"-XX:PauseAtStartupFile=" + pause, "-Xmx32m"),
 				false, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(10),
-				RestartPolicy.NEVER, null);
+				RestartPolicy.NEVER, null, WorkerContext.APPLICATION);
 		KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1 << 20);
-		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), List.of(), List.of(),
+		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), Map.of(), List.of(), List.of(),
 				(name, error, line) -> {
 				}, null);
 		ManagedWorker worker = new ManagedWorker("impostorTest", Object.class, settings, launcher, codec,
