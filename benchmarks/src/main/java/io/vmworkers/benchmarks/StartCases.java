@@ -13,7 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Start: the sample application itself ({@code java -jar}, web server, actuator, one worker) from
  * its context's start to its worker ready, read from its log; the benchmark application (no web
- * server) from the start of its context to all workers ready, and one worker's restart; against
+ * server) from the start of its context to all workers ready, and one worker's restart, with the
+ * application's context and with a task context in the worker; against
  * a bare JVM's start to its first message, and against the same start without class data
  * sharing. An unmeasured start first lets the worker write its archive (once per build, as for a
  * user).
@@ -36,6 +37,8 @@ final class StartCases {
 		Samples starts = new Samples();
 		Samples launchToReady = new Samples();
 		Samples restarts = new Samples();
+		Samples taskStarts = new Samples();
+		Samples taskRestarts = new Samples();
 		Samples withoutSharing = new Samples();
 		Samples bare = new Samples();
 		try (ConfigurableApplicationContext warmUp = Masters.start(BenchmarkApplication.CALLS)) {
@@ -64,6 +67,19 @@ final class StartCases {
 					throw new IllegalStateException("the restarted worker answered wrong");
 				}
 			}
+			long lean = System.nanoTime();
+			try (ConfigurableApplicationContext context = Masters.start(BenchmarkApplication.CALLS,
+					"vmworkers.context=task")) {
+				taskStarts.add(System.nanoTime() - lean);
+				EchoTask echo = context.getBean(EchoTask.class);
+				echo.inc(1);
+				long restart = System.nanoTime();
+				context.getBean(VmDispatcher.class).worker("echoTask").restart();
+				taskRestarts.add(System.nanoTime() - restart);
+				if (echo.inc(1) != 2) {
+					throw new IllegalStateException("the restarted worker answered wrong");
+				}
+			}
 			long cold = System.nanoTime();
 			try (ConfigurableApplicationContext context = Masters.start(BenchmarkApplication.CALLS,
 					"vmworkers.cds.enabled=false")) {
@@ -73,7 +89,8 @@ final class StartCases {
 		}
 		String reference = "bare JVM start to first message " + Units.nanos(bare.median());
 		if (sample.isPresent()) {
-			results.add(Row.judged("start: sample app (java -jar, web server and actuator), context start to worker ready",
+			results.add(Row.judged("start: sample app (java -jar, web server and actuator, its worker with a task context),"
+					+ " context start to worker ready",
 					Units.nanos(toReady.median()) + " (spread " + Units.percent(toReady.spread()) + ")", reference,
 					Units.times(toReady.median() / bare.median()), "<= 1 s median", toReady.median() <= TARGET_NANOS));
 			results.add(Row.info("start: sample app, Boot's whole start (\"Started ... in\"), web server included",
@@ -88,6 +105,10 @@ final class StartCases {
 		results.add(Row.info("start: master without a web server (benchmark app), context start to all workers ready",
 				Units.nanos(starts.median()) + " (spread " + Units.percent(starts.spread()) + ")", reference,
 				Units.times(starts.median() / bare.median())));
+		results.add(Row.info("start: same, the worker with a task context (vmworkers.context=task) vs the application's",
+				Units.nanos(taskStarts.median()) + " (spread " + Units.percent(taskStarts.spread()) + ")",
+				"application context " + Units.nanos(starts.median()),
+				Units.times(starts.median() / taskStarts.median()) + " faster"));
 		results.add(Row.info("start: with class data sharing vs without (vmworkers.cds.enabled=false)",
 				Units.nanos(starts.median()), "without " + Units.nanos(withoutSharing.median()) + " (spread "
 						+ Units.percent(withoutSharing.spread()) + ")",
@@ -97,6 +118,10 @@ final class StartCases {
 		results.add(Row.info("restart one worker (stop, start, ready)",
 				Units.nanos(restarts.median()) + " (spread " + Units.percent(restarts.spread()) + ")", reference,
 				Units.times(restarts.median() / bare.median())));
+		results.add(Row.info("restart one worker with a task context (vmworkers.context=task)",
+				Units.nanos(taskRestarts.median()) + " (spread " + Units.percent(taskRestarts.spread()) + ")",
+				"application context " + Units.nanos(restarts.median()),
+				Units.times(restarts.median() / taskRestarts.median()) + " faster"));
 	}
 
 }
