@@ -85,7 +85,8 @@ final class EarlyWorkerLaunch implements BeanFactoryPostProcessor, EnvironmentAw
 			logger.debug("Workers not launched early: their settings could not be bound", ex);
 			return;
 		}
-		EarlyLaunches early = new EarlyLaunches(applicationClass, this.registrar.tasks(), arguments(beanFactory),
+		EarlyLaunches early = new EarlyLaunches(applicationClass, this.registrar.tasks(),
+				VmWorkersAutoConfiguration.applicationPackages(beanFactory), arguments(beanFactory),
 				Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing());
 		this.launches = early;
 		early.launch(settings);

@@ -48,15 +48,21 @@ public final class VmWorkersAutoConfiguration {
 	@ConditionalOnMissingBean
 	KryoCodec vmWorkersCodec(VmWorkersProperties properties, BeanFactory beanFactory) {
 		List<String> packages = new ArrayList<>(properties.getSerialization().getAllowedPackages());
-		if (AutoConfigurationPackages.has(beanFactory)) {
-			packages.addAll(AutoConfigurationPackages.get(beanFactory));
-		}
+		packages.addAll(applicationPackages(beanFactory));
 		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
 				? configurable.getBeanClassLoader() : ClassUtils.getDefaultClassLoader();
 		long maxMessageSize = properties.getChannel().getMaxMessageSize().toBytes();
 		// Master and worker build the codec here alike, so both register the protocol's payloads by the same ids.
 		return new KryoCodec(new ClassAllowList(packages), classLoader,
 				(int) Math.min(Integer.MAX_VALUE - 8, maxMessageSize), Frames.payloadTypes());
+	}
+
+	/**
+	 * The application's auto-configuration packages: the codec allows their classes, and a worker
+	 * with a task context registers them as its own so that its codec allows the same.
+	 */
+	static List<String> applicationPackages(BeanFactory beanFactory) {
+		return AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -87,7 +93,8 @@ public final class VmWorkersAutoConfiguration {
 				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
 				.orElse(List.of());
 			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor, codec,
-					applicationClass(context, registrar), sourceArgs, Arrays.asList(environment.getActiveProfiles()),
+					applicationClass(context, registrar), applicationPackages(context.getAutowireCapableBeanFactory()),
+					sourceArgs, Arrays.asList(environment.getActiveProfiles()),
 					properties.classDataSharing());
 			observers.orderedStream().forEach(dispatcher::addObserver);
 			earlyLaunch.handOver(dispatcher);

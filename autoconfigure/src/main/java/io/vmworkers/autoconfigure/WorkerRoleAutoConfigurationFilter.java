@@ -1,13 +1,9 @@
 package io.vmworkers.autoconfigure;
 
-import java.util.Set;
-
-import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerMain;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
-import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -24,15 +20,9 @@ import org.springframework.util.ClassUtils;
  * worker has no web server and, unless the application turns JMX on for it, no JMX, so nothing
  * could reach an endpoint.</li>
  * </ul>
- * Every other auto-configuration is left to its conditions; on a master nothing is skipped. A
- * worker with a task context ({@link WorkerContext#TASK}) keeps only vmworkers' own
- * auto-configuration and property placeholders.
+ * Every other auto-configuration is left to its conditions; on a master nothing is skipped.
  */
 public class WorkerRoleAutoConfigurationFilter implements AutoConfigurationImportFilter, EnvironmentAware {
-
-	/** All that a task context auto-configures: the worker's beans, and strict {@code ${...}} placeholders. */
-	private static final Set<String> TASK_CONTEXT_CONFIGURATIONS = Set.of(VmWorkersAutoConfiguration.class.getName(),
-			PropertyPlaceholderAutoConfiguration.class.getName());
 
 	private Environment environment;
 
@@ -45,13 +35,6 @@ public class WorkerRoleAutoConfigurationFilter implements AutoConfigurationImpor
 	public boolean[] match(String[] autoConfigurationClasses, AutoConfigurationMetadata autoConfigurationMetadata) {
 		boolean[] matches = new boolean[autoConfigurationClasses.length];
 		boolean worker = isWorker();
-		if (worker && this.environment.getProperty(WorkerMain.TASK_CLASS_PROPERTY) != null) {
-			for (int i = 0; i < matches.length; i++) {
-				String name = autoConfigurationClasses[i];
-				matches[i] = name != null && isTaskContextConfiguration(name);
-			}
-			return matches;
-		}
 		boolean skipWeb = worker && !isWebApplication();
 		boolean skipEndpoints = worker && !this.environment.getProperty("spring.jmx.enabled", Boolean.class, false);
 		for (int i = 0; i < matches.length; i++) {
@@ -61,12 +44,6 @@ public class WorkerRoleAutoConfigurationFilter implements AutoConfigurationImpor
 			matches[i] = !skip;
 		}
 		return matches;
-	}
-
-	/** A kept auto-configuration or one of its member classes, which Boot passes through this filter too. */
-	private static boolean isTaskContextConfiguration(String className) {
-		int nested = className.indexOf('$');
-		return TASK_CONTEXT_CONFIGURATIONS.contains((nested < 0) ? className : className.substring(0, nested));
 	}
 
 	private boolean isWorker() {

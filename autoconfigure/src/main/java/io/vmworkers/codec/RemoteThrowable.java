@@ -103,8 +103,8 @@ public record RemoteThrowable(String className, String message, List<Frame> stac
 	 * Recreates the exception in this JVM, with the worker's stack trace and recreated causes.
 	 *
 	 * <p>The original class is instantiated when {@code loader} finds it, it is a concrete {@link Throwable}, it has
-	 * a public {@code (String)} constructor (or a public no-arg one when the message is {@code null}) and the cause
-	 * can be attached. Otherwise a {@link RemoteWorkerException} naming the class, the message and the worker stands
+	 * a public {@code (String)} constructor (or a public no-arg one when the message is {@code null}) that keeps the
+	 * message as it is, and the cause can be attached. Otherwise a {@link RemoteWorkerException} naming the class, the message and the worker stands
 	 * in. Only classes that pass these checks are initialized.
 	 *
 	 * @param loader loader to find the exception classes with
@@ -147,6 +147,10 @@ public record RemoteThrowable(String className, String message, List<Frame> stac
 					: constructor.newInstance(message));
 		} catch (ReflectiveOperationException | LinkageError e) {
 			// A constructor that throws, or a class that is not accessible, leaves the stand-in as the best report.
+			return null;
+		}
+		if (!Objects.equals(instance.getMessage(), message)) {
+			// A (String) constructor that builds its own message from the argument would garble the worker's.
 			return null;
 		}
 		if (recreatedCause != null) {

@@ -72,15 +72,17 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * @param settings the settings of each worker, by name
 	 * @param codec the codec for all channels
 	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
+	 * @param packages the application's auto-configuration packages, passed to workers with a task
+	 * context
 	 * @param arguments the master's command-line arguments, passed to workers
 	 * @param activeProfiles the master's active profiles, passed to workers
 	 * @param classDataSharing the workers' warm start, or null to start them without
 	 */
 	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings, KryoCodec codec,
-			String applicationClass, List<String> arguments, List<String> activeProfiles,
+			String applicationClass, List<String> packages, List<String> arguments, List<String> activeProfiles,
 			ClassDataSharing classDataSharing) {
-		this.launcher = new WorkerLauncher(applicationClass, taskClassNames(tasks), arguments, activeProfiles,
-				DefaultVmDispatcher::log, classDataSharing);
+		this.launcher = new WorkerLauncher(applicationClass, taskClassNames(tasks), packages, arguments,
+				activeProfiles, DefaultVmDispatcher::log, classDataSharing);
 		tasks.forEach((name, type) -> this.workers.put(name,
 				new ManagedWorker(name, type, settings.apply(name), this.launcher, codec, this.scheduler)));
 		// Until start(): workers launch early, before every @OnData method of the master is known.

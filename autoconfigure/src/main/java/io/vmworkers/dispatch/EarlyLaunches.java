@@ -29,14 +29,15 @@ public final class EarlyLaunches implements AutoCloseable {
 	 * Creates the early launches; nothing starts until {@link #launch(Map)}.
 	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
 	 * @param tasks the task classes by worker name
+	 * @param packages the application's auto-configuration packages
 	 * @param arguments the master's command-line arguments, passed to workers
 	 * @param activeProfiles the master's active profiles, passed to workers
 	 * @param classDataSharing the workers' warm start, or null to start them without
 	 */
-	public EarlyLaunches(String applicationClass, Map<String, Class<?>> tasks, List<String> arguments,
-			List<String> activeProfiles, ClassDataSharing classDataSharing) {
-		this.launcher = new WorkerLauncher(applicationClass, DefaultVmDispatcher.taskClassNames(tasks), arguments,
-				activeProfiles, DefaultVmDispatcher::log, classDataSharing);
+	public EarlyLaunches(String applicationClass, Map<String, Class<?>> tasks, List<String> packages,
+			List<String> arguments, List<String> activeProfiles, ClassDataSharing classDataSharing) {
+		this.launcher = new WorkerLauncher(applicationClass, DefaultVmDispatcher.taskClassNames(tasks), packages,
+				arguments, activeProfiles, DefaultVmDispatcher::log, classDataSharing);
 	}
 
 	/**

@@ -31,6 +31,8 @@ final class WorkerLauncher {
 
 	private final Map<String, String> taskClasses;
 
+	private final List<String> packages;
+
 	private final List<String> arguments;
 
 	private final List<String> activeProfiles;
@@ -46,15 +48,19 @@ final class WorkerLauncher {
 	 * @param applicationClass the application's {@code @SpringBootConfiguration} class, which the
 	 * worker runs
 	 * @param taskClasses each worker's task class, by worker name, for workers with a task context
+	 * @param packages the application's packages (its auto-configuration packages), which a worker
+	 * with a task context registers as its own
 	 * @param arguments the master's command-line arguments, passed on
 	 * @param activeProfiles the master's active profiles, passed on
 	 * @param outputListener receives the workers' output lines
 	 * @param classDataSharing the warm start's cache, or null to start workers without
 	 */
-	WorkerLauncher(String applicationClass, Map<String, String> taskClasses, List<String> arguments,
-			List<String> activeProfiles, WorkerProcess.OutputListener outputListener, ClassDataSharing classDataSharing) {
+	WorkerLauncher(String applicationClass, Map<String, String> taskClasses, List<String> packages,
+			List<String> arguments, List<String> activeProfiles, WorkerProcess.OutputListener outputListener,
+			ClassDataSharing classDataSharing) {
 		this.applicationClass = applicationClass;
 		this.taskClasses = Map.copyOf(taskClasses);
+		this.packages = List.copyOf(packages);
 		this.arguments = List.copyOf(arguments);
 		this.activeProfiles = List.copyOf(activeProfiles);
 		this.outputListener = outputListener;
@@ -63,13 +69,13 @@ final class WorkerLauncher {
 
 	/**
 	 * Whether another launcher starts workers the same way: the same application and task
-	 * classes, arguments, profiles and class data sharing directory.
+	 * classes, packages, arguments, profiles and class data sharing directory.
 	 * @param other the other launcher
 	 * @return true when a worker started by one could have been started by the other
 	 */
 	boolean launchesLike(WorkerLauncher other) {
 		return this.applicationClass.equals(other.applicationClass) && this.taskClasses.equals(other.taskClasses)
-				&& this.arguments.equals(other.arguments)
+				&& this.packages.equals(other.packages) && this.arguments.equals(other.arguments)
 				&& this.activeProfiles.equals(other.activeProfiles)
 				&& Objects.equals(cacheDirectory(this.classDataSharing), cacheDirectory(other.classDataSharing));
 	}
@@ -126,6 +132,10 @@ final class WorkerLauncher {
 					// Fewer CPUs change the JVM's ergonomic choices (its GC among them).
 					keyed.add("cpus=" + settings.cpus());
 				}
+				if (settings.context() == WorkerContext.TASK) {
+					// A task context loads a small part of the application's classes: an archive of its own.
+					keyed.add("context=task");
+				}
 				sharing = this.classDataSharing.plan(classPath, keyed);
 				jvmOptions.addAll(sharing.jvmOptions());
 				// Another worker writing the archive is no reason to tell: the next starts share it.
@@ -153,6 +163,7 @@ final class WorkerLauncher {
 			.arguments(this.arguments);
 		if (settings.context() == WorkerContext.TASK) {
 			builder.systemProperty(WorkerMain.TASK_CLASS_PROPERTY, taskClass(name));
+			builder.systemProperty(WorkerMain.PACKAGES_PROPERTY, String.join(",", this.packages));
 		}
 		ParentWatch.startTime(self)
 			.ifPresent((start) -> builder.systemProperty(WorkerMain.MASTER_START_PROPERTY, start.toString()));

@@ -12,14 +12,19 @@ import io.vmworkers.channel.SharedRing;
 import io.vmworkers.dispatch.task.TaskContextConfiguration;
 import io.vmworkers.process.ParentWatch;
 
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.ApplicationContextFactory;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.AnnotatedBeanDefinitionReader;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * Main class of a worker JVM: runs the application's {@code @SpringBootConfiguration} class in the
@@ -37,6 +42,9 @@ public final class WorkerMain {
 
 	/** The task's class, set for a worker with a task context ({@link WorkerContext#TASK}) only. */
 	public static final String TASK_CLASS_PROPERTY = "vmworkers.worker.task-class";
+
+	/** The master's auto-configuration packages, comma-separated, for a worker with a task context. */
+	public static final String PACKAGES_PROPERTY = "vmworkers.worker.packages";
 
 	public static final String INBOUND_PROPERTY = "vmworkers.worker.inbound";
 
@@ -89,7 +97,7 @@ public final class WorkerMain {
 		}
 		catch (Throwable ex) {
 			// Boot has logged the failure to stdout; the master shows it with the exit code.
-			explainTaskContext(name, taskClass);
+			explainTaskContext(name, taskClass, ex);
 			System.exit(STARTUP_FAILED_EXIT_CODE);
 			return;
 		}
@@ -100,7 +108,7 @@ public final class WorkerMain {
 		}
 		catch (Throwable ex) {
 			ex.printStackTrace();
-			explainTaskContext(name, taskClass);
+			explainTaskContext(name, taskClass, ex);
 			System.exit(STARTUP_FAILED_EXIT_CODE);
 			return;
 		}
@@ -109,9 +117,9 @@ public final class WorkerMain {
 		System.exit(0);
 	}
 
-	/** After a failed start, the likeliest cause with a task context: the task needs another bean. */
-	private static void explainTaskContext(String name, String taskClass) {
-		if (taskClass != null) {
+	/** A start that failed for want of a bean, in a task context: the task needs one it does not have. */
+	private static void explainTaskContext(String name, String taskClass, Throwable failure) {
+		if (taskClass != null && NestedExceptionUtils.getMostSpecificCause(failure) instanceof NoSuchBeanDefinitionException) {
 			System.err.println("vmworkers: worker '" + name + "' has a task context (vmworkers.workers." + name
 					+ ".context=task, or vmworkers.context=task): it holds " + taskClass
 					+ ", what vmworkers gives a worker and the application's configuration, but no other bean"
@@ -120,16 +128,20 @@ public final class WorkerMain {
 	}
 
 	/**
-	 * The application of a worker with a task context: vmworkers' own auto-configuration (the
-	 * worker-role import filter drops every other) and the task's class, under the worker's name.
-	 * The application's package is registered as with its own class, so that the codec allows the
-	 * same classes as the master's.
+	 * The application of a worker with a task context: {@link TaskContextConfiguration} and the
+	 * task's class, under the worker's name, in a context that is never a web application. The
+	 * master's auto-configuration packages are registered as the worker's, so that its codec allows
+	 * the same classes as the master's.
 	 */
 	private static SpringApplication taskContext(String name, Class<?> taskClass, Class<?> applicationClass) {
+		String[] packages = StringUtils.commaDelimitedListToStringArray(System.getProperty(PACKAGES_PROPERTY, ""));
 		SpringApplication application = new SpringApplication(TaskContextConfiguration.class);
+		application.setApplicationContextFactory(
+				ApplicationContextFactory.ofContextClass(AnnotationConfigApplicationContext.class));
 		application.addInitializers((context) -> {
 			BeanDefinitionRegistry registry = (BeanDefinitionRegistry) context;
-			AutoConfigurationPackages.register(registry, ClassUtils.getPackageName(applicationClass));
+			AutoConfigurationPackages.register(registry,
+					(packages.length > 0) ? packages : new String[] { ClassUtils.getPackageName(applicationClass) });
 			new AnnotatedBeanDefinitionReader(registry, context.getEnvironment()).registerBean(taskClass, name);
 		});
 		return application;

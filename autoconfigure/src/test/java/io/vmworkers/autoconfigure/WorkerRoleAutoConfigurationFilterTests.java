@@ -48,19 +48,6 @@ class WorkerRoleAutoConfigurationFilterTests {
 	}
 
 	@Test
-	void aWorkerWithATaskContextKeepsOnlyVmworkersAndPropertyPlaceholders() {
-		String[] candidates = { "io.vmworkers.autoconfigure.VmWorkersAutoConfiguration",
-				"io.vmworkers.autoconfigure.VmWorkersAutoConfiguration$WorkerConfiguration",
-				"org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration",
-				"io.vmworkers.autoconfigure.VmWorkersMetricsAutoConfiguration",
-				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration", null };
-		WorkerRoleAutoConfigurationFilter filter = new WorkerRoleAutoConfigurationFilter();
-		filter.setEnvironment(new MockEnvironment().withProperty("vmworkers.role", "worker")
-			.withProperty("vmworkers.worker.task-class", "com.acme.RobotTask"));
-		assertThat(filter.match(candidates, METADATA)).containsExactly(true, true, true, false, false, false);
-	}
-
-	@Test
 	void aMasterSkipsNothing() {
 		assertThat(match(new MockEnvironment())).containsOnly(true);
 		assertThat(match(new MockEnvironment().withProperty("vmworkers.role", "master"))).containsOnly(true);

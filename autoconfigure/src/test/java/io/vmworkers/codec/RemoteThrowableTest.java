@@ -69,6 +69,17 @@ final class RemoteThrowableTest {
 	}
 
 	@Test
+	void exceptionWhoseStringConstructorBuildsAMessageBecomesRemoteWorkerExceptionWithTheMessageIntact() {
+		ClassNotAllowedException original = new ClassNotAllowedException("com.example.Point");
+
+		Throwable recreated = crossChannel(original).toThrowable(getClass().getClassLoader(), WORKER);
+
+		assertThat(recreated).isExactlyInstanceOf(RemoteWorkerException.class)
+			.hasMessage(ClassNotAllowedException.class.getName() + ": " + original.getMessage()
+					+ " (thrown in worker 'countingTask')");
+	}
+
+	@Test
 	void nullMessageUsesTheNoArgConstructor() {
 		Throwable recreated = crossChannel(new UnsupportedOperationException())
 				.toThrowable(getClass().getClassLoader(), WORKER);

@@ -38,7 +38,7 @@ class AdoptedLaunchTests {
 				Duration.ZERO, List.of("-Xmx32m"), false, Duration.ofSeconds(30), Duration.ofSeconds(2),
 				Duration.ZERO, Duration.ofSeconds(10), RestartPolicy.NEVER, null, WorkerContext.APPLICATION);
 		// Object is no application: the process only has to exist until it is discarded.
-		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), Map.of(), List.of(), List.of(),
+		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), Map.of(), List.of(), List.of(), List.of(),
 				(name, error, line) -> {
 				}, null);
 		KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1 << 20);

@@ -49,7 +49,7 @@ class HandshakeTests {
 				false, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(10),
 				RestartPolicy.NEVER, null, WorkerContext.APPLICATION);
 		KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1 << 20);
-		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), Map.of(), List.of(), List.of(),
+		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), Map.of(), List.of(), List.of(), List.of(),
 				(name, error, line) -> {
 				}, null);
 		ManagedWorker worker = new ManagedWorker("impostorTest", Object.class, settings, launcher, codec,

@@ -17,19 +17,22 @@ class WorkerLauncherTests {
 	private static final Path OUT = Path.of("/dev/shm/out");
 
 	private final WorkerLauncher launcher = new WorkerLauncher("com.acme.Application",
-			Map.of("robot", "com.acme.RobotTask"), List.of("--acme.mode=fast"), List.of(), (name, error, line) -> {
+			Map.of("robot", "com.acme.RobotTask"), List.of("com.acme", "com.acme.shapes"), List.of("--acme.mode=fast"),
+			List.of(), (name, error, line) -> {
 			}, null);
 
 	@Test
 	void aTaskContextPassesTheTaskClassToTheWorker() {
 		assertThat(command("robot", WorkerContext.TASK)).contains("-Dvmworkers.worker.task-class=com.acme.RobotTask",
-				"-Dvmworkers.worker.source=com.acme.Application", "--acme.mode=fast");
+				"-Dvmworkers.worker.packages=com.acme,com.acme.shapes", "-Dvmworkers.worker.source=com.acme.Application",
+				"--acme.mode=fast");
 	}
 
 	@Test
 	void anApplicationContextRunsTheApplicationClassOnly() {
 		assertThat(command("robot", WorkerContext.APPLICATION)).contains("-Dvmworkers.worker.source=com.acme.Application")
-			.noneMatch((argument) -> argument.startsWith("-Dvmworkers.worker.task-class"));
+			.noneMatch((argument) -> argument.startsWith("-Dvmworkers.worker.task-class")
+					|| argument.startsWith("-Dvmworkers.worker.packages"));
 	}
 
 	@Test
@@ -41,12 +44,17 @@ class WorkerLauncherTests {
 	@Test
 	void launchersWithOtherTaskClassesDoNotLaunchAlike() {
 		WorkerLauncher other = new WorkerLauncher("com.acme.Application", Map.of("robot", "com.acme.OtherTask"),
-				List.of("--acme.mode=fast"), List.of(), (name, error, line) -> {
+				List.of("com.acme", "com.acme.shapes"), List.of("--acme.mode=fast"), List.of(), (name, error, line) -> {
+				}, null);
+		WorkerLauncher otherPackages = new WorkerLauncher("com.acme.Application",
+				Map.of("robot", "com.acme.RobotTask"), List.of("com.acme"), List.of("--acme.mode=fast"), List.of(),
+				(name, error, line) -> {
 				}, null);
 		WorkerLauncher same = new WorkerLauncher("com.acme.Application", Map.of("robot", "com.acme.RobotTask"),
-				List.of("--acme.mode=fast"), List.of(), (name, error, line) -> {
+				List.of("com.acme", "com.acme.shapes"), List.of("--acme.mode=fast"), List.of(), (name, error, line) -> {
 				}, null);
 		assertThat(this.launcher.launchesLike(other)).isFalse();
+		assertThat(this.launcher.launchesLike(otherPackages)).isFalse();
 		assertThat(this.launcher.launchesLike(same)).isTrue();
 	}
 

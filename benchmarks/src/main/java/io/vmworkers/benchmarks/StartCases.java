@@ -41,7 +41,11 @@ final class StartCases {
 		Samples taskRestarts = new Samples();
 		Samples withoutSharing = new Samples();
 		Samples bare = new Samples();
+		// A worker with a task context loads other classes, so it has a class data sharing archive of its own.
 		try (ConfigurableApplicationContext warmUp = Masters.start(BenchmarkApplication.CALLS)) {
+			warmUp.getBean(EchoTask.class).inc(1);
+		}
+		try (ConfigurableApplicationContext warmUp = Masters.start(BenchmarkApplication.CALLS, "vmworkers.context=task")) {
 			warmUp.getBean(EchoTask.class).inc(1);
 		}
 		if (sample.isPresent()) {

@@ -2,6 +2,10 @@ package io.vmworkers.it.taskcontext;
 
 import java.util.concurrent.TimeUnit;
 
+import com.example.shapes.Point;
+import com.example.taskcontext.LeanTask;
+import com.example.taskcontext.NeedyTask;
+import com.example.taskcontext.TaskContextApplication;
 import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +29,10 @@ class TaskContextIntegrationTests {
 	void aTaskContextHoldsTheTaskItsChannelAndTheConfigurationOnly() {
 		try (ConfigurableApplicationContext context = Workers.start(TaskContextApplication.class,
 				"spring.profiles.active=lean", "vmworkers.context=task", "taskcontext.greeting=master",
-				// The worker's own value: the master's programmatic properties do not reach it.
-				"vmworkers.workers.leanTask.jvm-options=-Dtaskcontext.greeting=hello")) {
+				// The worker's own value (the master's programmatic properties do not reach it), and a web
+				// application type that a task context ignores: it is never a web application.
+				"vmworkers.workers.leanTask.jvm-options=-Dtaskcontext.greeting=hello,"
+						+ "-Dspring.main.web-application-type=servlet")) {
 			LeanTask task = context.getBean(LeanTask.class);
 			assertThat(task.pid()).isNotEqualTo(ProcessHandle.current().pid());
 			assertThat(task.greeting()).isEqualTo("hello");
@@ -35,9 +41,8 @@ class TaskContextIntegrationTests {
 			assertThat(task.hasHelper()).isFalse();
 			assertThat(task.bootAutoConfigurations())
 				.containsExactly("org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration");
-			// The application's classes cross as they do with an application context.
-			assertThat(task.mirror(new TaskContextApplication.Point(1, 2)))
-				.isEqualTo(new TaskContextApplication.Point(2, 1));
+			// The classes of all the master's packages cross, as they do with an application context.
+			assertThat(task.mirror(new Point(1, 2))).isEqualTo(new Point(2, 1));
 			assertThat(task.roundTrip(41)).isEqualTo(42);
 		}
 	}

@@ -1,4 +1,4 @@
-package io.vmworkers.it.taskcontext;
+package com.example.taskcontext;
 
 import io.vmworkers.annotation.WorkerTask;
 

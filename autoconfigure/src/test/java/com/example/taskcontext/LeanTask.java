@@ -1,5 +1,6 @@
-package io.vmworkers.it.taskcontext;
+package com.example.taskcontext;
 
+import com.example.shapes.Point;
 import io.vmworkers.annotation.OnData;
 import io.vmworkers.annotation.OnMaster;
 import io.vmworkers.annotation.WorkerTask;
@@ -54,8 +55,8 @@ public class LeanTask {
 			.toList();
 	}
 
-	public TaskContextApplication.Point mirror(TaskContextApplication.Point point) {
-		return new TaskContextApplication.Point(point.y(), point.x());
+	public Point mirror(Point point) {
+		return new Point(point.y(), point.x());
 	}
 
 	@OnData

@@ -1,13 +1,16 @@
-package io.vmworkers.it.taskcontext;
+package com.example.taskcontext;
 
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.stereotype.Component;
 
 /**
  * An application whose tasks run with a task context: one needs nothing of the application, the
- * other needs its helper.
+ * other needs its helper. Outside {@code io.vmworkers}, whose classes the codec always allows, and
+ * with a second auto-configuration package whose classes cross the channel.
  */
 @SpringBootApplication
+@AutoConfigurationPackage(basePackages = "com.example.shapes")
 public class TaskContextApplication {
 
 	/** A bean of the application, which component scanning finds. */
@@ -18,10 +21,6 @@ public class TaskContextApplication {
 			return "helped";
 		}
 
-	}
-
-	/** A class of the application that crosses the channel. */
-	public record Point(int x, int y) {
 	}
 
 }
