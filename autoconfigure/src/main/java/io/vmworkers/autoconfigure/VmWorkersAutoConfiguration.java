@@ -12,6 +12,7 @@ import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.DefaultVmDispatcher;
 import io.vmworkers.dispatch.Frames;
+import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerMain;
 import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.WorkerRuntime;
@@ -44,7 +45,10 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(VmWorkersProperties.class)
 public final class VmWorkersAutoConfiguration {
 
-	@Bean
+	/** Name of the codec bean defined here, unless the application defines its own. */
+	static final String CODEC_BEAN = "vmWorkersCodec";
+
+	@Bean(CODEC_BEAN)
 	@ConditionalOnMissingBean
 	KryoCodec vmWorkersCodec(VmWorkersProperties properties, BeanFactory beanFactory) {
 		List<String> packages = new ArrayList<>(properties.getSerialization().getAllowedPackages());
@@ -88,6 +92,9 @@ public final class VmWorkersAutoConfiguration {
 		DefaultVmDispatcher vmDispatcher(WorkerTaskRegistrar registrar, VmWorkersProperties properties,
 				KryoCodec codec, ApplicationContext context, ObjectProvider<ApplicationArguments> arguments,
 				Environment environment, ObjectProvider<WorkerObserver> observers, EarlyWorkerLaunch earlyLaunch) {
+			if (!context.containsBeanDefinition(CODEC_BEAN)) {
+				checkNoTaskContext(registrar, properties);
+			}
 			List<String> sourceArgs = arguments.stream()
 				.findFirst()
 				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
@@ -105,6 +112,18 @@ public final class VmWorkersAutoConfiguration {
 		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
 		WorkerChannel workerChannel(InjectionPoint injectionPoint, DefaultVmDispatcher dispatcher) {
 			return dispatcher.channelFor(injectionPoint.getMember().getDeclaringClass());
+		}
+
+		/** A worker with a task context builds vmworkers' own codec, not the application's. */
+		private static void checkNoTaskContext(WorkerTaskRegistrar registrar, VmWorkersProperties properties) {
+			for (String name : registrar.tasks().keySet()) {
+				if (properties.settingsFor(name).context() == WorkerContext.TASK) {
+					throw new IllegalStateException("worker '" + name + "' has a task context (vmworkers.workers." + name
+							+ ".context=task, or vmworkers.context=task), but the application defines its own KryoCodec"
+							+ " bean, which a task context does not have, so the two ends would encode differently;"
+							+ " set the context to 'application' for it");
+				}
+			}
 		}
 
 		private static String applicationClass(ApplicationContext context, WorkerTaskRegistrar registrar) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.vmworkers.annotation.WorkerTask;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.DefaultVmDispatcher;
@@ -92,6 +93,16 @@ class VmWorkersAutoConfigurationTests {
 	}
 
 	@Test
+	void aTaskContextWithTheApplicationsOwnCodecFailsNamingTheSetting() {
+		this.runner.withUserConfiguration(UserCodecConfiguration.class, RobotTask.class)
+			.withPropertyValues("vmworkers.context=task")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("worker 'vmWorkersAutoConfigurationTests.RobotTask' has a task context")
+				.hasMessageContaining("set the context to 'application' for it"));
+	}
+
+	@Test
 	void cpusComeFromTheWorkerOrTheGlobalSettingAndAreChecked() {
 		this.runner.withPropertyValues("vmworkers.cpus=1", "vmworkers.workers.robot.cpus=0-1",
 				"vmworkers.workers.broken.cpus=one")
@@ -131,6 +142,15 @@ class VmWorkersAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@WorkerTask
+	static class RobotTask {
+
+		public int inc(int value) {
+			return value + 1;
+		}
+
+	}
+
 	static class UserCodecConfiguration {
 
 		@Bean
