@@ -28,8 +28,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * Main class of a worker JVM: runs the application's {@code @SpringBootConfiguration} class in the
- * worker role (no web server, lazy beans, no runners), then serves the channel until the master
- * closes it or dies. Not the application's own {@code main}, so whatever that does after
+ * worker role (no web server, lazy beans, no runners), or with a task context only the task's class
+ * and vmworkers' worker configuration, then serves the channel until the master closes it or dies. Not the application's own {@code main}, so whatever that does after
  * {@code SpringApplication.run} returns does not happen in workers.
  */
 public final class WorkerMain {
@@ -84,10 +84,9 @@ public final class WorkerMain {
 				() -> masterGone(inbound, outbound));
 		ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 		String taskClass = System.getProperty(TASK_CLASS_PROPERTY);
-		Class<?> source = ClassUtils.forName(required(SOURCE_PROPERTY), classLoader);
 		SpringApplication application = (taskClass != null)
-				? taskContext(name, ClassUtils.forName(taskClass, classLoader), source)
-				: new SpringApplication(source);
+				? taskContext(name, ClassUtils.forName(taskClass, classLoader))
+				: new SpringApplication(ClassUtils.forName(required(SOURCE_PROPERTY), classLoader));
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setDefaultProperties(defaultProperties());
@@ -133,15 +132,14 @@ public final class WorkerMain {
 	 * master's auto-configuration packages are registered as the worker's, so that its codec allows
 	 * the same classes as the master's.
 	 */
-	private static SpringApplication taskContext(String name, Class<?> taskClass, Class<?> applicationClass) {
+	private static SpringApplication taskContext(String name, Class<?> taskClass) {
 		String[] packages = StringUtils.commaDelimitedListToStringArray(System.getProperty(PACKAGES_PROPERTY, ""));
 		SpringApplication application = new SpringApplication(TaskContextConfiguration.class);
 		application.setApplicationContextFactory(
 				ApplicationContextFactory.ofContextClass(AnnotationConfigApplicationContext.class));
 		application.addInitializers((context) -> {
 			BeanDefinitionRegistry registry = (BeanDefinitionRegistry) context;
-			AutoConfigurationPackages.register(registry,
-					(packages.length > 0) ? packages : new String[] { ClassUtils.getPackageName(applicationClass) });
+			AutoConfigurationPackages.register(registry, packages);
 			new AnnotatedBeanDefinitionReader(registry, context.getEnvironment()).registerBean(taskClass, name);
 		});
 		return application;
