@@ -118,8 +118,8 @@ public final class VmWorkersAutoConfiguration {
 		private static void checkNoTaskContext(WorkerTaskRegistrar registrar, VmWorkersProperties properties) {
 			for (String name : registrar.tasks().keySet()) {
 				if (properties.settingsFor(name).context() == WorkerContext.TASK) {
-					throw new IllegalStateException("worker '" + name + "' has a task context (vmworkers.workers." + name
-							+ ".context=task, or vmworkers.context=task), but the application defines its own KryoCodec"
+					throw new IllegalStateException("worker '" + name + "' has a task context ("
+							+ WorkerContext.taskContextProperties(name) + "), but the application defines its own KryoCodec"
 							+ " bean, which a task context does not have, so the two ends would encode differently;"
 							+ " set the context to 'application' for it");
 				}

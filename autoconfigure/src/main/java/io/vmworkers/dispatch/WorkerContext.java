@@ -18,6 +18,16 @@ public enum WorkerContext {
 	 * the worker starts faster. A task that needs another bean of the application fails to start,
 	 * saying so.
 	 */
-	TASK
+	TASK;
+
+	/**
+	 * Names the properties that give a worker a task context, for messages that tell the user
+	 * which setting to change.
+	 * @param workerName the worker's name
+	 * @return the per-worker and the global property
+	 */
+	public static String taskContextProperties(String workerName) {
+		return "vmworkers.workers." + workerName + ".context=task, or vmworkers.context=task";
+	}
 
 }

@@ -119,8 +119,8 @@ public final class WorkerMain {
 	/** A start that failed for want of a bean, in a task context: the task needs one it does not have. */
 	private static void explainTaskContext(String name, String taskClass, Throwable failure) {
 		if (taskClass != null && NestedExceptionUtils.getMostSpecificCause(failure) instanceof NoSuchBeanDefinitionException) {
-			System.err.println("vmworkers: worker '" + name + "' has a task context (vmworkers.workers." + name
-					+ ".context=task, or vmworkers.context=task): it holds " + taskClass
+			System.err.println("vmworkers: worker '" + name + "' has a task context ("
+					+ WorkerContext.taskContextProperties(name) + "): it holds " + taskClass
 					+ ", what vmworkers gives a worker and the application's configuration, but no other bean"
 					+ " of the application; set the context to 'application' for a task that needs one");
 		}
