@@ -3,6 +3,7 @@ package io.vmworkers.dispatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -205,8 +206,10 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 		RuntimeException failure = null;
 		for (ManagedWorker worker : this.workers.values()) {
 			try {
-				worker.awaitReady();
-				logger.info("Worker '" + worker.name() + "' ready (pid " + worker.pid() + ")");
+				Instant needed = Instant.now();
+				ManagedWorker.Connection ready = worker.awaitReady();
+				logger.info("Worker '" + worker.name() + "' ready (pid " + worker.pid() + ")"
+						+ startupTimes(ready.startedAt(), ready.readyAt(), needed));
 			}
 			catch (RuntimeException ex) {
 				if (failure == null) {
@@ -226,6 +229,20 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 			stop();
 			throw failure;
 		}
+	}
+
+	/**
+	 * Describes how long a worker took to start and whether the context's start had to wait for it:
+	 * a worker launched early is often ready before the master gets to its lifecycle.
+	 */
+	private static String startupTimes(Instant launched, Instant ready, Instant needed) {
+		if (launched == null || ready == null) {
+			return "";
+		}
+		String startup = " " + Duration.between(launched, ready).toMillis() + " ms after its launch";
+		return ready.isBefore(needed)
+				? startup + ", " + Duration.between(ready, needed).toMillis() + " ms before the context's start needed it"
+				: startup + "; the context's start waited " + Duration.between(needed, ready).toMillis() + " ms for it";
 	}
 
 	/**

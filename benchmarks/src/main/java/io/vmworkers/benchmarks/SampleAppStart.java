@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +36,13 @@ final class SampleAppStart {
 	private static final String WORKER_READY = "Worker 'countingTask' ready";
 
 	private static final String STARTED = "Started SampleApplication in ";
+
+	/**
+	 * Ends the ready line: the worker's start-up time, and either how long before the master's start
+	 * needed it the worker was ready, or how long that start waited for it.
+	 */
+	private static final Pattern TIMES = Pattern.compile("(\\d+) ms after its launch(?:, (\\d+) ms before the context's"
+			+ " start needed it|; the context's start waited (\\d+) ms for it)");
 
 	private SampleAppStart() {
 	}
@@ -87,6 +96,7 @@ final class SampleAppStart {
 	private static void read(Process process, Deque<String> tail, CompletableFuture<Timing> timing) {
 		Instant contextStart = null;
 		Instant workerReady = null;
+		Matcher times = null;
 		try (BufferedReader lines = new BufferedReader(
 				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
@@ -101,12 +111,18 @@ final class SampleAppStart {
 					contextStart = timestamp(line);
 				}
 				else if (workerReady == null && line.contains(WORKER_READY)) {
-					workerReady = timestamp(line);
+					times = TIMES.matcher(line);
+					if (!times.find()) {
+						throw new IllegalStateException("no start-up times in the ready line: " + line);
+					}
+					// Logged when the master's start got to its workers: this one was ready earlier.
+					workerReady = timestamp(line).minusMillis((times.group(2) != null) ? Long.parseLong(times.group(2)) : 0);
 				}
 				else if (contextStart != null && workerReady != null && line.contains(STARTED)) {
 					String seconds = line.substring(line.indexOf(STARTED) + STARTED.length()).split(" ")[0];
 					timing.complete(new Timing(Duration.between(contextStart, workerReady).toNanos(),
-							(long) (Double.parseDouble(seconds) * 1e9)));
+							(long) (Double.parseDouble(seconds) * 1e9), millisToNanos(times.group(1)),
+							(times.group(3) != null) ? millisToNanos(times.group(3)) : 0));
 				}
 			}
 			timing.completeExceptionally(new IllegalStateException("the sample app exited"));
@@ -116,6 +132,10 @@ final class SampleAppStart {
 		}
 	}
 
+	private static long millisToNanos(String millis) {
+		return TimeUnit.MILLISECONDS.toNanos(Long.parseLong(millis));
+	}
+
 	/** The timestamp Boot's console log starts each line with. */
 	private static Instant timestamp(String line) {
 		return Instant.parse(line.substring(0, line.indexOf(' ')));
@@ -123,10 +143,12 @@ final class SampleAppStart {
 
 	/**
 	 * One start of the sample.
-	 * @param contextToWorkerReadyNanos from the log line of its context's start to its worker's ready line
+	 * @param contextToWorkerReadyNanos from the log line of its context's start to its worker's ready message
 	 * @param startedNanos what Boot reports as its whole start ("Started ... in"), web server included
+	 * @param launchToReadyNanos from the worker's launch to its ready message
+	 * @param waitedNanos how long the master's start waited for the worker
 	 */
-	record Timing(long contextToWorkerReadyNanos, long startedNanos) {
+	record Timing(long contextToWorkerReadyNanos, long startedNanos, long launchToReadyNanos, long waitedNanos) {
 	}
 
 }

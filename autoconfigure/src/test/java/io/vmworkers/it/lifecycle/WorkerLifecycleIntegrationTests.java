@@ -73,6 +73,14 @@ class WorkerLifecycleIntegrationTests {
 
 	@Test
 	@Order(1)
+	void readyLineTellsHowLongTheWorkerTookAndHowLongTheStartWaited(CapturedOutput output) {
+		assertThat(output.getAll()).containsPattern("Worker 'sleeperTask' ready \\(pid " + handle.pid()
+				+ "\\) [0-9]+ ms after its launch(, [0-9]+ ms before the context's start needed it"
+				+ "|; the context's start waited [0-9]+ ms for it)");
+	}
+
+	@Test
+	@Order(1)
 	void everyThreadOfAPinnedWorkerRunsOnItsCpusOnly() throws IOException {
 		List<String> allowed = new java.util.ArrayList<>();
 		try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(handle.pid()), "task"))) {
