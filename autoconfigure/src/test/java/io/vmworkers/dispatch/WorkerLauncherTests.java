@@ -1,11 +1,18 @@
 package io.vmworkers.dispatch;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
+import io.vmworkers.process.ClassDataSharing;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -58,11 +65,46 @@ class WorkerLauncherTests {
 		assertThat(this.launcher.launchesLike(same)).isTrue();
 	}
 
+	@Test
+	void aTaskContextHasAClassDataSharingArchiveOfItsOwn(@TempDir Path temp) throws IOException {
+		Path jar = temp.resolve("application.jar");
+		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+			out.putNextEntry(new JarEntry("com/acme/"));
+		}
+		Path cache = Files.createDirectory(temp.resolve("cds"), PosixFilePermissions
+			.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		String classPath = System.getProperty("java.class.path");
+		System.setProperty("java.class.path", jar.toString());
+		try {
+			Path task = archive(cache, WorkerContext.TASK);
+			Path application = archive(cache, WorkerContext.APPLICATION);
+			assertThat(task).isNotNull().isNotEqualTo(application);
+			assertThat(application).isNotNull();
+			assertThat(archive(cache, WorkerContext.TASK)).isEqualTo(task);
+		}
+		finally {
+			System.setProperty("java.class.path", classPath);
+		}
+	}
+
+	/** The archive a fresh launcher's first launch of 'robot' would write, so no launch is training already. */
+	private static Path archive(Path cache, WorkerContext context) {
+		WorkerLauncher launcher = new WorkerLauncher("com.acme.Application", Map.of("robot", "com.acme.RobotTask"),
+				List.of("com.acme"), List.of(), List.of(), (name, error, line) -> {
+				}, new ClassDataSharing(cache));
+		ClassDataSharing.Plan sharing = launcher.command("robot", settings(context), IN, OUT).sharing();
+		assertThat(sharing.use()).isEqualTo(ClassDataSharing.Use.TRAIN);
+		return sharing.archive();
+	}
+
 	private List<String> command(String name, WorkerContext context) {
-		WorkerSettings settings = new WorkerSettings(Path.of("/dev/shm"), 64 * 1024, Duration.ofSeconds(5),
-				Duration.ZERO, List.of("-Xmx32m"), false, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ZERO,
+		return this.launcher.command(name, settings(context), IN, OUT).command().command(null);
+	}
+
+	private static WorkerSettings settings(WorkerContext context) {
+		return new WorkerSettings(Path.of("/dev/shm"), 64 * 1024, Duration.ofSeconds(5), Duration.ZERO,
+				List.of("-Xmx32m"), false, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ZERO,
 				Duration.ofSeconds(10), RestartPolicy.NEVER, null, context);
-		return this.launcher.command(name, settings, IN, OUT).command().command(null);
 	}
 
 }
