@@ -765,14 +765,6 @@ final class ManagedWorker implements WorkerHandle {
 
 		private final AtomicBoolean exitRecorded = new AtomicBoolean();
 
-		/**
-		 * Returns when this process sent its ready message.
-		 * @return the time, or null before it is ready
-		 */
-		Instant readyAt() {
-			return this.readyAt;
-		}
-
 		/** The secret the worker must present: 128 random bits, passed in its environment. */
 		private final String token;
 
@@ -793,6 +785,14 @@ final class ManagedWorker implements WorkerHandle {
 
 		Instant startedAt() {
 			return this.startedAt;
+		}
+
+		/**
+		 * Returns when this process sent its ready message.
+		 * @return the time, or null before it is ready
+		 */
+		Instant readyAt() {
+			return this.readyAt;
 		}
 
 		@Override
