@@ -196,8 +196,8 @@ public class VmWorkersEndpoint {
 	/**
 	 * One worker.
 	 * @param name its name (the {@code @WorkerTask} bean's name)
-	 * @param state {@code new}, {@code starting}, {@code ready}, {@code stopping}, {@code stopped}
-	 * or {@code failed}
+	 * @param state {@code new}, {@code starting}, {@code ready}, {@code restarting}, {@code stopping},
+	 * {@code stopped} or {@code failed}
 	 * @param pid the process id, or -1 when no process runs
 	 * @param startedAt when the current (or last) process was started, or null before the first start
 	 * @param uptimeMillis how long the current process has run, or null when none runs

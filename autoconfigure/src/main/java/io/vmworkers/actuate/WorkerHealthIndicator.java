@@ -15,7 +15,7 @@ import org.springframework.util.Assert;
 
 /**
  * Health of one worker: UP when ready and its last heartbeat is recent, DOWN when it failed or
- * its heartbeat is stale, OUT_OF_SERVICE when stopped on request, UNKNOWN while it starts or
+ * its heartbeat is stale, OUT_OF_SERVICE when stopping or stopped on request, UNKNOWN while it starts or
  * restarts. How its last process ended is a detail while it is not ready.
  */
 public class WorkerHealthIndicator implements HealthIndicator {
@@ -78,8 +78,8 @@ public class WorkerHealthIndicator implements HealthIndicator {
 		health.withDetail("heartbeatAgeMillis", age);
 		if (age > this.heartbeatTimeout.toMillis()) {
 			health.down()
-				.withDetail("reason", "no heartbeat for " + age + " ms (vmworkers.health.heartbeat-timeout="
-						+ this.heartbeatTimeout.toMillis() + "ms)");
+				.withDetail("reason", "no heartbeat for " + age + " ms, over the " + this.heartbeatTimeout.toMillis()
+						+ " ms allowed (vmworkers.health.heartbeat-timeout, else the worker's heartbeat-timeout)");
 		}
 		else {
 			health.up();
