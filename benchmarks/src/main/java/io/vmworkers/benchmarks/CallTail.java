@@ -1,5 +1,6 @@
 package io.vmworkers.benchmarks;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -7,10 +8,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The tail of the call round trip in detail: three rounds of 500,000 {@code int inc(int)} calls
  * after a warm-up, each printing percentiles and how many calls took over 5 us; then 200 calls
- * each after 10 ms of silence, with their median and p90. Run it plain, and
+ * each after 10 ms of silence, with their median and p90 (with the argument {@code raw-ring},
+ * interleaved with as many round trips of the raw ring after the same silence). Run it plain, and
  * with the master and the worker on CPUs of their own, to compare:
  * <pre>
- * java -Xmx512m -cp benchmarks/target/vmworkers-benchmarks.jar io.vmworkers.benchmarks.CallTail
+ * java -Xmx512m -cp benchmarks/target/vmworkers-benchmarks.jar io.vmworkers.benchmarks.CallTail raw-ring
  * taskset -c 0 java -Xmx512m -Dvmworkers.workers.echoTask.cpus=1 -cp benchmarks/target/vmworkers-benchmarks.jar io.vmworkers.benchmarks.CallTail
  * </pre>
  */
@@ -28,7 +30,7 @@ public final class CallTail {
 	private CallTail() {
 	}
 
-	public static void main(String[] args) throws InterruptedException {
+	public static void main(String[] args) throws Exception {
 		try (ConfigurableApplicationContext context = Masters.start(BenchmarkApplication.CALLS)) {
 			EchoTask echo = context.getBean(EchoTask.class);
 			for (int i = 0; i < 300_000; i++) {
@@ -52,19 +54,51 @@ public final class CallTail {
 				}
 				System.out.println(line + ", over 5 us: " + slow + " of " + CALLS);
 			}
-			long[] wakes = new long[WAKES];
-			for (int i = 0; i < wakes.length; i++) {
-				Thread.sleep(SILENCE_MILLIS);
-				long start = System.nanoTime();
-				if (echo.inc(41) != 42) {
-					throw new IllegalStateException("wrong answer");
-				}
-				wakes[i] = System.nanoTime() - start;
-			}
-			Arrays.sort(wakes);
-			System.out.println(Units.format("after %d ms of silence: p50 %.1f us p90 %.1f us", SILENCE_MILLIS,
-					wakes[wakes.length / 2] / 1000.0, wakes[wakes.length * 9 / 10] / 1000.0));
+			wakes(echo, Arrays.asList(args).contains("raw-ring"));
 		}
+	}
+
+	/**
+	 * Calls after a silence each; with the argument {@code raw-ring}, interleaved with the raw
+	 * ring's round trips after the same silence (its echo, a JVM of its own, asleep on a futex), so
+	 * that the two compare within this run. The echo inherits this JVM's CPUs: leave it out when
+	 * the master runs under {@code taskset}.
+	 */
+	private static void wakes(EchoTask echo, boolean withRawRing) throws Exception {
+		long[] calls = new long[WAKES];
+		long[] rings = new long[WAKES];
+		try (RawRingPeer ring = withRawRing ? RawRingPeer.start(Path.of("/dev/shm")) : null) {
+			for (int i = 0; ring != null && i < 1000; i++) {
+				ring.echo(i);
+			}
+			for (int i = 0; i < WAKES; i++) {
+				calls[i] = afterSilence(echo::inc);
+				if (ring != null) {
+					rings[i] = afterSilence(ring::echo);
+				}
+			}
+		}
+		System.out.println(Units.format("after %d ms of silence: p50 %.1f us p90 %.1f us", SILENCE_MILLIS,
+				quantile(calls, 0.5), quantile(calls, 0.9)));
+		if (withRawRing) {
+			System.out.println(Units.format("raw ring, the same silence: p50 %.1f us p90 %.1f us", quantile(rings, 0.5),
+					quantile(rings, 0.9)));
+		}
+	}
+
+	private static long afterSilence(RoundTrip.Step step) throws Exception {
+		Thread.sleep(SILENCE_MILLIS);
+		long start = System.nanoTime();
+		if (step.apply(41) != 42) {
+			throw new IllegalStateException("wrong answer after silence");
+		}
+		return System.nanoTime() - start;
+	}
+
+	/** In microseconds; sorts the times. */
+	private static double quantile(long[] times, double quantile) {
+		Arrays.sort(times);
+		return times[(int) (quantile * times.length)] / 1000.0;
 	}
 
 }
