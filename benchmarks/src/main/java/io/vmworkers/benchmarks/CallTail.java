@@ -72,9 +72,9 @@ public final class CallTail {
 				ring.echo(i);
 			}
 			for (int i = 0; i < WAKES; i++) {
-				calls[i] = afterSilence(echo::inc);
+				calls[i] = RoundTrip.afterSilence(echo::inc, SILENCE_MILLIS);
 				if (ring != null) {
-					rings[i] = afterSilence(ring::echo);
+					rings[i] = RoundTrip.afterSilence(ring::echo, SILENCE_MILLIS);
 				}
 			}
 		}
@@ -84,15 +84,6 @@ public final class CallTail {
 			System.out.println(Units.format("raw ring, the same silence: p50 %.1f us p90 %.1f us", quantile(rings, 0.5),
 					quantile(rings, 0.9)));
 		}
-	}
-
-	private static long afterSilence(RoundTrip.Step step) throws Exception {
-		Thread.sleep(SILENCE_MILLIS);
-		long start = System.nanoTime();
-		if (step.apply(41) != 42) {
-			throw new IllegalStateException("wrong answer after silence");
-		}
-		return System.nanoTime() - start;
 	}
 
 	/** In microseconds; sorts the times. */

@@ -147,9 +147,9 @@ final class IdleCases {
 		for (int round = 0; round < this.plan.rounds(); round++) {
 			long[][] batch = new long[3][WAKES_PER_ROUND];
 			for (int i = 0; i < WAKES_PER_ROUND; i++) {
-				batch[0][i] = afterSilence(call);
-				batch[1][i] = afterSilence(unix);
-				batch[2][i] = afterSilence(ring);
+				batch[0][i] = RoundTrip.afterSilence(call, SILENCE_MILLIS);
+				batch[1][i] = RoundTrip.afterSilence(unix, SILENCE_MILLIS);
+				batch[2][i] = RoundTrip.afterSilence(ring, SILENCE_MILLIS);
 			}
 			callTimes.addRound(batch[0]);
 			unixTimes.addRound(batch[1]);
@@ -161,15 +161,6 @@ final class IdleCases {
 				"< 100 us median, with both idle rows met", fast && idleMet));
 		results.add(Row.info("first call after 10 ms vs raw ring, reader asleep on a futex", Units.nanos(callTimes.median()),
 				"raw ring " + Units.latency(ringTimes), Units.times(callTimes.median() / ringTimes.median())));
-	}
-
-	private static long afterSilence(RoundTrip.Step step) throws Exception {
-		Thread.sleep(SILENCE_MILLIS);
-		long start = System.nanoTime();
-		if (step.apply(41) != 42) {
-			throw new IllegalStateException("wrong answer after silence");
-		}
-		return System.nanoTime() - start;
 	}
 
 	/**

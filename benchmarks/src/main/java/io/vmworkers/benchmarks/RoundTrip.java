@@ -69,6 +69,23 @@ interface RoundTrip {
 		return Arrays.copyOf(samples, count);
 	}
 
+	/**
+	 * Times one round trip after {@code silenceMillis} of silence, in which the other side goes
+	 * to sleep.
+	 * @param step one round trip
+	 * @param silenceMillis how long to wait first
+	 * @return the round trip's duration
+	 * @throws Exception when the step fails or answers wrong
+	 */
+	static long afterSilence(Step step, long silenceMillis) throws Exception {
+		Thread.sleep(silenceMillis);
+		long start = System.nanoTime();
+		if (step.apply(41) != 42) {
+			throw new IllegalStateException("wrong answer after silence");
+		}
+		return System.nanoTime() - start;
+	}
+
 	/** One round trip: sends {@code value}, returns the answer. */
 	@FunctionalInterface
 	interface Step {
