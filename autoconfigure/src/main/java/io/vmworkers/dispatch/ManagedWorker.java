@@ -530,6 +530,8 @@ final class ManagedWorker implements WorkerHandle {
 	}
 
 	private void stopConnection(Connection current, WorkerState finalState) {
+		// Its exit is asked for: expected, even when the exit handler runs after the final state is set.
+		current.stopRequested = true;
 		WorkerProcess process = current.process();
 		Endpoint endpoint = current.endpoint();
 		if (process != null) {
@@ -583,8 +585,8 @@ final class ManagedWorker implements WorkerHandle {
 		boolean expected;
 		Duration restartIn = null;
 		synchronized (this) {
-			expected = this.state == WorkerState.STOPPING || this.state == WorkerState.STOPPED
-					|| this.connection != exited;
+			expected = exited.stopRequested || this.state == WorkerState.STOPPING
+					|| this.state == WorkerState.STOPPED || this.connection != exited;
 			if (!expected) {
 				restartIn = restartDelay();
 				this.state = (restartIn != null) ? WorkerState.RESTARTING : WorkerState.FAILED;
@@ -753,6 +755,9 @@ final class ManagedWorker implements WorkerHandle {
 		private volatile Instant startedAt;
 
 		private volatile boolean exited;
+
+		/** Set once the master asks this process to stop, so that its exit counts as expected. */
+		private volatile boolean stopRequested;
 
 		private volatile Heartbeat heartbeat;
 
