@@ -1,37 +1,48 @@
 package io.vmworkers.channel;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.vmworkers.process.ProcessStart;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Where channel files live, and the removal of those left by masters that died.
  * <p>
  * Each master keeps its channel files in a run directory of its own, mode 0700:
- * {@code <channel directory>/vmworkers-<pid>-<start>/<worker>-<random>.<m2w|w2m>}. The master's
- * pid and start time (epoch milliseconds) let a later run prove the owner dead (no such pid, or a
- * pid reused by a process that started at another time) before deleting; directories of a master
- * that is alive are never touched. A run directory that exists but is not this user's private
- * directory (another user's, a symbolic link, a file, other permissions) is refused: start-up fails
- * closed. 128 random bits make file names unguessable.
+ * {@code <channel directory>/vmworkers-<pid>-t<start>/<worker>-<random>.<m2w|w2m>}. The master's
+ * pid and start (clock ticks since boot, see {@link ProcessStart}; 0 when unknown) let a later run
+ * prove the owner dead (no such pid, or a pid reused by a process that started at another time)
+ * before deleting; directories of a master that is alive, or whose start is unknown, are never
+ * touched, and neither is anything this user does not own. A run directory that exists but is not
+ * this user's private directory (another user's, a symbolic link, a file, other permissions) is
+ * refused: start-up fails closed. 128 random bits make file names unguessable.
  */
 public final class ChannelFiles {
+
+	private static final Log logger = LogFactory.getLog(ChannelFiles.class);
 
 	/** Suffix of the ring the master writes. */
 	public static final String TO_WORKER = ".m2w";
@@ -39,7 +50,16 @@ public final class ChannelFiles {
 	/** Suffix of the ring the worker writes. */
 	public static final String FROM_WORKER = ".w2m";
 
-	private static final Pattern RUN_DIRECTORY = Pattern.compile("vmworkers-(\\d+)-(\\d+)");
+	private static final String RUN_DIRECTORY_PREFIX = "vmworkers-";
+
+	/**
+	 * The "t" sets these names apart from those of earlier versions, which held the start in
+	 * milliseconds: neither version takes the other's live directories for a dead master's.
+	 */
+	private static final Pattern RUN_DIRECTORY = Pattern.compile("vmworkers-(\\d+)-t(\\d+)");
+
+	/** The start in the name of a run directory whose master could not read its own. */
+	private static final long UNKNOWN_START = 0;
 
 	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -55,7 +75,8 @@ public final class ChannelFiles {
 	 * @return the run directory (not created)
 	 */
 	public static Path runDirectory(Path channelDirectory, ProcessHandle master) {
-		return channelDirectory.resolve("vmworkers-" + master.pid() + "-" + startMillis(master).orElse(0L));
+		long start = ProcessStart.ticks(master.pid()).orElse(UNKNOWN_START);
+		return channelDirectory.resolve(RUN_DIRECTORY_PREFIX + master.pid() + "-t" + start);
 	}
 
 	/**
@@ -134,56 +155,147 @@ public final class ChannelFiles {
 		}
 	}
 
-	private static Optional<Long> startMillis(ProcessHandle process) {
-		return process.info().startInstant().map(Instant::toEpochMilli);
-	}
-
 	/**
 	 * Deletes the run directories, and the files in them, of masters that are provably dead.
+	 * <p>
+	 * Only directories this user owns are deleted, and only their regular files, through handles
+	 * opened without following links: no one can make the sweep delete elsewhere by swapping in a
+	 * link between a check and a deletion. Where the platform has no {@link SecureDirectoryStream},
+	 * nothing is deleted. Whatever else carries the prefix (another user's directory, a link, a
+	 * file, a name that does not parse) is left alone, logged at debug level; only a channel
+	 * directory that cannot be listed fails the sweep.
 	 * @param channelDirectory the channel directory
 	 * @return the paths deleted
-	 * @throws IOException when the directory cannot be listed
+	 * @throws IOException when the channel directory cannot be listed
 	 */
 	public static List<Path> removeStale(Path channelDirectory) throws IOException {
 		List<Path> removed = new ArrayList<>();
 		if (!Files.isDirectory(channelDirectory)) {
 			return removed;
 		}
-		try (DirectoryStream<Path> entries = Files.newDirectoryStream(channelDirectory, "vmworkers-*")) {
-			for (Path entry : entries) {
-				Matcher name = RUN_DIRECTORY.matcher(entry.getFileName().toString());
-				if (name.matches() && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
-						&& isDead(Long.parseLong(name.group(1)), Long.parseLong(name.group(2)))) {
-					removed.addAll(deleteRunDirectory(entry));
+		Optional<UserPrincipal> me = currentUser();
+		if (me.isEmpty()) {
+			logger.debug("Not looking for stale channel files in " + channelDirectory
+					+ ": the owner of /proc/self, this process's user, cannot be read");
+			return removed;
+		}
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(channelDirectory)) {
+			if (!(entries instanceof SecureDirectoryStream<Path> channel)) {
+				logger.debug("Not looking for stale channel files in " + channelDirectory
+						+ ": the platform has no SecureDirectoryStream to delete them without following links");
+				return removed;
+			}
+			for (Path entry : channel) {
+				if (entry.getFileName().toString().startsWith(RUN_DIRECTORY_PREFIX)) {
+					removeIfStale(channel, entry, me.get(), removed);
 				}
 			}
+		}
+		catch (DirectoryIteratorException ex) {
+			throw ex.getCause();
 		}
 		return removed;
 	}
 
-	private static List<Path> deleteRunDirectory(Path runDirectory) throws IOException {
-		List<Path> removed = new ArrayList<>();
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(runDirectory)) {
-			for (Path file : files) {
-				if (Files.deleteIfExists(file)) {
-					removed.add(file);
-				}
-			}
+	private static Optional<UserPrincipal> currentUser() {
+		try {
+			// /proc/self belongs to the effective user, the one whose files this process creates.
+			return Optional.of(Files.getOwner(Path.of("/proc/self")));
 		}
-		if (Files.deleteIfExists(runDirectory)) {
-			removed.add(runDirectory);
+		catch (IOException | UnsupportedOperationException | SecurityException ex) {
+			return Optional.empty();
 		}
-		return removed;
 	}
 
-	static boolean isDead(long pid, long startMillis) {
+	private static void removeIfStale(SecureDirectoryStream<Path> channel, Path entry, UserPrincipal me,
+			List<Path> removed) {
+		Path name = entry.getFileName();
+		Matcher matcher = RUN_DIRECTORY.matcher(name.toString());
+		if (!matcher.matches()) {
+			logger.debug("Left " + entry + ", not named vmworkers-<pid>-t<start> like a run directory");
+			return;
+		}
+		long pid;
+		long start;
+		try {
+			pid = Long.parseLong(matcher.group(1));
+			start = Long.parseLong(matcher.group(2));
+		}
+		catch (NumberFormatException ex) {
+			// Anyone may create names in a shared directory such as /dev/shm.
+			logger.debug("Left " + entry + ", its pid or start is out of range (" + ex.getMessage() + ")");
+			return;
+		}
+		if (!isDead(pid, start)) {
+			return;
+		}
+		try {
+			// Checked before opening, as opening a named pipe would wait for a writer.
+			String refusal = refusal(channel.getFileAttributeView(name, PosixFileAttributeView.class,
+					LinkOption.NOFOLLOW_LINKS), me);
+			if (refusal != null) {
+				logger.debug("Left " + entry + " of dead master pid=" + pid + ": " + refusal);
+				return;
+			}
+			try (SecureDirectoryStream<Path> run = channel.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+				// The name could have changed hands since the check: what was opened is what counts.
+				refusal = refusal(run.getFileAttributeView(PosixFileAttributeView.class), me);
+				if (refusal != null) {
+					logger.debug("Left " + entry + " of dead master pid=" + pid + ": " + refusal);
+					return;
+				}
+				deleteRegularFiles(run, entry, removed);
+			}
+			channel.deleteDirectory(name);
+			removed.add(entry);
+		}
+		catch (IOException | DirectoryIteratorException ex) {
+			logger.debug("Left " + entry + " of dead master pid=" + pid + ": " + ex);
+		}
+	}
+
+	private static void deleteRegularFiles(SecureDirectoryStream<Path> run, Path runDirectory, List<Path> removed)
+			throws IOException {
+		for (Path file : run) {
+			Path name = file.getFileName();
+			PosixFileAttributes attributes = run
+				.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+				.readAttributes();
+			if (attributes.isRegularFile()) {
+				run.deleteFile(name);
+				removed.add(runDirectory.resolve(name));
+			}
+			else {
+				// A link, say, keeps the directory: rmdir then fails, and the next sweep says so again.
+				logger.debug("Left " + runDirectory.resolve(name) + ", not a regular file");
+			}
+		}
+	}
+
+	/** Returns why a run directory of a dead master is not ours to delete, or null when it is. */
+	private static String refusal(PosixFileAttributeView view, UserPrincipal me) throws IOException {
+		PosixFileAttributes attributes = view.readAttributes();
+		if (!attributes.isDirectory()) {
+			return "not a directory (link=" + attributes.isSymbolicLink() + ")";
+		}
+		// The JDK's Unix principals are equal when their numeric ids are, whatever their names.
+		if (!attributes.owner().equals(me)) {
+			return "owner=" + attributes.owner().getName() + " is not this user=" + me.getName();
+		}
+		return null;
+	}
+
+	static boolean isDead(long pid, long startTicks) {
 		Optional<ProcessHandle> process = ProcessHandle.of(pid);
 		if (process.isEmpty() || !process.get().isAlive()) {
 			return true;
 		}
-		Optional<Long> start = startMillis(process.get());
+		if (startTicks == UNKNOWN_START) {
+			return false;
+		}
 		// Unknown start times prove nothing: keep the directory.
-		return start.isPresent() && startMillis != 0 && start.get() != startMillis;
+		OptionalLong start = ProcessStart.ticks(pid);
+		return start.isPresent() && start.getAsLong() != startTicks;
 	}
 
 }

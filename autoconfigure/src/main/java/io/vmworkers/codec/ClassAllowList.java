@@ -58,11 +58,18 @@ import java.util.regex.Pattern;
  * for families of JDK-internal classes, by supertype plus the bootstrap class loader, so an application class cannot
  * pass by imitating a JDK name. Checking never initializes the checked class.
  *
+ * <p>Exceptions do not cross as objects but as {@link RemoteThrowable} descriptions, and the receiver rebuilds only
+ * the classes {@link #isAllowedThrowableName(String)} admits: the same packages, plus the JDK's exceptions in
+ * {@code java.*}.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ClassAllowList {
 
 	private static final String LIBRARY_PACKAGE = "io.vmworkers";
+
+	/** Only the bootstrap and platform loaders may define classes here, so the name alone proves a JDK class. */
+	private static final String JDK_EXCEPTION_PACKAGE = "java";
 
 	private static final Pattern PACKAGE_NAME = Pattern.compile(
 			"\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
@@ -125,6 +132,29 @@ public final class ClassAllowList {
 	}
 
 	/**
+	 * Tells whether an exception class named by a worker may be rebuilt in this JVM. The name alone decides, so that
+	 * a refused class is never loaded: a class in an allowed package, as for {@link #isAllowed(Class)}, or in
+	 * {@code java} and its subpackages, where the JVM lets no application loader define a class.
+	 *
+	 * <p>{@code javax.*}, {@code jdk.*} and {@code sun.*} are refused unless listed: jars on the class path define
+	 * {@code javax} packages too ({@code javax.servlet}, {@code javax.inject}), so the name would not tell a JDK
+	 * exception from a third-party one, and a refused exception still arrives as a {@link RemoteWorkerException}
+	 * naming it.
+	 *
+	 * @param className binary name as the worker wrote it
+	 * @return {@code true} if the class may be loaded and constructed
+	 */
+	public boolean isAllowedThrowableName(String className) {
+		// Rejects array descriptors ("[Lcom.acme.X;") and other names a loader would resolve to something else.
+		if (!PACKAGE_NAME.matcher(className).matches()) {
+			return false;
+		}
+		int lastDot = className.lastIndexOf('.');
+		String packageName = (lastDot < 0) ? "" : className.substring(0, lastDot);
+		return isWithin(packageName, JDK_EXCEPTION_PACKAGE) || isInAllowedPackage(packageName);
+	}
+
+	/**
 	 * Returns the JDK classes admitted by identity, for tests that check how each is serialized.
 	 * @return the classes; the families admitted by supertype (enums, enum sets, zone ids) are not listed
 	 */
@@ -139,12 +169,16 @@ public final class ClassAllowList {
 
 	private boolean isInAllowedPackage(String packageName) {
 		for (String allowed : packages) {
-			if (packageName.startsWith(allowed)
-					&& (packageName.length() == allowed.length() || packageName.charAt(allowed.length()) == '.')) {
+			if (isWithin(packageName, allowed)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	private static boolean isWithin(String packageName, String prefix) {
+		return packageName.startsWith(prefix)
+				&& (packageName.length() == prefix.length() || packageName.charAt(prefix.length()) == '.');
 	}
 
 	private static Class<?> innermostComponent(Class<?> type) {

@@ -193,6 +193,15 @@ public final class KryoCodec {
 	}
 
 	/**
+	 * Returns the allow-list this codec checks classes against, which also decides the exceptions
+	 * {@link RemoteThrowable#toThrowable(ClassAllowList, ClassLoader, String)} rebuilds.
+	 * @return the allow-list
+	 */
+	public ClassAllowList allowList() {
+		return this.allowList;
+	}
+
+	/**
 	 * Encodes a value and hands the bytes to {@code consumer} before the pooled buffer is reused.
 	 *
 	 * @param value the object graph to encode; may be {@code null}

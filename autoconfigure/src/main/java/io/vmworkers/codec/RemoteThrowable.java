@@ -102,18 +102,23 @@ public record RemoteThrowable(String className, String message, List<Frame> stac
 	/**
 	 * Recreates the exception in this JVM, with the worker's stack trace and recreated causes.
 	 *
-	 * <p>The original class is instantiated when {@code loader} finds it, it is a concrete {@link Throwable}, it has
-	 * a public {@code (String)} constructor (or a public no-arg one when the message is {@code null}) that keeps the
-	 * message as it is, and the cause can be attached. Otherwise a {@link RemoteWorkerException} naming the class, the message and the worker stands
-	 * in. Only classes that pass these checks are initialized.
+	 * <p>The original class is instantiated only when {@code allowList} admits its name
+	 * ({@link ClassAllowList#isAllowedThrowableName(String)}: the JDK's {@code java.*} exceptions and the allowed
+	 * packages), {@code loader} finds it, it is a concrete {@link Throwable}, it has a public {@code (String)}
+	 * constructor (or a public no-arg one when the message is {@code null}) that keeps the message as it is, and the
+	 * cause can be attached. Otherwise a {@link RemoteWorkerException} naming the class, the message and the worker
+	 * stands in. A class the allow-list refuses is never loaded; an admitted one is loaded without being initialized,
+	 * so only a class that passes every check runs its static initializer. Each cause is judged the same way.
 	 *
+	 * @param allowList decides which exception classes may be rebuilt; pass the codec's
 	 * @param loader loader to find the exception classes with
 	 * @param workerName name of the worker that threw, for the stand-in's message
 	 * @return the recreated exception or its stand-in
 	 */
-	public Throwable toThrowable(ClassLoader loader, String workerName) {
-		Throwable recreatedCause = cause == null ? null : cause.toThrowable(loader, workerName);
-		Throwable recreated = recreate(loader, recreatedCause);
+	public Throwable toThrowable(ClassAllowList allowList, ClassLoader loader, String workerName) {
+		Objects.requireNonNull(allowList, "allowList");
+		Throwable recreatedCause = (cause != null) ? cause.toThrowable(allowList, loader, workerName) : null;
+		Throwable recreated = allowList.isAllowedThrowableName(className) ? recreate(loader, recreatedCause) : null;
 		if (recreated == null) {
 			recreated = new RemoteWorkerException(className, message, workerName, recreatedCause);
 		}
@@ -128,9 +133,11 @@ public record RemoteThrowable(String className, String message, List<Frame> stac
 	private Throwable recreate(ClassLoader loader, Throwable recreatedCause) {
 		Class<?> type;
 		try {
+			// Not initialized: the checks below may still refuse the class, and then none of its code may run.
 			type = Class.forName(className, false, loader);
-		} catch (ClassNotFoundException | LinkageError e) {
-			// The worker's class is missing or broken here; the stand-in still reports its name.
+		} catch (ClassNotFoundException | LinkageError | SecurityException e) {
+			// The worker's class is missing or broken here, or a loader refused to define it (a java.* name on the
+			// class path); the stand-in still reports its name.
 			return null;
 		}
 		if (!Throwable.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {

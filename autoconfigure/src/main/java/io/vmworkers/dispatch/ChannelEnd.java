@@ -1,14 +1,14 @@
 package io.vmworkers.dispatch;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.vmworkers.channel.ChannelClosedException;
+import io.vmworkers.channel.ChannelInterruptedException;
 import io.vmworkers.channel.WorkerChannel;
 
 import org.apache.commons.logging.Log;
@@ -18,6 +18,18 @@ import org.springframework.util.Assert;
 /**
  * One side's end of a worker's channel. The same instance stays valid across worker restarts: it
  * is bound to each new {@link Endpoint} in turn, and objects not yet read survive a rebind.
+ * <p>
+ * What the other side puts passes through two queues. Arrivals wait for the {@code @OnData}
+ * methods, which run one object at a time, in order, on the thread holding the delivery role:
+ * never inside a read of the ring, so that a handler may itself call {@link #next()} (it then
+ * takes the objects that follow the one it handles) or {@link #put}. What no handler takes moves
+ * to the inbox of {@link #next()}. An object counts as consumed, and its bytes are returned to the
+ * producer as credit, when a handler returns or {@code next()} takes it: so the two queues hold at
+ * most the producer's window (see {@link Endpoint}) however slowly the application consumes.
+ * <p>
+ * Handlers run on a thread of this end's own, started when they first have work; a worker's
+ * receiving thread also runs them itself right after its read (see {@link #deliverArrivals}),
+ * which spares a thread hand-off on every message.
  */
 final class ChannelEnd implements WorkerChannel {
 
@@ -25,20 +37,43 @@ final class ChannelEnd implements WorkerChannel {
 
 	private static final long POLL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+	/** How long the delivery thread stays without work before it ends; the next arrival starts another. */
+	private static final long DELIVERY_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
 	private final String workerName;
 
 	private final Runnable closeAction;
 
 	private final Supplier<Endpoint> connector;
 
-	private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+	/** Guards the queues, {@link #holding} and {@link #deliveryThread}. */
+	private final Object lock = new Object();
+
+	/** Objects read and not yet offered to the handlers, in arrival order. */
+	private final ArrayDeque<Arrival> arrivals = new ArrayDeque<>();
+
+	/** Objects no handler took, waiting for {@link #next()}, in arrival order. */
+	private final ArrayDeque<Arrival> inbox = new ArrayDeque<>();
+
+	/** The thread running handlers now, or null. */
+	private final AtomicReference<Thread> deliverer = new AtomicReference<>();
+
+	/** When the handler running now started (System.nanoTime()), or 0. */
+	private volatile long handlerStart;
+
+	/** The start of the last handler call reported as slow, so that each is reported once. */
+	private volatile long reportedHandlerStart;
 
 	private volatile Endpoint endpoint;
 
 	private volatile DataHandlers handlers;
 
-	/** Data that arrived while held, in order; null when not holding. Changed under this. */
-	private volatile List<Object> held;
+	/** The thread that delivers arrivals itself after reading them, so is never signalled. */
+	private volatile Thread inlineDeliverer;
+
+	private boolean holding;
+
+	private Thread deliveryThread;
 
 	/**
 	 * Creates an end.
@@ -67,65 +102,191 @@ final class ChannelEnd implements WorkerChannel {
 	}
 
 	/**
-	 * Keeps arriving data aside until {@link #release()}: a worker started early may send before
-	 * the {@code @OnData} methods that take its data are known.
+	 * Names the thread that calls {@link #deliverArrivals} after each of its reads, so that what it
+	 * reads is not also handed to the delivery thread.
+	 * @param thread the reading thread
 	 */
-	synchronized void hold() {
-		if (this.held == null) {
-			this.held = new ArrayList<>();
+	void deliverInline(Thread thread) {
+		this.inlineDeliverer = thread;
+	}
+
+	/**
+	 * Keeps arriving data from the handlers until {@link #release()}: a worker started early may
+	 * send before the {@code @OnData} methods that take its data are known.
+	 */
+	void hold() {
+		synchronized (this.lock) {
+			this.holding = true;
 		}
 	}
 
 	/**
 	 * Delivers what arrived while held, in order, and delivers as it arrives from now on.
 	 */
-	synchronized void release() {
-		List<Object> waiting = this.held;
-		if (waiting == null) {
-			return;
+	void release() {
+		synchronized (this.lock) {
+			if (!this.holding) {
+				return;
+			}
+			this.holding = false;
 		}
-		waiting.forEach(this::deliver);
-		this.held = null;
+		deliverArrivals(Integer.MAX_VALUE);
+		signalDelivery();
 	}
 
 	/**
-	 * Called on the receiving thread for each DATA frame: to an {@code @OnData} method if one takes
-	 * it, otherwise queued for {@link #next()}.
+	 * Takes an object the other side put; called by the thread that read it, which must not run
+	 * the application's code here.
+	 * @param object the object
+	 * @param length its size on the ring, returned as credit once it is consumed
+	 * @param source the endpoint it came through, or null when it needs no credit
 	 */
-	void receive(Object object) {
-		if (this.held != null) {
-			synchronized (this) {
-				List<Object> waiting = this.held;
-				if (waiting != null) {
-					waiting.add(ReceivedBytes.owned(object));
+	void arrive(Object object, int length, Endpoint source) {
+		Arrival arrival = new Arrival(object, length, source);
+		synchronized (this.lock) {
+			DataHandlers current = this.handlers;
+			// Straight to the inbox when nothing is ahead of it and no handler takes it: next()
+			// gets it without waiting for a delivery.
+			if (!this.holding && this.arrivals.isEmpty() && this.deliverer.get() == null
+					&& (current == null || !current.takes(object))) {
+				this.inbox.add(arrival);
+				return;
+			}
+			this.arrivals.add(arrival);
+		}
+		if (Thread.currentThread() != this.inlineDeliverer) {
+			signalDelivery();
+		}
+	}
+
+	/**
+	 * Has the delivery thread deliver what arrived, for a reading thread that will not.
+	 */
+	void deliverElsewhere() {
+		signalDelivery();
+	}
+
+	private void signalDelivery() {
+		synchronized (this.lock) {
+			if (this.arrivals.isEmpty() || this.holding) {
+				return;
+			}
+			if (this.deliveryThread == null) {
+				this.deliveryThread = new Thread(this::deliverInBackground, "vmworkers-" + this.workerName + "-data");
+				this.deliveryThread.setDaemon(true);
+				this.deliveryThread.start();
+				return;
+			}
+			LockSupport.unpark(this.deliveryThread);
+		}
+	}
+
+	private void deliverInBackground() {
+		long idleSince = System.nanoTime();
+		while (true) {
+			if (deliverArrivals(Integer.MAX_VALUE) > 0) {
+				idleSince = System.nanoTime();
+			}
+			synchronized (this.lock) {
+				if ((this.arrivals.isEmpty() || this.holding)
+						&& System.nanoTime() - idleSince >= DELIVERY_IDLE_NANOS) {
+					// Decided under the lock that signalDelivery takes: an arrival after this starts a new thread.
+					this.deliveryThread = null;
 					return;
 				}
 			}
+			LockSupport.parkNanos(this, DELIVERY_IDLE_NANOS);
 		}
-		deliver(object);
 	}
 
-	private void deliver(Object object) {
-		DataHandlers current = this.handlers;
-		try {
-			if (object != null && current != null && current.deliver(object)) {
-				return;
+	/**
+	 * Offers arrived objects to the handlers, in order, on the calling thread, unless another
+	 * thread is delivering or the calling thread is already in a handler.
+	 * @param max the most objects to take from the arrivals
+	 * @return how many objects were taken
+	 */
+	int deliverArrivals(int max) {
+		Thread current = Thread.currentThread();
+		int taken = 0;
+		while (taken < max && this.deliverer.compareAndSet(null, current)) {
+			try {
+				Arrival arrival;
+				while (taken < max && (arrival = nextArrival()) != null) {
+					taken++;
+					deliver(arrival);
+				}
 			}
+			finally {
+				this.deliverer.set(null);
+			}
+			synchronized (this.lock) {
+				// An arrival while the role was held, whose reader saw it taken, is delivered here.
+				if (this.arrivals.isEmpty() || this.holding) {
+					break;
+				}
+			}
+		}
+		return taken;
+	}
+
+	private Arrival nextArrival() {
+		synchronized (this.lock) {
+			return this.holding ? null : this.arrivals.poll();
+		}
+	}
+
+	private void deliver(Arrival arrival) {
+		DataHandlers current = this.handlers;
+		boolean taken;
+		this.handlerStart = System.nanoTime();
+		try {
+			taken = current != null && current.deliver(arrival.object());
 		}
 		catch (Throwable ex) {
 			logger.error("@OnData handler of worker '" + this.workerName + "' failed for "
-					+ DataHandlers.payloadClass(object).getName(), ex);
+					+ arrival.object().getClass().getName(), ex);
+			taken = true;
+		}
+		finally {
+			this.handlerStart = 0;
+		}
+		if (taken) {
+			arrival.consumed();
+		}
+		else {
+			synchronized (this.lock) {
+				this.inbox.add(arrival);
+			}
+		}
+	}
+
+	/**
+	 * Logs, once per handler call, a handler that has run longer than {@code nanos}, with where it
+	 * is: the data behind it waits, and the other side's {@code put} fails once its send timeout
+	 * passes. Calls and heartbeats are not held up by it.
+	 * @param nanos how long a handler may run before it is reported
+	 */
+	void reportSlowHandler(long nanos) {
+		long start = this.handlerStart;
+		Thread thread = this.deliverer.get();
+		if (start == 0 || thread == null || start == this.reportedHandlerStart || System.nanoTime() - start < nanos) {
 			return;
 		}
-		if (object != null) {
-			this.inbox.add(ReceivedBytes.owned(object));
+		this.reportedHandlerStart = start;
+		StringBuilder stack = new StringBuilder();
+		for (StackTraceElement element : thread.getStackTrace()) {
+			stack.append(System.lineSeparator()).append("\tat ").append(element);
 		}
+		logger.warn("An @OnData handler of worker '" + this.workerName + "' has run for "
+				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms on thread " + thread.getName()
+				+ "; the data behind it waits, and the sender's put fails after vmworkers.channel.send-timeout."
+				+ " The handler is at:" + stack);
 	}
 
 	@Override
 	public void put(Object object) {
 		Assert.notNull(object, "'object' must not be null");
-		connected().send(Frames.DATA, 0L, object);
+		connected().sendData(object);
 	}
 
 	@Override
@@ -143,11 +304,11 @@ final class ChannelEnd implements WorkerChannel {
 	 * a ping-pong between the two sides costs no thread hand-off.
 	 */
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> T next(Duration timeout) {
-		Object value = this.inbox.poll();
+		boolean inHandler = this.deliverer.get() == Thread.currentThread();
+		T value = take(inHandler);
 		if (value != null) {
-			return (T) value;
+			return value;
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		Endpoint current = connected();
@@ -155,14 +316,14 @@ final class ChannelEnd implements WorkerChannel {
 		try {
 			int attempt = 0;
 			while (true) {
-				value = this.inbox.poll();
+				value = take(inHandler);
 				if (value != null) {
-					return (T) value;
+					return value;
 				}
 				if (!current.isOpen()) {
-					value = this.inbox.poll();
+					value = take(inHandler);
 					if (value != null) {
-						return (T) value;
+						return value;
 					}
 					throw new ChannelClosedException("channel to worker '" + this.workerName + "' is closed");
 				}
@@ -174,7 +335,7 @@ final class ChannelEnd implements WorkerChannel {
 					current.awaitTurn(this, attempt++);
 				}
 				if (Thread.currentThread().isInterrupted()) {
-					throw new ChannelClosedException(
+					throw new ChannelInterruptedException(
 							"interrupted while waiting on the channel to worker '" + this.workerName + "'");
 				}
 			}
@@ -184,15 +345,34 @@ final class ChannelEnd implements WorkerChannel {
 		}
 	}
 
-	@Override
+	/**
+	 * Takes the next object for {@code next()}: from the inbox, or, in a handler, the object that
+	 * follows the one being handled.
+	 */
 	@SuppressWarnings("unchecked")
+	private <T> T take(boolean inHandler) {
+		Arrival arrival;
+		synchronized (this.lock) {
+			arrival = inHandler ? this.arrivals.poll() : this.inbox.poll();
+		}
+		if (arrival == null) {
+			return null;
+		}
+		arrival.consumed();
+		return (T) arrival.object();
+	}
+
+	@Override
 	public <T> T poll() {
-		return (T) this.inbox.poll();
+		return take(this.deliverer.get() == Thread.currentThread());
 	}
 
 	@Override
 	public boolean atEnd() {
-		return this.inbox.isEmpty();
+		boolean inHandler = this.deliverer.get() == Thread.currentThread();
+		synchronized (this.lock) {
+			return inHandler ? this.arrivals.isEmpty() : this.inbox.isEmpty();
+		}
 	}
 
 	@Override
@@ -209,6 +389,17 @@ final class ChannelEnd implements WorkerChannel {
 	@Override
 	public String toString() {
 		return "WorkerChannel[worker=" + this.workerName + ", open=" + isOpen() + "]";
+	}
+
+	/** An object received, with what its consumption gives back to the producer. */
+	private record Arrival(Object object, int length, Endpoint source) {
+
+		void consumed() {
+			if (this.source != null) {
+				this.source.consumed(this.length);
+			}
+		}
+
 	}
 
 }

@@ -62,7 +62,7 @@ final class DataHandlers {
 			.orElse(null);
 		if (view != null && array != null) {
 			throw new IllegalStateException("@OnData methods " + array + " and " + view
-					+ " both take byte arrays; keep one: a ByteBuffer parameter reads them where they arrived, "
+					+ " both take byte arrays; keep one: a ByteBuffer parameter gets a read-only view of them, "
 					+ "a byte[] parameter gets an array of its own");
 		}
 		methods.sort(Comparator.comparingInt((Method method) -> depth(method.getParameterTypes()[0])).reversed());
@@ -82,6 +82,15 @@ final class DataHandlers {
 	}
 
 	/**
+	 * Returns whether a handler takes objects of this one's class.
+	 * @param object an object received
+	 * @return true when {@link #deliver} would hand it to a handler
+	 */
+	boolean takes(Object object) {
+		return !this.methods.isEmpty() && this.byClass.computeIfAbsent(object.getClass(), this::find) != NONE;
+	}
+
+	/**
 	 * Delivers an object to the handler that takes it.
 	 * @param object the object received
 	 * @return false when no handler takes it
@@ -91,7 +100,7 @@ final class DataHandlers {
 		if (this.methods.isEmpty()) {
 			return false;
 		}
-		Method method = this.byClass.computeIfAbsent(payloadClass(object), this::find);
+		Method method = this.byClass.computeIfAbsent(object.getClass(), this::find);
 		if (method == NONE) {
 			return false;
 		}
@@ -105,26 +114,13 @@ final class DataHandlers {
 	}
 
 	/**
-	 * Returns the class handlers are chosen by: {@code byte[]} for bytes still in the ring.
-	 * @param object a DATA frame's payload
-	 * @return its class
-	 */
-	static Class<?> payloadClass(Object object) {
-		return (object instanceof ReceivedBytes) ? byte[].class : object.getClass();
-	}
-
-	/**
-	 * A {@link ByteBuffer} parameter takes byte arrays as a read-only view, valid during the call:
-	 * bytes still in the ring's buffer are read there, without allocating an array for each.
+	 * A {@link ByteBuffer} parameter takes byte arrays as a read-only view.
 	 */
 	private static boolean takesView(Method method) {
 		return method.getParameterTypes()[0] == ByteBuffer.class;
 	}
 
 	private static Object argument(Method method, Object object) {
-		if (object instanceof ReceivedBytes bytes) {
-			return takesView(method) ? bytes.view() : bytes.keep();
-		}
 		if (object instanceof byte[] array && takesView(method)) {
 			return ByteBuffer.wrap(array).asReadOnlyBuffer();
 		}

@@ -270,8 +270,9 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 					logger.warn("Removed channel file of a dead master: " + stale);
 				}
 			}
-			catch (IOException ex) {
-				logger.warn("Could not look for stale channel files in " + directory + ": " + ex.getMessage());
+			catch (IOException | RuntimeException ex) {
+				// Left-overs of dead masters cost space only: never a reason to fail the start.
+				logger.warn("Could not look for stale channel files in " + directory + ": " + ex);
 			}
 			ChannelFiles.createRunDirectory(ChannelFiles.runDirectory(directory, ProcessHandle.current()));
 		});

@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.vmworkers.channel.ChannelClosedException;
+import io.vmworkers.channel.ChannelFullException;
+import io.vmworkers.channel.ChannelInterruptedException;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.codec.KryoCodec;
 
@@ -24,6 +29,14 @@ import org.apache.commons.logging.LogFactory;
  * another thread to hand it over, which would cost a thread wake-up on every round trip. While
  * such {@linkplain #enterWaiter() waiters} exist, the background receiver stands aside; it reads
  * when nobody else does, for frames nobody waits for (data for {@code @OnData}, async answers).
+ * No user code runs while a thread reads: data goes to the {@link ChannelEnd}'s queues, so replies,
+ * heartbeats and credits are read however slowly the application consumes its data.
+ * <p>
+ * Data is flow-controlled by credits: a side sends data while fewer than {@link #unreadWindow} bytes
+ * it sent are unconsumed by the other side (taken by {@code next()} or an {@code @OnData} method),
+ * and the consumer returns credit in {@link Frames#CREDIT} frames. A consumer that does not keep up
+ * therefore makes the producer's {@code put} wait (then fail after the send timeout) instead of
+ * growing its own heap; replies and heartbeats are never held back by unread data.
  */
 final class Endpoint {
 
@@ -46,6 +59,17 @@ final class Endpoint {
 	private static final long TURN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
 	private static final int YIELDS = 10;
+
+	/**
+	 * How many rings' worth of data a side may hold unconsumed: enough for a producer to keep the
+	 * ring full while the consumer's credit travels back.
+	 */
+	static final int UNREAD_WINDOW_RINGS = 4;
+
+	/** How long a producer waiting for credit sleeps before it looks again; a credit wakes it sooner. */
+	private static final long CREDIT_WAIT_MILLIS = 10;
+
+	private static final byte[] NO_PAYLOAD = new byte[0];
 
 	/**
 	 * How long a waiter spins (yielding) for an answer when its request had to wake the other side
@@ -78,6 +102,19 @@ final class Endpoint {
 
 	private volatile boolean open = true;
 
+	/** Bytes of data this side sent on this connection. */
+	private final AtomicLong dataSent = new AtomicLong();
+
+	/** Bytes of data the other side reported consumed. */
+	private final AtomicLong dataCredited = new AtomicLong();
+
+	/** Bytes of data this side consumed and has not yet reported. */
+	private final AtomicLong unreported = new AtomicLong();
+
+	private final Object creditArrived = new Object();
+
+	/** Actions for after the current read, used by the thread holding the read role only. */
+	private List<Runnable> deferred;
 
 	private volatile long lastWaiterExit = System.nanoTime() - STANDBY_NANOS;
 
@@ -112,29 +149,150 @@ final class Endpoint {
 		return this.open;
 	}
 
+	Thread receiverThread() {
+		return this.receiver;
+	}
+
 	boolean isReceiverThread() {
 		return Thread.currentThread() == this.receiver;
 	}
 
 	/**
-	 * Encodes and sends one frame. Encoding happens before anything is written, so a refused
-	 * object leaves the ring untouched.
+	 * Encodes and sends one frame, waiting at most the send timeout for room. Encoding happens
+	 * before anything is written, so a refused object leaves the ring untouched.
 	 */
 	void send(int type, long correlationId, Object payload) {
-		if (!this.open) {
-			throw new ChannelClosedException("channel to worker '" + this.workerName + "' is closed");
-		}
-		if (type == Frames.DATA && payload instanceof byte[] bytes) {
+		send(type, correlationId, payload, this.sendTimeoutNanos);
+	}
+
+	/**
+	 * Encodes and sends one frame, waiting at most {@code timeoutNanos} for room.
+	 */
+	void send(int type, long correlationId, Object payload, long timeoutNanos) {
+		checkOpen();
+		this.codec.encode(payload,
+				(buffer, length) -> this.outbound.write(type, correlationId, buffer, 0, length, timeoutNanos));
+	}
+
+	/**
+	 * Sends an object put on the channel, once the other side has consumed enough of the data
+	 * sent before: waits for credit, then for room, within one send timeout.
+	 * @param object the object
+	 * @throws ChannelFullException when the other side consumes too slowly
+	 */
+	void sendData(Object object) {
+		checkOpen();
+		long deadline = System.nanoTime() + this.sendTimeoutNanos;
+		awaitCredit(deadline);
+		if (object instanceof byte[] bytes) {
 			// Straight from the array into the ring: no encoding, no copy into the codec's buffer.
 			if (bytes.length > this.codec.maxMessageSize()) {
 				throw new IllegalArgumentException("message exceeds maxMessageSize=" + this.codec.maxMessageSize()
 						+ ", length=" + bytes.length + "; raise vmworkers.channel.max-message-size");
 			}
-			this.outbound.write(Frames.BYTES, correlationId, bytes, 0, bytes.length, this.sendTimeoutNanos);
+			this.outbound.write(Frames.BYTES, 0L, bytes, 0, bytes.length, remaining(deadline));
+			this.dataSent.addAndGet(bytes.length);
 			return;
 		}
-		this.codec.encode(payload, (buffer, length) -> this.outbound.write(type, correlationId, buffer, 0, length,
-				this.sendTimeoutNanos));
+		this.codec.encode(object, (buffer, length) -> {
+			this.outbound.write(Frames.DATA, 0L, buffer, 0, length, remaining(deadline));
+			this.dataSent.addAndGet(length);
+		});
+	}
+
+	/**
+	 * Returns the bytes of data this side sent that the other side has not reported consumed.
+	 * @return the bytes
+	 */
+	long unconsumed() {
+		return this.dataSent.get() - this.dataCredited.get();
+	}
+
+	private static long remaining(long deadline) {
+		return Math.max(0, deadline - System.nanoTime());
+	}
+
+	private void checkOpen() {
+		if (!this.open) {
+			throw new ChannelClosedException("channel to worker '" + this.workerName + "' is closed");
+		}
+	}
+
+	/**
+	 * Returns the most bytes of data a side holds unconsumed before its producer waits.
+	 * @param ring the ring the data travels through
+	 * @return the window in bytes
+	 */
+	static long unreadWindow(SharedRing ring) {
+		return (long) UNREAD_WINDOW_RINGS * ring.capacity();
+	}
+
+	/**
+	 * Waits until the data sent and not yet consumed is under the window. One message may exceed
+	 * it, so that a message larger than the window still goes through, alone.
+	 */
+	private void awaitCredit(long deadline) {
+		long window = unreadWindow(this.outbound);
+		while (this.dataSent.get() - this.dataCredited.get() >= window) {
+			checkOpen();
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				throw new ChannelFullException("worker '" + this.workerName + "': the other side holds "
+						+ (this.dataSent.get() - this.dataCredited.get()) + " bytes of data unconsumed (window="
+						+ window + ", " + UNREAD_WINDOW_RINGS + " x vmworkers.channel.capacity) after "
+						+ TimeUnit.NANOSECONDS.toMillis(this.sendTimeoutNanos)
+						+ " ms; it does not take what it receives (next() or @OnData) fast enough"
+						+ " (raise vmworkers.channel.send-timeout or consume faster)");
+			}
+			// Read the credit ourselves when nobody else is reading; otherwise the reader wakes us.
+			if (!poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(CREDIT_WAIT_MILLIS)))) {
+				synchronized (this.creditArrived) {
+					if (this.dataSent.get() - this.dataCredited.get() >= window) {
+						try {
+							this.creditArrived.wait(CREDIT_WAIT_MILLIS);
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+						}
+					}
+				}
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				throw new ChannelInterruptedException("interrupted while waiting for the other side of worker '"
+						+ this.workerName + "' to consume data; nothing was sent");
+			}
+		}
+	}
+
+	/**
+	 * Records data this side consumed, and returns credit to the producer once a quarter of the
+	 * window has been consumed: rarely enough to cost nothing per message, often enough that a
+	 * producer waiting for credit (it waits only with a whole window unconsumed) always gets it.
+	 * @param bytes the payload's length as it crossed the ring
+	 */
+	void consumed(int bytes) {
+		long total = this.unreported.addAndGet(bytes);
+		if (total < unreadWindow(this.inbound) / UNREAD_WINDOW_RINGS || !this.open) {
+			return;
+		}
+		long credit = this.unreported.getAndSet(0);
+		if (credit <= 0) {
+			return;
+		}
+		try {
+			this.outbound.write(Frames.CREDIT, credit, NO_PAYLOAD, 0, 0, this.sendTimeoutNanos);
+		}
+		catch (RuntimeException ex) {
+			// Not sent (closed, or the producer stopped reading): kept for the next attempt.
+			this.unreported.addAndGet(credit);
+		}
+	}
+
+	private void creditReceived(long bytes) {
+		this.dataCredited.addAndGet(bytes);
+		synchronized (this.creditArrived) {
+			this.creditArrived.notifyAll();
+		}
 	}
 
 	/**
@@ -161,9 +319,15 @@ final class Endpoint {
 	 * @return false when another thread is reading
 	 */
 	boolean poll(long waitNanos) {
+		if (this.readRole.isHeldByCurrentThread()) {
+			// Only vmworkers code runs while a thread reads; reading again there would hand out the
+			// record being read a second time.
+			throw new IllegalStateException("channel of worker '" + this.workerName + "' read from within a read");
+		}
 		if (!this.readRole.tryLock()) {
 			return false;
 		}
+		List<Runnable> completions;
 		try {
 			if (this.open && this.inbound.awaitDataToRead(waitNanos, spinNanos())) {
 				this.inbound.read(this.decoder, 64);
@@ -173,11 +337,33 @@ final class Endpoint {
 			fail(ex);
 		}
 		finally {
+			completions = takeDeferred();
 			// While this thread spun, writers left the background receiver asleep.
 			this.inbound.wakeSleepersIfUnread();
 			this.readRole.unlock();
 		}
+		if (completions != null) {
+			completions.forEach(Runnable::run);
+		}
 		return true;
+	}
+
+	/**
+	 * Runs an action once the reading thread has let go of the read role: for what may run the
+	 * application's code, such as completing an asynchronous call's future.
+	 * @param action the action; called only on the reading thread, from a frame handler
+	 */
+	void afterRead(Runnable action) {
+		if (this.deferred == null) {
+			this.deferred = new ArrayList<>(4);
+		}
+		this.deferred.add(action);
+	}
+
+	private List<Runnable> takeDeferred() {
+		List<Runnable> taken = this.deferred;
+		this.deferred = null;
+		return taken;
 	}
 
 	private long spinNanos() {
@@ -226,9 +412,13 @@ final class Endpoint {
 	}
 
 	private void decode(int type, long correlationId, byte[] buffer, int offset, int length) {
+		if (type == Frames.CREDIT) {
+			creditReceived(correlationId);
+			return;
+		}
 		if (type == Frames.BYTES) {
-			// Borrowed: handed on as a view, or kept, before the ring reuses its buffer.
-			this.handler.onFrame(Frames.DATA, correlationId, new ReceivedBytes(this.inbound, buffer, offset, length));
+			// Kept, not borrowed: the application may take it long after the ring reused its buffer.
+			this.handler.onData(this.inbound.keep(buffer, offset, length), length);
 			return;
 		}
 		Object payload;
@@ -236,20 +426,31 @@ final class Endpoint {
 			payload = this.codec.decode(buffer, offset, length);
 		}
 		catch (RuntimeException ex) {
+			if (type == Frames.DATA) {
+				// Never delivered, but consumed: the producer's credit must not leak.
+				consumed(length);
+			}
 			this.handler.onUndecodable(type, correlationId, ex);
+			return;
+		}
+		if (type == Frames.DATA) {
+			this.handler.onData(payload, length);
 			return;
 		}
 		this.handler.onFrame(type, correlationId, payload);
 	}
 
 	/**
-	 * Stops receiving and wakes the threads of this process waiting on either ring.
+	 * Stops receiving and wakes the threads of this process waiting on either ring or for credit.
 	 */
 	void close() {
 		this.open = false;
 		this.inbound.close();
 		this.outbound.close();
 		LockSupport.unpark(this.receiver);
+		synchronized (this.creditArrived) {
+			this.creditArrived.notifyAll();
+		}
 	}
 
 	/**
@@ -269,7 +470,15 @@ final class Endpoint {
 	/** Receives the frames decoded by an {@link Endpoint}, on the thread that read them. */
 	interface FrameHandler {
 
+		/** A frame other than data and credit. */
 		void onFrame(int type, long correlationId, Object payload);
+
+		/**
+		 * An object the other side put.
+		 * @param payload the object
+		 * @param length its size as it crossed the ring, which the consumer returns as credit
+		 */
+		void onData(Object payload, int length);
 
 		/** A frame whose payload could not be decoded (for example a refused class). */
 		void onUndecodable(int type, long correlationId, RuntimeException failure);

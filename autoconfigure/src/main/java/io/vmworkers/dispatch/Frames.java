@@ -14,7 +14,10 @@ import io.vmworkers.codec.RemoteThrowable;
  * BYTES   both ways         correlation id = 0         payload = a byte[] put, its bytes as they are, not
  *                                                      Kryo-encoded (one copy less); delivered as DATA
  * READY   worker to master  correlation id = worker pid payload = the handshake token, once the task bean exists
- * CLOSE   both ways         correlation id = 0         payload = null, the sender is finishing
+ * CLOSE   both ways         correlation id = 0         payload = null, the sender is finishing (a worker also
+ *                                                      sends it when its JVM begins to exit)
+ * CREDIT  both ways         correlation id = bytes     payload = none: the receiver consumed that many bytes of
+ *                                                      DATA and BYTES payloads (taken by next() or an @OnData method)
  * BEAT    worker to master  correlation id = 0         payload = long[] {heap used, heap max}, every 250 ms
  * </pre>
  */
@@ -35,6 +38,8 @@ public final class Frames {
 	static final int HEARTBEAT = 7;
 
 	static final int BYTES = 8;
+
+	static final int CREDIT = 9;
 
 	private Frames() {
 	}

@@ -370,10 +370,9 @@ final class ManagedWorker implements WorkerHandle {
 		Connection current = awaitReady();
 		Endpoint endpoint = current.endpoint();
 		long start = System.nanoTime();
-		long id = this.callIds.incrementAndGet() & RingDescriptor.MAX_CORRELATION_ID;
 		boolean async = TaskMethods.isAsync(method);
 		PendingCall call = async ? PendingCall.async() : PendingCall.waitedBy(Thread.currentThread());
-		this.pending.put(id, call);
+		long id = register(call);
 		if (!async) {
 			endpoint.enterWaiter();
 		}
@@ -416,6 +415,19 @@ final class ManagedWorker implements WorkerHandle {
 		finally {
 			if (!async) {
 				endpoint.exitWaiter();
+			}
+		}
+	}
+
+	/**
+	 * Registers a call under a new id. Ids are 64 bits, so they do not wrap in practice; should one
+	 * still be in use, the next is taken: an outstanding call is never replaced.
+	 */
+	private long register(PendingCall call) {
+		while (true) {
+			long id = this.callIds.incrementAndGet() & RingDescriptor.MAX_CORRELATION_ID;
+			if (id != 0 && this.pending.putIfAbsent(id, call) == null) {
+				return id;
 			}
 		}
 	}
@@ -535,10 +547,13 @@ final class ManagedWorker implements WorkerHandle {
 		WorkerProcess process = current.process();
 		Endpoint endpoint = current.endpoint();
 		if (process != null) {
+			// One deadline for asking and waiting: a worker that stopped reading (a full ring) must
+			// not make the stop take longer than the shutdown timeout.
+			long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
 			boolean asked = false;
 			if (endpoint != null && endpoint.isOpen()) {
 				try {
-					endpoint.send(Frames.CLOSE, 0L, null);
+					endpoint.send(Frames.CLOSE, 0L, null, this.settings.shutdownTimeout().toNanos());
 					asked = true;
 				}
 				catch (RuntimeException ex) {
@@ -548,7 +563,7 @@ final class ManagedWorker implements WorkerHandle {
 			if (!asked) {
 				process.closeInput();
 			}
-			if (!process.awaitExit(this.settings.shutdownTimeout())) {
+			if (!process.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
 				logger.warn("Worker '" + this.name + "' (pid " + process.pid() + ") did not stop within "
 						+ this.settings.shutdownTimeout() + " (vmworkers.shutdown-timeout); terminating it");
 				process.closeInput();
@@ -659,10 +674,6 @@ final class ManagedWorker implements WorkerHandle {
 	}
 
 	/**
-	 * Kills a worker that stopped sending heartbeats or whose channel file vanished; its exit is
-	 * then handled as a crash. Called periodically by the dispatcher.
-	 */
-	/**
 	 * Returns how long until {@link #watch()} could find this worker silent for too long: its
 	 * heartbeat deadline, or its heartbeat timeout when it is not ready (it may become ready any time).
 	 * @return the time until the deadline, never negative
@@ -670,28 +681,40 @@ final class ManagedWorker implements WorkerHandle {
 	Duration untilHeartbeatDeadline() {
 		Connection current = this.connection;
 		Duration timeout = this.settings.heartbeatTimeout();
-		if (this.state != WorkerState.READY || current == null || current.killed) {
+		if (this.state != WorkerState.READY || current == null || current.killed || current.lastSignOfLife() == 0) {
 			return timeout;
 		}
-		Instant last = (current.heartbeatAt != null) ? current.heartbeatAt : current.readyAt;
-		if (last == null) {
-			return timeout;
-		}
-		Duration left = Duration.between(Instant.now(), last.plus(timeout));
-		return left.isNegative() ? Duration.ZERO : left;
+		long left = current.lastSignOfLife() + timeout.toNanos() - System.nanoTime();
+		return Duration.ofNanos(Math.max(0, left));
 	}
 
+	/**
+	 * Kills a worker that stopped sending heartbeats, that said it is closing but did not exit
+	 * within the shutdown timeout, or whose channel file vanished; its exit is then handled as a
+	 * crash. Also reports an {@code @OnData} handler of this side that runs for long. Called
+	 * periodically by the dispatcher. Ages are measured on the monotonic clock, so that a step of
+	 * the wall clock neither kills a healthy worker nor hides a hung one.
+	 */
 	void watch() {
+		this.channel.reportSlowHandler(this.settings.sendTimeout().toNanos());
 		Connection current = this.connection;
 		if (this.state != WorkerState.READY || current == null || current.exited || current.process() == null) {
 			return;
 		}
-		Instant last = (current.heartbeatAt != null) ? current.heartbeatAt : current.readyAt;
-		Duration silence = (last != null) ? Duration.between(last, Instant.now()) : Duration.ZERO;
+		long now = System.nanoTime();
 		String reason = null;
-		if (silence.compareTo(this.settings.heartbeatTimeout()) > 0) {
-			reason = "sent no heartbeat for " + silence.toMillis() + " ms (vmworkers.heartbeat-timeout="
-					+ this.settings.heartbeatTimeout() + ")";
+		if (current.closingSince != 0) {
+			long closing = now - current.closingSince;
+			if (closing > this.settings.shutdownTimeout().toNanos()) {
+				reason = "said it is closing " + TimeUnit.NANOSECONDS.toMillis(closing)
+						+ " ms ago and is still running (vmworkers.shutdown-timeout=" + this.settings.shutdownTimeout()
+						+ ")";
+			}
+		}
+		else if (current.lastSignOfLife() != 0
+				&& now - current.lastSignOfLife() > this.settings.heartbeatTimeout().toNanos()) {
+			reason = "sent no heartbeat for " + TimeUnit.NANOSECONDS.toMillis(now - current.lastSignOfLife())
+					+ " ms (vmworkers.heartbeat-timeout=" + this.settings.heartbeatTimeout() + ")";
 		}
 		else if (!Files.exists(current.endpoint().inbound().file()) || !Files.exists(current.endpoint().outbound().file())) {
 			reason = "lost a channel file (deleted from " + this.settings.directory() + ")";
@@ -761,12 +784,22 @@ final class ManagedWorker implements WorkerHandle {
 
 		private volatile Heartbeat heartbeat;
 
+		/** When the last heartbeat arrived, for display. */
 		private volatile Instant heartbeatAt;
+
+		/** When the last heartbeat arrived (System.nanoTime()), for the hang watch. */
+		private volatile long heartbeatNanos;
+
+		/** When the worker said it is closing (System.nanoTime()), or 0. */
+		private volatile long closingSince;
 
 		/** Set once the watch has killed this process, so that it is killed and reported once. */
 		private volatile boolean killed;
 
 		private volatile Instant readyAt;
+
+		/** When the ready message arrived (System.nanoTime()). */
+		private volatile long readyNanos;
 
 		private final AtomicBoolean exitRecorded = new AtomicBoolean();
 
@@ -793,6 +826,15 @@ final class ManagedWorker implements WorkerHandle {
 		}
 
 		/**
+		 * Returns when the last heartbeat, or else the ready message, arrived.
+		 * @return a System.nanoTime() value, or 0 before the process is ready
+		 */
+		long lastSignOfLife() {
+			long beat = this.heartbeatNanos;
+			return (beat != 0) ? beat : this.readyNanos;
+		}
+
+		/**
 		 * Returns when this process sent its ready message.
 		 * @return the time, or null before it is ready
 		 */
@@ -805,13 +847,18 @@ final class ManagedWorker implements WorkerHandle {
 			switch (type) {
 				case Frames.RESULT -> complete(correlationId, payload, null);
 				case Frames.ERROR -> complete(correlationId, null, (RemoteThrowable) payload);
-				case Frames.DATA -> channel.receive(payload);
 				case Frames.READY -> onReady(correlationId, payload);
-				case Frames.CLOSE -> logger.info("Worker '" + name + "' is closing its channel");
+				case Frames.CLOSE -> {
+					// It exits of its own accord (its task closed the channel, or System.exit): no
+					// longer a candidate for the hang watch, which would kill it and hide its exit code.
+					this.closingSince = System.nanoTime();
+					logger.info("Worker '" + name + "' is closing its channel");
+				}
 				case Frames.HEARTBEAT -> {
 					if (payload instanceof long[] heap && heap.length == 2) {
 						this.heartbeat = new Heartbeat(heap[0], heap[1]);
 					}
+					this.heartbeatNanos = System.nanoTime();
 					this.heartbeatAt = Instant.now();
 				}
 				default -> logger.warn("Worker '" + name + "' sent an unknown frame type=" + type);
@@ -836,6 +883,7 @@ final class ManagedWorker implements WorkerHandle {
 				if (ManagedWorker.this.connection == this && state == WorkerState.STARTING) {
 					state = WorkerState.READY;
 					everReady = true;
+					this.readyNanos = System.nanoTime();
 					this.readyAt = Instant.now();
 					ManagedWorker.this.notifyAll();
 				}
@@ -856,13 +904,33 @@ final class ManagedWorker implements WorkerHandle {
 				return;
 			}
 			callsCompleted.incrementAndGet();
-			if (error == null) {
+			Throwable failure = null;
+			if (error != null) {
+				callsFailed.incrementAndGet();
+				failure = error.toThrowable(codec.allowList(), codecClassLoader(), name);
+			}
+			if (call.future() != null) {
+				// Completing a future runs the application's callbacks: not while holding the read role.
+				Throwable failed = failure;
+				this.endpoint.afterRead(() -> finish(call, value, failed));
+			}
+			else {
+				finish(call, value, failure);
+			}
+		}
+
+		private static void finish(PendingCall call, Object value, Throwable failure) {
+			if (failure == null) {
 				call.complete(value);
 			}
 			else {
-				callsFailed.incrementAndGet();
-				call.fail(error.toThrowable(codecClassLoader(), name));
+				call.fail(failure);
 			}
+		}
+
+		@Override
+		public void onData(Object payload, int length) {
+			channel.arrive(payload, length, this.endpoint);
 		}
 
 		@Override

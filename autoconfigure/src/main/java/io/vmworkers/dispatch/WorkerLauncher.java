@@ -13,7 +13,7 @@ import java.util.Optional;
 
 import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.JvmEnvironment;
-import io.vmworkers.process.ParentWatch;
+import io.vmworkers.process.ProcessStart;
 import io.vmworkers.process.WorkerCommand;
 import io.vmworkers.process.WorkerProcess;
 
@@ -165,8 +165,8 @@ final class WorkerLauncher {
 			builder.systemProperty(WorkerMain.TASK_CLASS_PROPERTY, taskClass(name));
 			builder.systemProperty(WorkerMain.PACKAGES_PROPERTY, String.join(",", this.packages));
 		}
-		ParentWatch.startTime(self)
-			.ifPresent((start) -> builder.systemProperty(WorkerMain.MASTER_START_PROPERTY, start.toString()));
+		ProcessStart.ticks(self.pid())
+			.ifPresent((start) -> builder.systemProperty(WorkerMain.MASTER_START_TICKS_PROPERTY, Long.toString(start)));
 		if (!this.activeProfiles.isEmpty() && System.getProperty("spring.profiles.active") == null) {
 			builder.systemProperty("spring.profiles.active", String.join(",", this.activeProfiles));
 		}

@@ -3,7 +3,6 @@ package io.vmworkers.dispatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,7 +55,12 @@ public final class WorkerMain {
 
 	public static final String MASTER_PID_PROPERTY = "vmworkers.worker.master-pid";
 
-	public static final String MASTER_START_PROPERTY = "vmworkers.worker.master-start";
+	/**
+	 * The master's start in clock ticks since boot ({@link io.vmworkers.process.ProcessStart}),
+	 * absent when unknown: with the master's pid it tells the master from a process that reused its
+	 * pid.
+	 */
+	public static final String MASTER_START_TICKS_PROPERTY = "vmworkers.worker.master-start-ticks";
 
 	/** Environment variable carrying the handshake token a worker presents to its master. */
 	public static final String TOKEN_VARIABLE = "VMWORKERS_TOKEN";
@@ -79,8 +83,8 @@ public final class WorkerMain {
 		Path inbound = Path.of(required(INBOUND_PROPERTY));
 		Path outbound = Path.of(required(OUTBOUND_PROPERTY));
 		long masterPid = Long.parseLong(required(MASTER_PID_PROPERTY));
-		String masterStart = System.getProperty(MASTER_START_PROPERTY);
-		ParentWatch.start(masterPid, (masterStart != null) ? Instant.parse(masterStart) : null, System.in,
+		String masterStartTicks = System.getProperty(MASTER_START_TICKS_PROPERTY);
+		ParentWatch.start(masterPid, (masterStartTicks != null) ? Long.valueOf(masterStartTicks) : null, System.in,
 				() -> masterGone(inbound, outbound));
 		ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 		String taskClass = System.getProperty(TASK_CLASS_PROPERTY);

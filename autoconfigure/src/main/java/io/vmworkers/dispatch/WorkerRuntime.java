@@ -33,9 +33,13 @@ import org.springframework.util.ClassUtils;
  * master it is ready, then runs calls and delivers data until the master closes the channel.
  * <p>
  * Calls and data are handled in arrival order on the receiving thread, with no hand-off to
- * another thread: the cheapest round trip. A call still running after {@link #RELIEF_AFTER} gets
- * relief: another thread reads the ring meanwhile and runs further calls on a pool, so a call
- * that blocks (for example on {@code next()}) never stalls the channel.
+ * another thread: the cheapest round trip. A call or an {@code @OnData} handler still running
+ * after {@link #RELIEF_AFTER} gets relief: another thread reads the ring meanwhile and runs further
+ * calls on a pool, so a call that blocks (for example on {@code next()}) or a slow handler never
+ * stalls the calls; data keeps its order and waits for the handler (see {@link ChannelEnd}).
+ * <p>
+ * When its JVM begins to exit for any reason but the master's request, the worker says so with a
+ * CLOSE frame, so that the master does not take the silence of an exiting JVM for a hang.
  */
 public final class WorkerRuntime implements Endpoint.FrameHandler {
 
@@ -46,6 +50,9 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 	public static final Duration RELIEF_AFTER = Duration.ofMillis(10);
 
 	private static final Log logger = LogFactory.getLog(WorkerRuntime.class);
+
+	/** How long the exit announcement may wait for room: it must not delay the exit. */
+	private static final long EXIT_NOTICE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	/** After this long without calls the worker counts as idle and its supervisor sleeps. */
 	private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -83,6 +90,8 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 
 	private final ExecutorService calls;
 
+	private final Duration sendTimeout;
+
 	private volatile Object task;
 
 	private volatile TaskMethods methods;
@@ -104,9 +113,11 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.beanFactory = beanFactory;
 		SharedRing in = SharedRing.attach(inbound, spin.toNanos());
 		SharedRing out = SharedRing.attach(outbound, spin.toNanos());
+		this.sendTimeout = sendTimeout;
 		this.endpoint = new Endpoint(name, in, out, codec, sendTimeout, this);
 		this.channel = new ChannelEnd(name, this::finish, () -> this.endpoint);
 		this.channel.bind(this.endpoint);
+		this.channel.deliverInline(this.endpoint.receiverThread());
 		this.calls = Executors.newCachedThreadPool(new CallThreads(name));
 		this.supervisor = new Thread(this::supervise, "vmworkers-" + name + "-relief");
 		this.supervisor.setDaemon(true);
@@ -129,6 +140,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.methods = TaskMethods.of(taskClass);
 		this.channel.handlers(DataHandlers.of(bean, taskClass, false));
 		this.task = bean;
+		Runtime.getRuntime().addShutdownHook(new Thread(this::announceExit, "vmworkers-exit-notice"));
 		this.endpoint.start();
 		this.supervisor.start();
 		this.endpoint.send(Frames.READY, ProcessHandle.current().pid(),
@@ -148,6 +160,22 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		}
 		catch (RuntimeException ex) {
 			// Closed or full: the master notices the missing heartbeats.
+		}
+	}
+
+	/**
+	 * Tells the master that this JVM is exiting, unless the master asked for it: a shutdown hook,
+	 * so that it also runs for {@code System.exit} in the task and for signals.
+	 */
+	private void announceExit() {
+		if (this.closed.getCount() == 0 || !this.endpoint.isOpen()) {
+			return;
+		}
+		try {
+			this.endpoint.send(Frames.CLOSE, 0L, null, EXIT_NOTICE_TIMEOUT_NANOS);
+		}
+		catch (RuntimeException ex) {
+			// The master is gone or not reading: it learns of the exit from the process.
 		}
 	}
 
@@ -196,19 +224,22 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 					this.calls.execute(call);
 				}
 			}
-			case Frames.DATA -> {
-				if (receiver && !this.draining && !this.stash.isEmpty()) {
-					// Behind a call read in the same batch: keep the order.
-					Object owned = ReceivedBytes.owned(payload);
-					this.stash.add(new Work(() -> this.channel.receive(owned), false));
-				}
-				else {
-					this.channel.receive(payload);
-				}
-			}
 			case Frames.CLOSE -> this.closed.countDown();
 			default -> logger.warn("Master sent an unknown frame type=" + type);
 		}
+	}
+
+	@Override
+	public void onData(Object payload, int length) {
+		this.channel.arrive(payload, length, this.endpoint);
+		if (this.endpoint.isReceiverThread()) {
+			// Delivered by this thread after the read, in order with the calls read with it.
+			this.stash.add(new Work(this::deliverOne, false));
+		}
+	}
+
+	private void deliverOne() {
+		this.channel.deliverArrivals(1);
 	}
 
 	@Override
@@ -242,10 +273,12 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 	private void supervise() {
 		long relief = RELIEF_AFTER.toNanos();
 		while (this.endpoint.isOpen()) {
+			this.channel.reportSlowHandler(this.sendTimeout.toNanos());
 			long since = this.busySince;
 			long now = System.nanoTime();
 			if (since != 0 && now - since > relief) {
 				while (this.busySince == since && this.endpoint.isOpen()) {
+					this.channel.reportSlowHandler(this.sendTimeout.toNanos());
 					takeOverStash();
 					if (!this.endpoint.poll(relief)) {
 						LockSupport.parkNanos(this, relief);
@@ -259,18 +292,22 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 	}
 
 	/**
-	 * Runs what the blocked receiving thread had read but not run yet: calls on the pool, data in
-	 * order on this thread.
+	 * Runs what the blocked receiving thread had read but not run yet: calls on the pool; data is
+	 * left to the channel's delivery thread, so that a slow handler never holds up this thread.
 	 */
 	private void takeOverStash() {
 		Work work;
+		boolean data = false;
 		while ((work = this.stash.poll()) != null) {
 			if (work.call()) {
 				this.calls.execute(work.task());
 			}
 			else {
-				work.task().run();
+				data = true;
 			}
+		}
+		if (data) {
+			this.channel.deliverElsewhere();
 		}
 	}
 

@@ -2,8 +2,8 @@ package io.vmworkers.process;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Two signals, so that neither a {@code kill -9} nor pid reuse fools it: end-of-file on stdin (the
  * master holds the other end of the pipe, and the kernel closes it however the master dies), and a
- * periodic check that the master's pid is alive with the start time it had.
+ * periodic check that the master's pid is alive with the start it had, in the kernel's clock ticks
+ * (see {@link ProcessStart}; a start read from the wall clock would call a live master gone after
+ * a clock step).
  */
 public final class ParentWatch {
 
@@ -21,40 +23,32 @@ public final class ParentWatch {
 
 	private final long masterPid;
 
-	private final Instant masterStart;
+	private final Long masterStartTicks;
 
 	private final Runnable onMasterGone;
 
 	private final AtomicBoolean fired = new AtomicBoolean();
 
-	private ParentWatch(long masterPid, Instant masterStart, Runnable onMasterGone) {
+	private ParentWatch(long masterPid, Long masterStartTicks, Runnable onMasterGone) {
 		this.masterPid = masterPid;
-		this.masterStart = masterStart;
+		this.masterStartTicks = masterStartTicks;
 		this.onMasterGone = onMasterGone;
 	}
 
 	/**
 	 * Starts watching.
 	 * @param masterPid the master's pid
-	 * @param masterStart the master's start time, or null when unknown
+	 * @param masterStartTicks the master's start in clock ticks since boot, as
+	 * {@link ProcessStart#ticks(long)} reads it, or null when unknown
 	 * @param input the stream whose end means the master is gone, normally {@code System.in}
 	 * @param onMasterGone what to do, run at most once
 	 * @return the watch
 	 */
-	public static ParentWatch start(long masterPid, Instant masterStart, InputStream input, Runnable onMasterGone) {
-		ParentWatch watch = new ParentWatch(masterPid, masterStart, onMasterGone);
+	public static ParentWatch start(long masterPid, Long masterStartTicks, InputStream input, Runnable onMasterGone) {
+		ParentWatch watch = new ParentWatch(masterPid, masterStartTicks, onMasterGone);
 		daemon("vmworkers-master-pipe", () -> watch.watchPipe(input));
 		daemon("vmworkers-master-pid", watch::watchPid);
 		return watch;
-	}
-
-	/**
-	 * Returns the start time of a process, as the master passes it to its workers.
-	 * @param handle the process
-	 * @return its start time, if the platform tells
-	 */
-	public static Optional<Instant> startTime(ProcessHandle handle) {
-		return handle.info().startInstant();
 	}
 
 	private static void daemon(String name, Runnable task) {
@@ -97,11 +91,13 @@ public final class ParentWatch {
 		if (master.isEmpty() || !master.get().isAlive()) {
 			return false;
 		}
-		if (this.masterStart == null) {
+		if (this.masterStartTicks == null) {
 			return true;
 		}
-		// A different start time means the pid was reused by another process.
-		return startTime(master.get()).map(this.masterStart::equals).orElse(true);
+		// A different start means the pid was reused by another process; an unknown one proves
+		// nothing, so the live pid is taken for the master.
+		OptionalLong start = ProcessStart.ticks(this.masterPid);
+		return start.isEmpty() || start.getAsLong() == this.masterStartTicks;
 	}
 
 	private void fire() {

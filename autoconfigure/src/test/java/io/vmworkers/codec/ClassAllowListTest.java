@@ -212,6 +212,25 @@ final class ClassAllowListTest {
 		assertThat(new ClassAllowList(List.of(" com.acme ")).isAllowed(outside(OutsideClasses.POSE))).isTrue();
 	}
 
+	@Test
+	void throwableNamesAreAdmittedFromTheJavaPackagesAndTheAllowedPackagesOnly() {
+		assertThat(acme.isAllowedThrowableName("java.lang.IllegalStateException")).isTrue();
+		assertThat(acme.isAllowedThrowableName("java.sql.SQLException")).isTrue();
+		assertThat(acme.isAllowedThrowableName("com.acme.PoseException")).isTrue();
+		assertThat(acme.isAllowedThrowableName("com.acme.Outer$FailedException")).isTrue();
+		assertThat(acme.isAllowedThrowableName("io.vmworkers.codec.ClassNotAllowedException")).isTrue();
+		assertThat(acme.isAllowedThrowableName("javax.management.JMException")).isFalse();
+		assertThat(acme.isAllowedThrowableName("jdk.internal.misc.Fake")).isFalse();
+		assertThat(acme.isAllowedThrowableName("javafx.Fake")).isFalse();
+		assertThat(acme.isAllowedThrowableName("com.acmex.FailedException")).isFalse();
+		assertThat(acme.isAllowedThrowableName("com.untrusted.CanaryException")).isFalse();
+		assertThat(acme.isAllowedThrowableName("TopLevelException")).isFalse();
+		assertThat(acme.isAllowedThrowableName("[Ljava.lang.IllegalStateException;")).isFalse();
+		assertThat(acme.isAllowedThrowableName("[Lcom.acme.PoseException;")).isFalse();
+		assertThat(acme.isAllowedThrowableName("com/acme/PoseException")).isFalse();
+		assertThat(acme.isAllowedThrowableName("")).isFalse();
+	}
+
 	private static Class<?> outside(String name) throws ClassNotFoundException {
 		return Class.forName(name, false, loader);
 	}

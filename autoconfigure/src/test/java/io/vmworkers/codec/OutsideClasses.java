@@ -24,7 +24,11 @@ final class OutsideClasses {
 
 	static final String CANARY = "com.untrusted.Canary";
 
+	static final String CANARY_EXCEPTION = "com.untrusted.CanaryException";
+
 	static final String POSE = "com.acme.Pose";
+
+	static final String POSE_EXCEPTION = "com.acme.PoseException";
 
 	static final String DEEP = "com.acme.sub.Deep";
 
@@ -40,6 +44,19 @@ final class OutsideClasses {
 					public class Canary {
 						static { io.vmworkers.codec.CanaryFlag.INITIALIZED.set(true); }
 						public int value = 7;
+					}
+					""",
+			"com/untrusted/CanaryException.java", """
+					package com.untrusted;
+					public class CanaryException extends RuntimeException {
+						static { io.vmworkers.codec.CanaryFlag.INITIALIZED.set(true); }
+						public CanaryException(String message) { super(message); }
+					}
+					""",
+			"com/acme/PoseException.java", """
+					package com.acme;
+					public class PoseException extends RuntimeException {
+						public PoseException(String message) { super(message); }
 					}
 					""",
 			"com/acme/Pose.java", """

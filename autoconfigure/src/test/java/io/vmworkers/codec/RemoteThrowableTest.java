@@ -3,10 +3,13 @@ package io.vmworkers.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,8 @@ final class RemoteThrowableTest {
 	void jdkExceptionIsRecreatedWithItsTypeMessageStackAndCause() {
 		IllegalStateException original = new IllegalStateException("boom", new IOException("disk full"));
 
-		Throwable recreated = crossChannel(original).toThrowable(getClass().getClassLoader(), WORKER);
+		Throwable recreated =
+				crossChannel(original).toThrowable(codec.allowList(), getClass().getClassLoader(), WORKER);
 
 		assertThat(recreated).isExactlyInstanceOf(IllegalStateException.class).hasMessage("boom");
 		assertSameFrames(recreated, original);
@@ -55,7 +59,8 @@ final class RemoteThrowableTest {
 		CodedException original = new CodedException(7);
 		original.initCause(new IllegalArgumentException("bad input"));
 
-		Throwable recreated = crossChannel(original).toThrowable(getClass().getClassLoader(), WORKER);
+		Throwable recreated =
+				crossChannel(original).toThrowable(codec.allowList(), getClass().getClassLoader(), WORKER);
 
 		assertThat(recreated).isExactlyInstanceOf(RemoteWorkerException.class)
 				.hasMessage("io.vmworkers.codec.RemoteThrowableTest$CodedException: code 7 "
@@ -72,7 +77,8 @@ final class RemoteThrowableTest {
 	void exceptionWhoseStringConstructorBuildsAMessageBecomesRemoteWorkerExceptionWithTheMessageIntact() {
 		ClassNotAllowedException original = new ClassNotAllowedException("com.example.Point");
 
-		Throwable recreated = crossChannel(original).toThrowable(getClass().getClassLoader(), WORKER);
+		Throwable recreated =
+				crossChannel(original).toThrowable(codec.allowList(), getClass().getClassLoader(), WORKER);
 
 		assertThat(recreated).isExactlyInstanceOf(RemoteWorkerException.class)
 			.hasMessage(ClassNotAllowedException.class.getName() + ": " + original.getMessage()
@@ -82,7 +88,7 @@ final class RemoteThrowableTest {
 	@Test
 	void nullMessageUsesTheNoArgConstructor() {
 		Throwable recreated = crossChannel(new UnsupportedOperationException())
-				.toThrowable(getClass().getClassLoader(), WORKER);
+				.toThrowable(codec.allowList(), getClass().getClassLoader(), WORKER);
 
 		assertThat(recreated).isExactlyInstanceOf(UnsupportedOperationException.class);
 		assertThat(recreated.getMessage()).isNull();
@@ -93,7 +99,7 @@ final class RemoteThrowableTest {
 		RemoteThrowable described = new RemoteThrowable("com.acme.MissingException", null,
 				List.of(new RemoteThrowable.Frame("com.acme.Job", "run", "Job.java", 12)), null);
 
-		Throwable recreated = described.toThrowable(getClass().getClassLoader(), WORKER);
+		Throwable recreated = described.toThrowable(codec.allowList(), getClass().getClassLoader(), WORKER);
 
 		assertThat(recreated).isExactlyInstanceOf(RemoteWorkerException.class)
 				.hasMessage("com.acme.MissingException (thrown in worker 'countingTask')");
@@ -107,11 +113,88 @@ final class RemoteThrowableTest {
 		try (URLClassLoader loader = OutsideClasses.newLoader(outsideClasses)) {
 			RemoteThrowable described = new RemoteThrowable(OutsideClasses.CANARY, "payload", List.of(), null);
 
-			Throwable recreated = described.toThrowable(loader, WORKER);
+			// The package is allowed, so that the class is refused for not being a Throwable.
+			Throwable recreated = described.toThrowable(new ClassAllowList(List.of("com.untrusted")), loader, WORKER);
 
 			assertThat(recreated).isExactlyInstanceOf(RemoteWorkerException.class)
 					.hasMessage("com.untrusted.Canary: payload (thrown in worker 'countingTask')");
 			assertThat(CanaryFlag.INITIALIZED).isFalse();
+		}
+	}
+
+	@Test
+	void exceptionOutsideAllowedPackagesArrivesAsRemoteWorkerExceptionAndItsClassIsNeverLoaded() throws Exception {
+		CanaryFlag.INITIALIZED.set(false);
+		List<RemoteThrowable.Frame> frames =
+				List.of(new RemoteThrowable.Frame("com.untrusted.Job", "run", "Job.java", 3));
+		try (RecordingLoader loader = new RecordingLoader()) {
+			RemoteThrowable described = new RemoteThrowable(OutsideClasses.CANARY_EXCEPTION, "payload", frames, null);
+
+			Throwable recreated = rebuild(described, new ClassAllowList(List.of("com.acme")), loader);
+
+			assertThat(CanaryFlag.INITIALIZED).as("static initializer ran").isFalse();
+			assertThat(loader.requested).doesNotContain(OutsideClasses.CANARY_EXCEPTION);
+			assertThat(recreated).isExactlyInstanceOf(RemoteWorkerException.class)
+					.hasMessage("com.untrusted.CanaryException: payload (thrown in worker 'countingTask')");
+			assertThat(((RemoteWorkerException) recreated).getRemoteClassName())
+					.isEqualTo(OutsideClasses.CANARY_EXCEPTION);
+			assertThat(recreated.getStackTrace())
+					.containsExactly(new StackTraceElement("com.untrusted.Job", "run", "Job.java", 3));
+		}
+	}
+
+	@Test
+	void jdkExceptionIsRebuiltWithItsTypeAndMessageWhateverTheAllowedPackages() {
+		Throwable recreated = rebuild(crossChannel(new IllegalStateException("boom")), new ClassAllowList(List.of()),
+				getClass().getClassLoader());
+
+		assertThat(recreated).isExactlyInstanceOf(IllegalStateException.class).hasMessage("boom");
+	}
+
+	@Test
+	void jdkExceptionOutsideTheJavaPackagesArrivesAsRemoteWorkerException() {
+		Throwable recreated = rebuild(crossChannel(new javax.management.JMException("no bean")),
+				new ClassAllowList(List.of()), getClass().getClassLoader());
+
+		assertThat(recreated).isExactlyInstanceOf(RemoteWorkerException.class)
+				.hasMessage("javax.management.JMException: no bean (thrown in worker 'countingTask')");
+	}
+
+	@Test
+	void applicationExceptionIsRebuiltOnlyWhenItsPackageIsAllowed() throws Exception {
+		try (URLClassLoader loader = OutsideClasses.newLoader(outsideClasses)) {
+			RemoteThrowable described = new RemoteThrowable(OutsideClasses.POSE_EXCEPTION, "off the map", List.of(),
+					null);
+
+			Throwable allowed = rebuild(described, new ClassAllowList(List.of("com.acme")), loader);
+			Throwable refused = rebuild(described, new ClassAllowList(List.of("com.acme.sub")), loader);
+
+			assertThat(allowed.getClass().getName()).isEqualTo(OutsideClasses.POSE_EXCEPTION);
+			assertThat(allowed).hasMessage("off the map");
+			assertThat(refused).isExactlyInstanceOf(RemoteWorkerException.class)
+					.hasMessage("com.acme.PoseException: off the map (thrown in worker 'countingTask')");
+		}
+	}
+
+	@Test
+	void causeOutsideAllowedPackagesBecomesRemoteWorkerExceptionCauseOfTheRebuiltException() throws Exception {
+		CanaryFlag.INITIALIZED.set(false);
+		try (RecordingLoader loader = new RecordingLoader()) {
+			RemoteThrowable root = new RemoteThrowable(IllegalArgumentException.class.getName(), "bad input",
+					List.of(), null);
+			RemoteThrowable canary = new RemoteThrowable(OutsideClasses.CANARY_EXCEPTION, "payload", List.of(), root);
+			RemoteThrowable described = new RemoteThrowable(IllegalStateException.class.getName(), "outer",
+					List.of(), canary);
+
+			Throwable recreated = rebuild(described, new ClassAllowList(List.of("com.acme")), loader);
+
+			assertThat(CanaryFlag.INITIALIZED).as("static initializer ran").isFalse();
+			assertThat(loader.requested).doesNotContain(OutsideClasses.CANARY_EXCEPTION);
+			assertThat(recreated).isExactlyInstanceOf(IllegalStateException.class).hasMessage("outer");
+			assertThat(recreated.getCause()).isExactlyInstanceOf(RemoteWorkerException.class)
+					.hasMessage("com.untrusted.CanaryException: payload (thrown in worker 'countingTask')");
+			assertThat(recreated.getCause().getCause()).isExactlyInstanceOf(IllegalArgumentException.class)
+					.hasMessage("bad input");
 		}
 	}
 
@@ -141,6 +224,10 @@ final class RemoteThrowableTest {
 		assertThat(described.cause().className()).isEqualTo(IllegalArgumentException.class.getName());
 	}
 
+	private static Throwable rebuild(RemoteThrowable described, ClassAllowList allowList, ClassLoader loader) {
+		return described.toThrowable(allowList, loader, WORKER);
+	}
+
 	private RemoteThrowable crossChannel(Throwable throwable) {
 		AtomicReference<Object> decoded = new AtomicReference<>();
 		codec.encode(RemoteThrowable.of(throwable), (buffer, length) -> decoded.set(codec.decode(buffer, 0, length)));
@@ -165,5 +252,21 @@ final class RemoteThrowableTest {
 	private static String frame(StackTraceElement element) {
 		return element.getClassName() + "#" + element.getMethodName() + "(" + element.getFileName() + ":"
 				+ element.getLineNumber() + ")";
+	}
+
+	/** A fresh loader over the outside classes that records every name it is asked for. */
+	private static final class RecordingLoader extends URLClassLoader {
+
+		private final List<String> requested = new CopyOnWriteArrayList<>();
+
+		RecordingLoader() throws MalformedURLException {
+			super(new URL[] {outsideClasses.toUri().toURL()}, RemoteThrowableTest.class.getClassLoader());
+		}
+
+		@Override
+		protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+			this.requested.add(name);
+			return super.loadClass(name, resolve);
+		}
 	}
 }

@@ -1,5 +1,6 @@
 package io.vmworkers.dispatch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Data that a worker launched early sends before the master's {@code @OnData} methods are known.
@@ -29,13 +31,14 @@ class ChannelEndTests {
 	void heldDataReachesTheOnDataMethodsKnownAtReleaseInOrder() {
 		Receiver receiver = new Receiver();
 		this.end.hold();
-		this.end.receive("a");
-		this.end.receive(1L);
-		this.end.receive("b");
+		this.end.arrive("a", 0, null);
+		this.end.arrive(1L, 0, null);
+		this.end.arrive("b", 0, null);
 		this.end.handlers(DataHandlers.of(receiver, Receiver.class, true));
 		assertThat(receiver.received).isEmpty();
 		this.end.release();
-		this.end.receive("c");
+		this.end.arrive("c", 0, null);
+		await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 3);
 		assertThat(receiver.received).containsExactly("a", "b", "c");
 		// No method takes a Long: it waits for next().
 		assertThat((Long) this.end.poll()).isEqualTo(1L);
@@ -45,7 +48,7 @@ class ChannelEndTests {
 	@Test
 	void withoutHoldDataIsDeliveredAsItComes() {
 		List<Object> before = new ArrayList<>();
-		this.end.receive("early");
+		this.end.arrive("early", 0, null);
 		before.add(this.end.poll());
 		this.end.release();
 		assertThat(before).containsExactly("early");
@@ -57,16 +60,17 @@ class ChannelEndTests {
 		this.end.handlers(DataHandlers.of(receiver, Receiver.class, true));
 		this.end.hold();
 		for (int i = 0; i < 1000; i++) {
-			this.end.receive("held-" + i);
+			this.end.arrive("held-" + i, 0, null);
 		}
 		Thread late = new Thread(() -> {
 			for (int i = 0; i < 1000; i++) {
-				this.end.receive("late-" + i);
+				this.end.arrive("late-" + i, 0, null);
 			}
 		});
 		late.start();
 		this.end.release();
 		late.join();
+		await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 2000);
 		List<String> received = receiver.received;
 		assertThat(received).hasSize(2000);
 		for (int i = 0; i < 1000; i++) {

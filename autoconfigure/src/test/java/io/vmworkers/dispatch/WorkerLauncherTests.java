@@ -11,6 +11,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
 import io.vmworkers.process.ClassDataSharing;
+import io.vmworkers.process.ProcessStart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,14 @@ class WorkerLauncherTests {
 		assertThat(command("robot", WorkerContext.APPLICATION)).contains("-Dvmworkers.worker.source=com.acme.Application")
 			.noneMatch((argument) -> argument.startsWith("-Dvmworkers.worker.task-class")
 					|| argument.startsWith("-Dvmworkers.worker.packages"));
+	}
+
+	@Test
+	void theWorkerIsToldTheMastersPidAndItsStartInClockTicks() {
+		long start = ProcessStart.ofCurrent().orElseThrow();
+		assertThat(command("robot", WorkerContext.APPLICATION)).contains(
+				"-Dvmworkers.worker.master-pid=" + ProcessHandle.current().pid(),
+				"-Dvmworkers.worker.master-start-ticks=" + start);
 	}
 
 	@Test

@@ -70,8 +70,8 @@ final class StreamCases {
 
 	/**
 	 * Measures a stream against the raw ring, interleaved; for 64 KiB blocks {@code vmworkers} is
-	 * the worker reading them in place ({@code @OnData} taking a {@code ByteBuffer}) and
-	 * {@code arrays} the worker getting an array for each ({@code @OnData} taking {@code byte[]}).
+	 * the worker reading each through a read-only view ({@code @OnData} taking a {@code ByteBuffer})
+	 * and {@code arrays} the worker getting the array itself ({@code @OnData} taking {@code byte[]}).
 	 */
 	private void compare(Results results, String name, int rawPayload, LongFunction<Throughput> vmworkers,
 			LongFunction<Throughput> arrays, double target, boolean bytes) {
