@@ -1,8 +1,8 @@
 package io.vmworkers.channel;
 
 /**
- * Thrown when a thread is interrupted while it waits on a channel; the thread's interrupt flag is
- * set again.
+ * Thrown when a thread is interrupted while it waits on the channel (for the write lock or for
+ * room). The thread's interrupt flag is set again before this is thrown.
  */
 public class ChannelInterruptedException extends RuntimeException {
 

@@ -26,22 +26,44 @@ package io.vmworkers.channel;
  * prefetching does not make them share. Positions grow forever (a long does not wrap in practice);
  * the index of a position is {@code position & (capacity - 1)}.
  *
- * <p>A record is a 16-byte header and its payload, padded to {@link #RECORD_ALIGNMENT}:
+ * <p>A record is a 32-byte header and its payload, padded to {@link #RECORD_ALIGNMENT}:
  *
  * <pre>
  *  +0  length (int): payload bytes, header excluded
- *  +4  type (int): frame type in the low 16 bits, fragment flags above
- *  +8  correlation id (unsigned int)
- *  +12 checksum (int): CRC32C of length, type, correlation id and payload
- *  +16 payload
+ *  +4  type (int): frame type in the low 16 bits, fragment flags above, other bits zero
+ *  +8  correlation id (long): 0 to {@link #MAX_CORRELATION_ID}
+ *  +16 position (long): the record's own position, which tells a record of this lap from a stale
+ *      one of an earlier lap
+ *  +24 reserved (int): zero
+ *  +28 checksum (int): CRC32C of the header's first 28 bytes as they lie in the mapping (native
+ *      byte order) followed by the payload
+ *  +32 payload
  * </pre>
  *
  * The checksum catches torn and corrupted records (a bit flip in the mapping, a foreign writer):
- * the consumer refuses such a record instead of delivering it.
- *
+ * the consumer refuses such a record instead of delivering it. The position catches what a checksum
+ * cannot: a tail moved over bytes that are intact but old.
+ * <p>
  * A record never wraps: when it does not fit before the end of the data area the producer writes a
- * {@link #PADDING_TYPE} record over the rest and starts at index 0. Because records and the data
- * area are 16-byte aligned, the space left before the end always holds at least a header.
+ * {@link #PADDING_TYPE} record over the rest and starts at index 0. Positions advance by whole
+ * records, which are multiples of {@link #RECORD_ALIGNMENT}, and the capacity is a multiple of it
+ * too, so the space left before the end is a multiple of the alignment; because the alignment is
+ * not smaller than the header, that space always holds at least a header.
+ * <p>
+ * Both sides check the other's position word before trusting it: the consumer refuses a tail
+ * behind its head or more than the capacity ahead of it, the producer a head ahead of its tail or
+ * more than the capacity behind it ({@link ChannelCorruptedException}). A read call therefore
+ * handles at most the capacity's bytes of records, padding and fragments included, and always ends.
+ * <p>
+ * A message larger than one fragment is written as a sequence: the first record has
+ * {@link #FLAG_MORE_FRAGMENTS}, the middle ones both flags, the last {@link #FLAG_CONTINUATION};
+ * all carry the message's frame type and correlation id. The producer's timeout covers the whole
+ * message, and an interrupt ends its wait, so a sequence can stop short, without a last fragment,
+ * when the writer gives up between fragments (the consumer was too slow to make room, or a
+ * message larger than the ring could never be written ahead). The consumer discards such an
+ * incomplete sequence when the next message begins (a record without {@link #FLAG_CONTINUATION});
+ * a continuation that continues nothing, or another type or id, is corruption. A message cut short
+ * is therefore never delivered, and never mixed with the next one.
  */
 public final class RingDescriptor {
 
@@ -49,7 +71,7 @@ public final class RingDescriptor {
 	public static final int MAGIC = 0x564D5752;
 
 	/** Layout version; an attaching side with another version refuses the file. */
-	public static final int VERSION = 2;
+	public static final int VERSION = 3;
 
 	public static final int CACHE_LINE_PAIR = 128;
 
@@ -82,7 +104,7 @@ public final class RingDescriptor {
 	/** Bytes before the data area. */
 	public static final int CONTROL_LENGTH = 3 * CACHE_LINE_PAIR;
 
-	public static final int RECORD_HEADER_LENGTH = 16;
+	public static final int RECORD_HEADER_LENGTH = 32;
 
 	public static final int RECORD_LENGTH_OFFSET = 0;
 
@@ -90,12 +112,23 @@ public final class RingDescriptor {
 
 	public static final int RECORD_CORRELATION_OFFSET = 8;
 
-	public static final int RECORD_CHECKSUM_OFFSET = 12;
+	public static final int RECORD_POSITION_OFFSET = 16;
 
-	/** Correlation ids are unsigned 32-bit values. */
-	public static final long MAX_CORRELATION_ID = 0xFFFF_FFFFL;
+	public static final int RECORD_RESERVED_OFFSET = 24;
 
-	public static final int RECORD_ALIGNMENT = 16;
+	public static final int RECORD_CHECKSUM_OFFSET = 28;
+
+	/** The header's bytes the checksum covers: all before the checksum itself. */
+	public static final int RECORD_CHECKSUMMED_HEADER_LENGTH = RECORD_CHECKSUM_OFFSET;
+
+	/**
+	 * Correlation ids are non-negative longs: a counter masked with this never repeats an id still
+	 * outstanding.
+	 */
+	public static final long MAX_CORRELATION_ID = Long.MAX_VALUE;
+
+	/** Not smaller than {@link #RECORD_HEADER_LENGTH}: see the class description. */
+	public static final int RECORD_ALIGNMENT = 32;
 
 	/** Record type that fills the space up to the end of the data area. */
 	public static final int PADDING_TYPE = 0xFFFF;

@@ -13,10 +13,13 @@ import static io.vmworkers.channel.RingDescriptor.MAGIC;
 import static io.vmworkers.channel.RingDescriptor.MAGIC_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.PADDING_TYPE;
 import static io.vmworkers.channel.RingDescriptor.PRODUCER_WAITING_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.RECORD_CHECKSUMMED_HEADER_LENGTH;
 import static io.vmworkers.channel.RingDescriptor.RECORD_CHECKSUM_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.RECORD_CORRELATION_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.RECORD_HEADER_LENGTH;
 import static io.vmworkers.channel.RingDescriptor.RECORD_LENGTH_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.RECORD_POSITION_OFFSET;
+import static io.vmworkers.channel.RingDescriptor.RECORD_RESERVED_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.RECORD_TYPE_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.SPACE_SEQUENCE_OFFSET;
 import static io.vmworkers.channel.RingDescriptor.TAIL_OFFSET;
@@ -57,6 +60,12 @@ import java.util.zip.CRC32C;
  * waiting word and sleeps on a futex, which the other side wakes after publishing. The announce,
  * re-check, sleep sequence and the publish, check, wake sequence use volatile (sequentially
  * consistent) accesses, so at least one side always sees the other.
+ * <p>
+ * Neither side trusts the other's position word: a tail or head that no correct peer could have
+ * published makes the read or write throw {@link ChannelCorruptedException} instead of reading
+ * garbage, overwriting unread records, or waiting forever. A write's timeout covers the whole
+ * message, the wait for the write lock included; an interrupt ends a write's wait with
+ * {@link ChannelInterruptedException} and makes {@link #awaitData} return false.
  */
 public final class SharedRing {
 
@@ -71,10 +80,15 @@ public final class SharedRing {
 
 	/**
 	 * How long a sleeping waiter stays in the kernel before it re-checks on its own. Every publish
-	 * and every local close wakes sleepers, so this is only a safety net; each of these re-checks
-	 * costs an idle side a wake-up, so it is long.
+	 * and every local close wakes sleepers, so this is a safety net, and the way a sleeper notices
+	 * an interrupt: {@link Thread#interrupt()} sets a flag and unparks, but does not wake a futex
+	 * sleeper. Each re-check costs an idle side a wake-up, so it is long; an interrupted waiter
+	 * returns within this time (the dispatch's own waits re-check every few milliseconds anyway).
 	 */
-	private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+	private static final long INTERRUPT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** The bits a record's type word may have. */
+	private static final int TYPE_BITS = TYPE_MASK | FLAG_MORE_FRAGMENTS | FLAG_CONTINUATION;
 
 	private static final AtomicBoolean PRELOADING = new AtomicBoolean();
 
@@ -107,8 +121,22 @@ public final class SharedRing {
 	/** Producer's checksum, used under the write lock. */
 	private final CRC32C producerChecksum = new CRC32C();
 
+	/**
+	 * Producer's header, built here and copied into the ring in one piece: the checksum is computed
+	 * over it in one update, without allocating.
+	 */
+	private final ByteBuffer producerHeader = ByteBuffer.allocate(RECORD_HEADER_LENGTH)
+		.order(ByteOrder.nativeOrder());
+
 	/** Consumer's checksum, used by the one reading thread. */
 	private final CRC32C consumerChecksum = new CRC32C();
+
+	/**
+	 * Consumer's copy of the header being read: one copy out of the ring, so the fields it checks
+	 * are the bytes it checksums, even if the mapping changes meanwhile.
+	 */
+	private final ByteBuffer consumerHeader = ByteBuffer.allocate(RECORD_HEADER_LENGTH)
+		.order(ByteOrder.nativeOrder());
 
 	/** Longest message the consumer reassembles; a longer one is refused before it is allocated. */
 	private volatile int maxMessageLength = Integer.MAX_VALUE - 8;
@@ -129,6 +157,14 @@ public final class SharedRing {
 	private byte[] assembly = new byte[0];
 
 	private int assembled;
+
+	/** Whether a sequence of fragments has begun and not ended. */
+	private boolean assembling;
+
+	/** Type word, flags cleared, and correlation id of the sequence being reassembled. */
+	private int assemblyType;
+
+	private long assemblyId;
 
 	/** Copy of one unfragmented payload handed to the consumer's handler. */
 	private byte[] scratch = new byte[256];
@@ -221,6 +257,11 @@ public final class SharedRing {
 			throw new IOException(
 					"ring file size does not match its capacity: file=" + file + " size=" + size + " capacity=" + capacity);
 		}
+		long head = mapping.getLong(HEAD_OFFSET);
+		long tail = mapping.getLong(TAIL_OFFSET);
+		if (head < 0 || tail < 0) {
+			throw new IOException("corrupt ring: negative position: file=" + file + " head=" + head + " tail=" + tail);
+		}
 		return new SharedRing(file, mapping, capacity, spinNanos);
 	}
 
@@ -280,28 +321,36 @@ public final class SharedRing {
 
 	/**
 	 * Writes one message, split into fragments when it is larger than a quarter of the ring. Blocks
-	 * while the ring is full, at most {@code timeoutNanos} for each fragment to find room.
+	 * while another thread of this process writes and while the ring is full, at most
+	 * {@code timeoutNanos} in all. A message whose fragments were partly written when the time runs
+	 * out or the thread is interrupted is never delivered: see {@link RingDescriptor}.
 	 * @param type the frame type, 0 to 0xFFFE
-	 * @param correlationId the frame's correlation id
+	 * @param correlationId the frame's correlation id, 0 to {@link RingDescriptor#MAX_CORRELATION_ID}
 	 * @param source the payload
 	 * @param offset where the payload starts in {@code source}
 	 * @param length the payload's length
-	 * @param timeoutNanos how long to wait for room
-	 * @throws ChannelFullException when the consumer does not make room in time
+	 * @param timeoutNanos how long to wait for the write lock and for room, together
+	 * @throws ChannelFullException when the message could not be written in time
+	 * @throws ChannelInterruptedException when the thread is interrupted while it waits (its interrupt
+	 * flag is set again)
 	 * @throws ChannelClosedException when the ring has been closed
+	 * @throws ChannelCorruptedException when the consumer's head is impossible
 	 */
 	public void write(int type, long correlationId, byte[] source, int offset, int length, long timeoutNanos) {
 		if ((type & ~TYPE_MASK) != 0 || type == PADDING_TYPE) {
 			throw new IllegalArgumentException("frame type out of range: type=" + type);
 		}
-		if (correlationId < 0 || correlationId > RingDescriptor.MAX_CORRELATION_ID) {
+		if (correlationId < 0) {
 			throw new IllegalArgumentException("correlation id out of range: correlationId=" + correlationId);
 		}
-		this.writeLock.lock();
+		long start = System.nanoTime();
+		if (!this.writeLock.tryLock()) {
+			lockWithin(start, timeoutNanos);
+		}
 		try {
 			checkOpen();
 			if (length <= this.maxFragmentPayload) {
-				writeRecord(type, correlationId, source, offset, length, timeoutNanos);
+				writeRecord(type, correlationId, source, offset, length, start, timeoutNanos);
 				this.statistics.recordWrite(length);
 				return;
 			}
@@ -310,7 +359,7 @@ public final class SharedRing {
 				int chunk = Math.min(this.maxFragmentPayload, length - written);
 				int flags = ((written > 0) ? FLAG_CONTINUATION : 0)
 						| ((written + chunk < length) ? FLAG_MORE_FRAGMENTS : 0);
-				writeRecord(type | flags, correlationId, source, offset + written, chunk, timeoutNanos);
+				writeRecord(type | flags, correlationId, source, offset + written, chunk, start, timeoutNanos);
 				written += chunk;
 			}
 			this.statistics.recordWrite(length);
@@ -320,7 +369,25 @@ public final class SharedRing {
 		}
 	}
 
-	private void writeRecord(int type, long correlationId, byte[] source, int offset, int length,
+	/** Waits for the write lock held by another thread of this process, within the write's time. */
+	private void lockWithin(long start, long timeoutNanos) {
+		try {
+			if (!this.writeLock.tryLock(Math.max(0, timeoutNanos - (System.nanoTime() - start)),
+					TimeUnit.NANOSECONDS)) {
+				throw new ChannelFullException("ring full for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+						+ " ms, waiting for another thread of this process to finish writing: file=" + this.file
+						+ " capacity=" + this.capacity + " waiting=" + bytesWaiting()
+						+ "; the other side is not reading (raise vmworkers.channel.send-timeout or read faster)");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ChannelInterruptedException("interrupted while waiting for the ring's write lock: file="
+					+ this.file + " waited=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms");
+		}
+	}
+
+	private void writeRecord(int type, long correlationId, byte[] source, int offset, int length, long start,
 			long timeoutNanos) {
 		int recordLength = RingDescriptor.recordLength(length);
 		int index = (int) (this.producerTail & this.mask);
@@ -328,20 +395,19 @@ public final class SharedRing {
 		if (recordLength > toEnd) {
 			// Published on its own: waiting for room for padding and record together could need
 			// more than the whole ring.
-			ensureSpace(toEnd, timeoutNanos);
-			putHeader(index, toEnd - RECORD_HEADER_LENGTH, PADDING_TYPE, 0, null, 0, 0);
+			ensureSpace(toEnd, start, timeoutNanos);
+			putRecord(index, toEnd - RECORD_HEADER_LENGTH, PADDING_TYPE, 0, null, 0, 0);
 			publish(this.producerTail + toEnd);
 			index = 0;
 		}
-		ensureSpace(recordLength, timeoutNanos);
-		putHeader(index, length, type, (int) correlationId, source, offset, length);
-		this.data.put(index + RECORD_HEADER_LENGTH, source, offset, length);
+		ensureSpace(recordLength, start, timeoutNanos);
+		putRecord(index, length, type, correlationId, source, offset, length);
 		publish(this.producerTail + recordLength);
 	}
 
-	private void ensureSpace(int required, long timeoutNanos) {
+	private void ensureSpace(int required, long start, long timeoutNanos) {
 		if (this.producerTail + required - this.headCache > this.capacity) {
-			awaitSpace(required, timeoutNanos);
+			awaitSpace(required, start, timeoutNanos);
 		}
 	}
 
@@ -369,35 +435,35 @@ public final class SharedRing {
 		return this.lastWakeNanos;
 	}
 
-	private void putHeader(int index, int length, int type, int correlationId, byte[] payload, int offset,
+	/**
+	 * Writes a record at {@code index}, its header built in {@link #producerHeader} and copied in
+	 * one piece. A padding record's payload is not written and not checksummed.
+	 */
+	private void putRecord(int index, int length, int type, long correlationId, byte[] payload, int offset,
 			int payloadLength) {
-		this.data.putInt(index + RECORD_LENGTH_OFFSET, length);
-		this.data.putInt(index + RECORD_TYPE_OFFSET, type);
-		this.data.putInt(index + RECORD_CORRELATION_OFFSET, correlationId);
-		this.data.putInt(index + RECORD_CHECKSUM_OFFSET,
-				checksum(this.producerChecksum, length, type, correlationId, payload, offset, payloadLength));
+		ByteBuffer header = this.producerHeader;
+		header.putInt(RECORD_LENGTH_OFFSET, length);
+		header.putInt(RECORD_TYPE_OFFSET, type);
+		header.putLong(RECORD_CORRELATION_OFFSET, correlationId);
+		header.putLong(RECORD_POSITION_OFFSET, this.producerTail);
+		header.putInt(RECORD_RESERVED_OFFSET, 0);
+		header.putInt(RECORD_CHECKSUM_OFFSET, checksum(this.producerChecksum, header, payload, offset, payloadLength));
+		this.data.put(index, header.array(), 0, RECORD_HEADER_LENGTH);
+		if (payload != null) {
+			this.data.put(index + RECORD_HEADER_LENGTH, payload, offset, payloadLength);
+		}
 	}
 
 	/**
-	 * CRC32C of a record's header fields and payload (padding has none: only its header counts).
+	 * CRC32C of a header's checksummed bytes, in one update, and the payload (padding has none).
 	 */
-	private static int checksum(CRC32C crc, int length, int type, int correlationId, byte[] payload, int offset,
-			int payloadLength) {
+	private static int checksum(CRC32C crc, ByteBuffer header, byte[] payload, int offset, int payloadLength) {
 		crc.reset();
-		updateInt(crc, length);
-		updateInt(crc, type);
-		updateInt(crc, correlationId);
+		crc.update(header.array(), 0, RECORD_CHECKSUMMED_HEADER_LENGTH);
 		if (payload != null) {
 			crc.update(payload, offset, payloadLength);
 		}
 		return (int) crc.getValue();
-	}
-
-	private static void updateInt(CRC32C crc, int value) {
-		crc.update(value >>> 24);
-		crc.update(value >>> 16);
-		crc.update(value >>> 8);
-		crc.update(value);
 	}
 
 	/**
@@ -409,66 +475,102 @@ public final class SharedRing {
 		this.maxMessageLength = maxMessageLength;
 	}
 
-	private void awaitSpace(int required, long timeoutNanos) {
-		long start = System.nanoTime();
-		long deadline = start + timeoutNanos;
+	private void awaitSpace(int required, long start, long timeoutNanos) {
+		long waitStart = System.nanoTime();
 		while (true) {
 			checkOpen();
-			this.headCache = (long) LONGS.getAcquire(this.control, HEAD_OFFSET);
+			this.headCache = checkedHead((long) LONGS.getAcquire(this.control, HEAD_OFFSET));
 			if (this.producerTail + required - this.headCache <= this.capacity) {
 				return;
 			}
 			long now = System.nanoTime();
-			if (now - deadline >= 0) {
+			if (Thread.currentThread().isInterrupted()) {
+				throw new ChannelInterruptedException("interrupted while waiting for room in the ring: file=" + this.file
+						+ " waited=" + TimeUnit.NANOSECONDS.toMillis(now - start) + "ms");
+			}
+			long remaining = timeoutNanos - (now - start);
+			if (remaining <= 0) {
 				throw new ChannelFullException("ring full for " + TimeUnit.NANOSECONDS.toMillis(now - start)
 						+ " ms: file=" + this.file + " capacity=" + this.capacity + " required=" + required
 						+ " waiting=" + (this.producerTail - this.headCache)
 						+ "; the other side is not reading (raise vmworkers.channel.send-timeout or read faster)");
 			}
-			if (now - start < this.spinNanos) {
-				pause(now - start);
+			if (now - waitStart < this.spinNanos) {
+				pause(now - waitStart);
 				continue;
 			}
 			int sequence = (int) INTS.getVolatile(this.control, SPACE_SEQUENCE_OFFSET);
 			INTS.setVolatile(this.control, PRODUCER_WAITING_OFFSET, 1);
+			// Checked by the next turn of the loop: a head ahead of the tail does not put it to sleep.
 			long head = (long) LONGS.getVolatile(this.control, HEAD_OFFSET);
 			if (this.producerTail + required - head > this.capacity) {
 				Futex.await(this.controlAddress + SPACE_SEQUENCE_OFFSET, sequence,
-						Math.min(MAX_SLEEP_NANOS, deadline - now));
+						Math.min(INTERRUPT_CHECK_NANOS, remaining));
 			}
 			INTS.setVolatile(this.control, PRODUCER_WAITING_OFFSET, 0);
 		}
 	}
 
 	/**
+	 * Returns the consumer's head if a correct consumer could have published it: not ahead of the
+	 * producer's tail (the producer would overwrite unread records) and not more than the capacity
+	 * behind (it would wait for room that never comes).
+	 */
+	private long checkedHead(long head) {
+		long waiting = this.producerTail - head;
+		if (waiting < 0 || waiting > this.capacity) {
+			throw new ChannelCorruptedException("corrupt ring head: file=" + this.file + " head=" + head + " tail="
+					+ this.producerTail + " capacity=" + this.capacity);
+		}
+		return head;
+	}
+
+	/**
 	 * Delivers the complete messages available now, reassembling fragments, then hands the space
-	 * back to the producer. The handler's array is valid only during the call.
+	 * back to the producer. The handler's array is valid only during the call. A call reads at most
+	 * up to the tail it sees when it starts, which is never more than the capacity ahead, so it
+	 * always ends, whatever records (padding, fragments) are there.
 	 * @param handler receives each message
 	 * @param limit the most messages to deliver
 	 * @return the number of messages delivered
-	 * @throws ChannelCorruptedException when a record's header is impossible
+	 * @throws ChannelCorruptedException when the tail or a record's header is impossible
 	 */
 	public int read(MessageHandler handler, int limit) {
 		long head = this.consumerHead;
 		long tail = (long) LONGS.getAcquire(this.control, TAIL_OFFSET);
+		if (tail == head) {
+			return 0;
+		}
+		// The head is this side's own and never negative, so the difference cannot overflow into range.
+		long waiting = tail - head;
+		if (waiting < 0 || waiting > this.capacity) {
+			throw new ChannelCorruptedException("corrupt ring tail: file=" + this.file + " head=" + head + " tail="
+					+ tail + " capacity=" + this.capacity);
+		}
 		int delivered = 0;
+		ByteBuffer header = this.consumerHeader;
 		try {
 			while (head < tail && delivered < limit) {
 				int index = (int) (head & this.mask);
-				int length = this.data.getInt(index + RECORD_LENGTH_OFFSET);
-				int type = this.data.getInt(index + RECORD_TYPE_OFFSET);
+				this.data.get(index, header.array(), 0, RECORD_HEADER_LENGTH);
+				int length = header.getInt(RECORD_LENGTH_OFFSET);
+				int type = header.getInt(RECORD_TYPE_OFFSET);
+				long correlationId = header.getLong(RECORD_CORRELATION_OFFSET);
+				long recordPosition = header.getLong(RECORD_POSITION_OFFSET);
 				int recordLength = (length >= 0 && length <= this.capacity - index - RECORD_HEADER_LENGTH)
 						? RingDescriptor.recordLength(length) : -1;
-				if (recordLength < 0 || head + recordLength > tail) {
+				if (recordLength < 0 || head + recordLength > tail || recordPosition != head
+						|| (type & ~TYPE_BITS) != 0 || correlationId < 0
+						|| header.getInt(RECORD_RESERVED_OFFSET) != 0) {
 					throw new ChannelCorruptedException("corrupt record: file=" + this.file + " position=" + head
-							+ " length=" + length + " type=0x" + Integer.toHexString(type) + " tail=" + tail);
+							+ " recordPosition=" + recordPosition + " length=" + length + " type=0x"
+							+ Integer.toHexString(type) + " correlationId=" + correlationId + " tail=" + tail);
 				}
-				int correlationId = this.data.getInt(index + RECORD_CORRELATION_OFFSET);
-				int checksum = this.data.getInt(index + RECORD_CHECKSUM_OFFSET);
+				int checksum = header.getInt(RECORD_CHECKSUM_OFFSET);
 				long position = head;
 				head += recordLength;
 				if ((type & TYPE_MASK) == PADDING_TYPE) {
-					verify(checksum, length, type, correlationId, null, 0, 0, position);
+					verify(checksum, type, null, 0, 0, position);
 					continue;
 				}
 				if (deliver(handler, index + RECORD_HEADER_LENGTH, length, type, correlationId, checksum, position)) {
@@ -484,11 +586,21 @@ public final class SharedRing {
 		return delivered;
 	}
 
-	private boolean deliver(MessageHandler handler, int offset, int length, int type, int correlationId, int checksum,
-			long position) {
+	private boolean deliver(MessageHandler handler, int offset, int length, int type, long correlationId,
+			int checksum, long position) {
 		boolean continuation = (type & FLAG_CONTINUATION) != 0;
 		boolean more = (type & FLAG_MORE_FRAGMENTS) != 0;
-		long id = correlationId & RingDescriptor.MAX_CORRELATION_ID;
+		int frameType = type & TYPE_MASK;
+		if (!continuation) {
+			// A sequence that stopped short (its writer gave up between fragments) ends here, unread.
+			this.assembling = false;
+			this.assembled = 0;
+		}
+		else if (!this.assembling || frameType != this.assemblyType || correlationId != this.assemblyId) {
+			throw new ChannelCorruptedException("fragment continues no message: file=" + this.file + " position="
+					+ position + " type=0x" + Integer.toHexString(type) + " correlationId=" + correlationId
+					+ " assembling=" + this.assembling);
+		}
 		if (!continuation && !more) {
 			if (length > this.maxMessageLength) {
 				throw tooLong(length, position);
@@ -497,13 +609,10 @@ public final class SharedRing {
 				this.scratch = new byte[Math.max(length, this.scratch.length * 2)];
 			}
 			this.data.get(offset, this.scratch, 0, length);
-			verify(checksum, length, type, correlationId, this.scratch, 0, length, position);
+			verify(checksum, type, this.scratch, 0, length, position);
 			this.statistics.recordRead(length);
-			handler.onMessage(type & TYPE_MASK, id, this.scratch, 0, length);
+			handler.onMessage(frameType, correlationId, this.scratch, 0, length);
 			return true;
-		}
-		if (!continuation) {
-			this.assembled = 0;
 		}
 		if ((long) this.assembled + length > this.maxMessageLength) {
 			throw tooLong((long) this.assembled + length, position);
@@ -513,15 +622,19 @@ public final class SharedRing {
 					(int) Math.min(this.maxMessageLength, Math.max(this.assembled + length, 2L * this.assembly.length)));
 		}
 		this.data.get(offset, this.assembly, this.assembled, length);
-		verify(checksum, length, type, correlationId, this.assembly, this.assembled, length, position);
+		verify(checksum, type, this.assembly, this.assembled, length, position);
 		this.assembled += length;
 		if (more) {
+			this.assembling = true;
+			this.assemblyType = frameType;
+			this.assemblyId = correlationId;
 			return false;
 		}
 		int total = this.assembled;
 		this.assembled = 0;
+		this.assembling = false;
 		this.statistics.recordRead(total);
-		handler.onMessage(type & TYPE_MASK, id, this.assembly, 0, total);
+		handler.onMessage(frameType, correlationId, this.assembly, 0, total);
 		if (this.assembly.length > (1 << 20)) {
 			// Do not keep a large message's buffer alive for the life of the channel.
 			this.assembly = new byte[0];
@@ -553,13 +666,14 @@ public final class SharedRing {
 		return Arrays.copyOfRange(buffer, offset, offset + length);
 	}
 
-	private void verify(int expected, int length, int type, int correlationId, byte[] payload, int offset,
-			int payloadLength, long position) {
-		int actual = checksum(this.consumerChecksum, length, type, correlationId, payload, offset, payloadLength);
+	/** Checks a record's checksum against the header in {@link #consumerHeader} and the payload. */
+	private void verify(int expected, int type, byte[] payload, int offset, int payloadLength, long position) {
+		int actual = checksum(this.consumerChecksum, this.consumerHeader, payload, offset, payloadLength);
 		if (actual != expected) {
 			throw new ChannelCorruptedException("checksum mismatch: file=" + this.file + " position=" + position
-					+ " length=" + length + " type=0x" + Integer.toHexString(type) + " expected=0x"
-					+ Integer.toHexString(expected) + " actual=0x" + Integer.toHexString(actual));
+					+ " length=" + this.consumerHeader.getInt(RECORD_LENGTH_OFFSET) + " type=0x"
+					+ Integer.toHexString(type) + " expected=0x" + Integer.toHexString(expected) + " actual=0x"
+					+ Integer.toHexString(actual));
 		}
 	}
 
@@ -583,13 +697,23 @@ public final class SharedRing {
 	 * @return true when the tail is ahead of the consumer's head
 	 */
 	public boolean hasData() {
+		return (long) LONGS.getAcquire(this.control, TAIL_OFFSET) > this.consumerHead;
+	}
+
+	/**
+	 * Returns whether {@link #read} has something to do: a record, or a tail that moved where no
+	 * record can be, which the read reports.
+	 */
+	private boolean readable() {
 		return (long) LONGS.getAcquire(this.control, TAIL_OFFSET) != this.consumerHead;
 	}
 
 	/**
-	 * Waits until a record is waiting, the ring is closed or the timeout passes: spins for the
-	 * configured spin time, then sleeps on the futex. Any thread of the consumer's process may
-	 * wait, several at once, also while another thread reads.
+	 * Waits until a record is waiting, the ring is closed, the timeout passes or the thread is
+	 * interrupted (the flag stays set): spins for the configured spin time, then sleeps on the
+	 * futex. Any thread of the consumer's process may wait, several at once, also while another
+	 * thread reads. Also returns true at once when the tail is impossible (behind the head), so that
+	 * the next {@link #read} reports the corruption instead of this wait spinning or sleeping on it.
 	 * @param timeoutNanos the longest wait
 	 * @return true when a record is waiting
 	 */
@@ -643,7 +767,7 @@ public final class SharedRing {
 	}
 
 	private boolean awaitData(long timeoutNanos, long spinNanos, boolean reader) {
-		if (hasData()) {
+		if (readable()) {
 			return true;
 		}
 		long start = System.nanoTime();
@@ -658,7 +782,7 @@ public final class SharedRing {
 		try {
 			while (!this.closed) {
 				long now = System.nanoTime();
-				if (now - deadline >= 0) {
+				if (now - deadline >= 0 || Thread.currentThread().isInterrupted()) {
 					return false;
 				}
 				if (now - start < spinNanos) {
@@ -677,11 +801,11 @@ public final class SharedRing {
 					// Volatile re-check, ordered after the waiting flag's store: see publish.
 					if ((long) LONGS.getVolatile(this.control, TAIL_OFFSET) == this.consumerHead) {
 						Futex.await(this.controlAddress + DATA_SEQUENCE_OFFSET, sequence,
-								Math.min(MAX_SLEEP_NANOS, deadline - now));
+								Math.min(INTERRUPT_CHECK_NANOS, deadline - now));
 					}
 					INTS.getAndAdd(this.control, CONSUMER_WAITING_OFFSET, -1);
 				}
-				if (hasData()) {
+				if (readable()) {
 					return true;
 				}
 			}

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.vmworkers.channel.ChannelClosedException;
+import io.vmworkers.channel.ChannelCorruptedException;
 import io.vmworkers.channel.ChannelFullException;
 import io.vmworkers.channel.ChannelInterruptedException;
 import io.vmworkers.channel.SharedRing;
@@ -170,8 +171,14 @@ final class Endpoint {
 	 */
 	void send(int type, long correlationId, Object payload, long timeoutNanos) {
 		checkOpen();
-		this.codec.encode(payload,
-				(buffer, length) -> this.outbound.write(type, correlationId, buffer, 0, length, timeoutNanos));
+		try {
+			this.codec.encode(payload,
+					(buffer, length) -> this.outbound.write(type, correlationId, buffer, 0, length, timeoutNanos));
+		}
+		catch (ChannelCorruptedException ex) {
+			fail(ex);
+			throw ex;
+		}
 	}
 
 	/**
@@ -184,6 +191,16 @@ final class Endpoint {
 		checkOpen();
 		long deadline = System.nanoTime() + this.sendTimeoutNanos;
 		awaitCredit(deadline);
+		try {
+			writeData(object, deadline);
+		}
+		catch (ChannelCorruptedException ex) {
+			fail(ex);
+			throw ex;
+		}
+	}
+
+	private void writeData(Object object, long deadline) {
 		if (object instanceof byte[] bytes) {
 			// Straight from the array into the ring: no encoding, no copy into the codec's buffer.
 			if (bytes.length > this.codec.maxMessageSize()) {

@@ -17,12 +17,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import io.vmworkers.channel.RingTestSupport.Message;
 import io.vmworkers.channel.RingTestSupport.Reader;
@@ -679,13 +683,349 @@ class SharedRingTests {
 	}
 
 	@Test
-	void correlationIdsAreUnsigned32Bit() throws IOException {
-		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> producer.write(1, RingDescriptor.MAX_CORRELATION_ID + 1, new byte[1], 0, 1, SECOND))
+	void correlationIdsKeepAll64Bits() throws Exception {
+		assertThat(RingDescriptor.MAX_CORRELATION_ID).isEqualTo(Long.MAX_VALUE);
+		SharedRing producer = this.files.create("ring", 64 * 1024, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		long[] ids = { 0x1_0000_0000L, 0x1234_5678_9ABC_DEF0L, (1L << 32) + 7, Long.MAX_VALUE, 0L };
+		for (long id : ids) {
+			producer.write(1, id, RingTestSupport.payload(id, 10), 0, 10, SECOND);
+		}
+		// Fragments carry the id too: each one is checked against the first.
+		byte[] large = RingTestSupport.payload(9, 50_000);
+		producer.write(2, 0x7EDC_BA98_7654_3210L, large, 0, large.length, SECOND);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		assertThat(raw.getLong(RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_CORRELATION_OFFSET))
+			.isEqualTo(0x1_0000_0000L);
+		List<Message> messages = RingTestSupport.drain(consumer);
+		assertThat(messages).extracting(Message::correlationId)
+			.containsExactly(0x1_0000_0000L, 0x1234_5678_9ABC_DEF0L, (1L << 32) + 7, Long.MAX_VALUE, 0L,
+					0x7EDC_BA98_7654_3210L);
+		assertThat(messages.get(5).payload()).containsExactly(large);
+		assertThatIllegalArgumentException().isThrownBy(() -> producer.write(1, -1L, new byte[1], 0, 1, SECOND))
 			.withMessageContaining("correlation id out of range");
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> producer.write(1, -1L, new byte[1], 0, 1, SECOND));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> producer.write(1, Long.MIN_VALUE, new byte[1], 0, 1, SECOND));
+	}
+
+	@Test
+	void everyRecordStartsWithA32ByteHeaderAndTheAlignmentLeavesRoomForOneBeforeTheEnd() throws IOException {
+		assertThat(RingDescriptor.RECORD_HEADER_LENGTH).isEqualTo(32);
+		assertThat(RingDescriptor.RECORD_ALIGNMENT).isGreaterThanOrEqualTo(RingDescriptor.RECORD_HEADER_LENGTH);
+		assertThat(RingDescriptor.MIN_CAPACITY % RingDescriptor.RECORD_ALIGNMENT).isZero();
+		assertThat(RingDescriptor.recordLength(0)).isEqualTo(32);
+		assertThat(RingDescriptor.recordLength(1)).isEqualTo(64);
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		producer.write(7, 0x0102_0304_0506_0708L, new byte[3], 0, 3, SECOND);
+		producer.write(8, 9L, new byte[0], 0, 0, SECOND);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		int second = RingDescriptor.CONTROL_LENGTH + 64;
+		assertThat(raw.getInt(RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_LENGTH_OFFSET)).isEqualTo(3);
+		assertThat(raw.getInt(RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_TYPE_OFFSET)).isEqualTo(7);
+		assertThat(raw.getLong(RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_CORRELATION_OFFSET))
+			.isEqualTo(0x0102_0304_0506_0708L);
+		assertThat(raw.getLong(RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_POSITION_OFFSET)).isZero();
+		assertThat(raw.getInt(RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_RESERVED_OFFSET)).isZero();
+		assertThat(raw.getLong(second + RingDescriptor.RECORD_POSITION_OFFSET)).isEqualTo(64);
+		assertThat(producer.bytesWaiting()).isEqualTo(64 + 32);
+	}
+
+	@Test
+	void flippedBitInTheHighHalfOfACorrelationIdIsRefused() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		producer.write(1, 5L, new byte[8], 0, 8, SECOND);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		int at = RingDescriptor.CONTROL_LENGTH + RingDescriptor.RECORD_CORRELATION_OFFSET;
+		raw.putLong(at, raw.getLong(at) ^ (1L << 40));
+		assertThatExceptionOfType(ChannelCorruptedException.class).isThrownBy(() -> RingTestSupport.drain(consumer))
+			.withMessageContaining("checksum mismatch");
+	}
+
+	@Test
+	void versionMismatchIsRefused() throws IOException {
+		// Version 2 had 16-byte headers with 32-bit correlation ids.
+		assertThat(RingDescriptor.VERSION).isEqualTo(3);
+		SharedRing ring = this.files.create("ring", 4096, NO_SPIN);
+		RingTestSupport.writeNativeInt(ring.file(), RingDescriptor.VERSION_OFFSET, 2);
+		assertThatIOException().isThrownBy(() -> SharedRing.attach(ring.file(), NO_SPIN))
+			.withMessageContaining("version mismatch: app=3 file=2");
+	}
+
+	/**
+	 * Writes and reads 20 records of 256 bytes in a ring of 16 such records: the records of the first lap
+	 * from index 1024 on are still there, with valid checksums, ahead of the consumer's head.
+	 */
+	private MappedByteBuffer consumeALapAndAQuarter(SharedRing producer, SharedRing consumer) throws IOException {
+		int payload = 256 - RingDescriptor.RECORD_HEADER_LENGTH;
+		for (int i = 0; i < 20; i++) {
+			producer.write(1, i, RingTestSupport.payload(i, payload), 0, payload, SECOND);
+			assertThat(RingTestSupport.drain(consumer)).hasSize(1);
+		}
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		assertThat(RingTestSupport.longVolatile(raw, RingDescriptor.HEAD_OFFSET)).isEqualTo(20 * 256);
+		return raw;
+	}
+
+	private static SharedRing.MessageHandler nothingExpected() {
+		return (type, correlationId, buffer, offset, length) -> {
+			throw new AssertionError("delivered a record past a forged tail: correlationId=" + correlationId);
+		};
+	}
+
+	@Test
+	@Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void readRefusesATailBeyondTheCapacity() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = consumeALapAndAQuarter(producer, consumer);
+		long head = 20 * 256;
+		for (long tail : new long[] { head + 4096 + 256, Long.MAX_VALUE }) {
+			raw.putLong(RingDescriptor.TAIL_OFFSET, tail);
+			assertThat(consumer.awaitData(30 * SECOND)).isTrue();
+			assertThatExceptionOfType(ChannelCorruptedException.class)
+				.isThrownBy(() -> consumer.read(nothingExpected(), Integer.MAX_VALUE))
+				.withMessageContaining("file=" + consumer.file())
+				.withMessageContaining("head=" + head)
+				.withMessageContaining("tail=" + tail)
+				.withMessageContaining("capacity=4096");
+		}
+	}
+
+	@Test
+	@Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void readRefusesATailBehindTheHeadAndAwaitDataHandsItToTheReader() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = consumeALapAndAQuarter(producer, consumer);
+		long head = 20 * 256;
+		for (long tail : new long[] { head - 256, -1L, Long.MIN_VALUE }) {
+			raw.putLong(RingDescriptor.TAIL_OFFSET, tail);
+			assertThat(consumer.hasData()).isFalse();
+			// Not a sleep until the timeout, nor a wait that returns true with nothing to read forever:
+			// the reader is sent to meet the corruption.
+			long start = System.nanoTime();
+			assertThat(consumer.awaitData(30 * SECOND)).isTrue();
+			assertThat(System.nanoTime() - start).isLessThan(5 * SECOND);
+			assertThatExceptionOfType(ChannelCorruptedException.class)
+				.isThrownBy(() -> consumer.read(nothingExpected(), Integer.MAX_VALUE))
+				.withMessageContaining("head=" + head)
+				.withMessageContaining("tail=" + tail)
+				.withMessageContaining("capacity=4096");
+		}
+	}
+
+	@Test
+	void readRefusesAStaleRecordLeftFromAnEarlierLap() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = consumeALapAndAQuarter(producer, consumer);
+		// Within the capacity, over a record of the first lap whose checksum is valid.
+		raw.putLong(RingDescriptor.TAIL_OFFSET, 20 * 256 + 256);
+		assertThatExceptionOfType(ChannelCorruptedException.class)
+			.isThrownBy(() -> consumer.read(nothingExpected(), Integer.MAX_VALUE))
+			.withMessageContaining("position=" + 20 * 256);
+	}
+
+	@Test
+	void writeRefusesAHeadAheadOfItsTailInsteadOfOverwritingUnreadRecords() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		fill(producer);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		raw.putLong(RingDescriptor.HEAD_OFFSET, 4096 + 1024);
+		assertThatExceptionOfType(ChannelCorruptedException.class)
+			.isThrownBy(() -> producer.write(1, 9L, new byte[10], 0, 10, SECOND))
+			.withMessageContaining("file=" + producer.file())
+			.withMessageContaining("head=" + (4096 + 1024))
+			.withMessageContaining("tail=4096")
+			.withMessageContaining("capacity=4096");
+		raw.putLong(RingDescriptor.HEAD_OFFSET, 0);
+		assertThat(RingTestSupport.drain(consumer)).extracting(Message::correlationId).containsExactly(0L, 1L, 2L, 3L);
+	}
+
+	@Test
+	void writeRefusesAHeadFurtherBehindThanTheCapacityInsteadOfWaitingForRoomThatNeverComes() throws IOException {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		this.files.attach("ring", NO_SPIN);
+		fill(producer);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		raw.putLong(RingDescriptor.HEAD_OFFSET, -256);
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ChannelCorruptedException.class)
+			.isThrownBy(() -> producer.write(1, 9L, new byte[10], 0, 10, 5 * SECOND))
+			.withMessageContaining("head=-256")
+			.withMessageContaining("tail=4096");
+		assertThat(System.nanoTime() - start).isLessThan(4 * SECOND);
+	}
+
+	/** Fills the ring and starts a writer that holds the write lock while it waits for room. */
+	private CompletableFuture<Void> holdTheWriteLock(SharedRing producer, MappedByteBuffer raw) {
+		fill(producer);
+		CompletableFuture<Void> holder = CompletableFuture
+			.runAsync(() -> producer.write(1, 9L, new byte[10], 0, 10, 10 * SECOND), daemonExecutor());
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.PRODUCER_WAITING_OFFSET) == 1);
+		return holder;
+	}
+
+	@Test
+	void writeTimeoutCoversTheLockWait() throws Exception {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		holdTheWriteLock(producer, raw);
+		long timeout = TimeUnit.MILLISECONDS.toNanos(300);
+		long start = System.nanoTime();
+		Throwable thrown = catchThrowable(() -> producer.write(1, 10L, new byte[10], 0, 10, timeout));
+		long elapsed = System.nanoTime() - start;
+		assertThat(thrown).isInstanceOf(ChannelFullException.class)
+			.hasMessageContaining("vmworkers.channel.send-timeout")
+			.hasMessageContaining("file=" + producer.file());
+		assertThat(elapsed).isGreaterThanOrEqualTo(timeout / 2).isLessThan(5 * SECOND);
+	}
+
+	@Test
+	void writeTimeoutCoversEveryFragmentOfTheMessageAndACutShortMessageIsNeverDelivered() throws Exception {
+		int capacity = 4096;
+		int limit = RingDescriptor.maxFragmentPayload(capacity);
+		SharedRing producer = this.files.create("ring", capacity, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		List<Message> delivered = new ArrayList<>();
+		AtomicBoolean stop = new AtomicBoolean();
+		// A slow reader: each time the writer waits for room, it makes room 250 ms later, well within
+		// the timeout of one fragment, but not of the 24 fragments, which wait 5 times.
+		Thread reader = new Thread(() -> {
+			while (!stop.get()) {
+				if (RingTestSupport.intVolatile(raw, RingDescriptor.PRODUCER_WAITING_OFFSET) == 1) {
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+					consumer.read((type, id, buffer, offset, length) -> delivered
+						.add(Message.copy(type, id, buffer, offset, length)), Integer.MAX_VALUE);
+				}
+				else {
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+				}
+			}
+		}, "ring-test-slow-reader");
+		reader.setDaemon(true);
+		reader.start();
+		long start = System.nanoTime();
+		try {
+			assertThatExceptionOfType(ChannelFullException.class).isThrownBy(
+					() -> producer.write(1, 1L, new byte[24 * limit], 0, 24 * limit, SECOND));
+			assertThat(System.nanoTime() - start).isLessThan(4 * SECOND);
+		}
+		finally {
+			stop.set(true);
+			reader.join(10_000);
+		}
+		assertThat(RingTestSupport.drain(consumer)).isEmpty();
+		assertThat(delivered).isEmpty();
+		producer.write(1, 2L, RingTestSupport.payload(2, 30), 0, 30, SECOND);
+		producer.write(1, 3L, RingTestSupport.payload(3, 2 * limit + 5), 0, 2 * limit + 5, SECOND);
+		List<Message> messages = RingTestSupport.drain(consumer);
+		assertThat(messages).extracting(Message::correlationId).containsExactly(2L, 3L);
+		assertThat(messages.get(1).payload()).containsExactly(RingTestSupport.payload(3, 2 * limit + 5));
+	}
+
+	/** What a thread's wait ended with, and whether its interrupt flag was still set after. */
+	private record Outcome(Object value, Throwable thrown, boolean interrupted, long nanos) {
+	}
+
+	private static CompletableFuture<Outcome> startThread(Callable<Object> task,
+			AtomicReference<Thread> started) {
+		CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			long start = System.nanoTime();
+			Object value = null;
+			Throwable thrown = null;
+			try {
+				value = task.call();
+			}
+			catch (Throwable ex) {
+				thrown = ex;
+			}
+			outcome.complete(new Outcome(value, thrown, Thread.currentThread().isInterrupted(),
+					System.nanoTime() - start));
+		}, "ring-test-interrupted");
+		thread.setDaemon(true);
+		started.set(thread);
+		thread.start();
+		return outcome;
+	}
+
+	@Test
+	void interruptEndsAWaitForRoomAndTheCutShortMessageIsNeverDelivered() throws Exception {
+		int capacity = 4096;
+		int limit = RingDescriptor.maxFragmentPayload(capacity);
+		SharedRing producer = this.files.create("ring", capacity, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		AtomicReference<Thread> writer = new AtomicReference<>();
+		// Four of its six fragments fit: the writer waits for room with the message half written.
+		CompletableFuture<Outcome> outcome = startThread(() -> {
+			producer.write(1, 1L, new byte[6 * limit], 0, 6 * limit, 10 * SECOND);
+			return null;
+		}, writer);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.PRODUCER_WAITING_OFFSET) == 1);
+		writer.get().interrupt();
+		Outcome result = outcome.get(30, TimeUnit.SECONDS);
+		assertThat(result.thrown()).isInstanceOf(ChannelInterruptedException.class)
+			.hasMessageContaining("interrupted")
+			.hasMessageContaining("room")
+			.hasMessageContaining("file=" + producer.file());
+		assertThat(result.interrupted()).isTrue();
+		assertThat(result.nanos()).isLessThan(5 * SECOND);
+		assertThat(RingTestSupport.drain(consumer)).isEmpty();
+		producer.write(1, 2L, RingTestSupport.payload(2, 30), 0, 30, SECOND);
+		producer.write(1, 3L, RingTestSupport.payload(3, 2 * limit + 5), 0, 2 * limit + 5, SECOND);
+		List<Message> messages = RingTestSupport.drain(consumer);
+		assertThat(messages).extracting(Message::correlationId).containsExactly(2L, 3L);
+		assertThat(messages.get(1).payload()).containsExactly(RingTestSupport.payload(3, 2 * limit + 5));
+	}
+
+	@Test
+	void interruptEndsAWaitForTheWriteLock() throws Exception {
+		SharedRing producer = this.files.create("ring", 4096, NO_SPIN);
+		this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(producer.file());
+		holdTheWriteLock(producer, raw);
+		AtomicReference<Thread> writer = new AtomicReference<>();
+		CompletableFuture<Outcome> outcome = startThread(() -> {
+			producer.write(1, 10L, new byte[10], 0, 10, 10 * SECOND);
+			return null;
+		}, writer);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> writer.get().getState() == Thread.State.WAITING
+					|| writer.get().getState() == Thread.State.TIMED_WAITING);
+		writer.get().interrupt();
+		Outcome result = outcome.get(30, TimeUnit.SECONDS);
+		assertThat(result.thrown()).isInstanceOf(ChannelInterruptedException.class)
+			.hasMessageContaining("interrupted")
+			.hasMessageContaining("write lock")
+			.hasMessageContaining("file=" + producer.file());
+		assertThat(result.interrupted()).isTrue();
+		assertThat(result.nanos()).isLessThan(5 * SECOND);
+	}
+
+	@Test
+	void interruptEndsAwaitDataPromptlyAndLeavesTheFlagSet() throws Exception {
+		this.files.create("ring", 4096, NO_SPIN);
+		SharedRing consumer = this.files.attach("ring", NO_SPIN);
+		MappedByteBuffer raw = RingTestSupport.mapRaw(consumer.file());
+		AtomicReference<Thread> waiter = new AtomicReference<>();
+		CompletableFuture<Outcome> outcome = startThread(() -> consumer.awaitData(30 * SECOND), waiter);
+		// Asleep on the futex, which an interrupt does not wake.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> RingTestSupport.intVolatile(raw, RingDescriptor.CONSUMER_WAITING_OFFSET) == 1);
+		waiter.get().interrupt();
+		Outcome result = outcome.get(30, TimeUnit.SECONDS);
+		assertThat(result.thrown()).isNull();
+		assertThat(result.value()).isEqualTo(false);
+		assertThat(result.interrupted()).isTrue();
+		assertThat(result.nanos()).isLessThan(5 * SECOND);
 	}
 
 	private static void fill(SharedRing producer) {
