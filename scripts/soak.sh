@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Soak run (not part of ./mvnw verify): steady calls to two workers while a random worker is killed
-# with SIGKILL every few seconds; prints a table and exits non-zero when a call failed that was not
-# in flight at a kill, or when a process or /dev/shm file is left.
+# Soak run (not part of ./mvnw verify): a master (a child process) calls two workers from several
+# threads and streams fragmented objects both ways while workers are killed with SIGKILL when ready,
+# starting and restarting; then a second master is SIGKILLed. Prints a table and exits non-zero on a
+# call that failed when not in flight at a kill, a stream object lost, reordered or duplicated within
+# a worker's lifetime, a stuck caller, or a process or /dev/shm entry left behind (io.vmworkers.soak.SoakRunner).
 # Usage: scripts/soak.sh [seconds=60] [kill-interval-ms=3000]
 #        scripts/soak.sh cycles [count=200]   (start and stop the application count times, then
 #        check that no process, descriptor, mapping or /dev/shm entry is left)

@@ -111,13 +111,13 @@ public class VmWorkersEndpoint {
 		WorkerState state = worker.state();
 		boolean running = state == WorkerState.STARTING || state == WorkerState.READY;
 		Instant startedAt = worker.startedAt();
-		Instant heartbeatAt = worker.lastHeartbeatAt();
+		Duration heartbeatAge = worker.heartbeatAge();
 		Activity activity = this.sampler.activity(worker.name());
 		ChannelStatistics statistics = worker.statistics();
 		return new WorkerDescriptor(worker.name(), state.name().toLowerCase(Locale.ROOT), running ? worker.pid() : -1,
 				startedAt, (running && startedAt != null) ? millisBetween(startedAt, now) : null, worker.startCount(),
 				Math.max(0, worker.startCount() - 1),
-				(running && heartbeatAt != null) ? millisBetween(heartbeatAt, now) : null, exit(worker.lastExit()),
+				(running && heartbeatAge != null) ? heartbeatAge.toMillis() : null, exit(worker.lastExit()),
 				process(running ? worker.lastHeartbeat() : null, running ? activity : null),
 				new ChannelDescriptor(
 						direction(statistics.capacity(), statistics.bytesWaitingToWorker(),

@@ -63,18 +63,18 @@ public class WorkerHealthIndicator implements HealthIndicator {
 
 	private void ready(Health.Builder health, Instant now) {
 		Instant startedAt = this.worker.startedAt();
-		Instant heartbeatAt = this.worker.lastHeartbeatAt();
+		Duration heartbeatAge = this.worker.heartbeatAge();
 		health.withDetail("pid", this.worker.pid());
 		if (startedAt != null) {
 			health.withDetail("uptimeMillis", millisBetween(startedAt, now));
 		}
-		if (heartbeatAt == null) {
+		if (heartbeatAge == null) {
 			// Ready, and its first heartbeat is under way (the handle does not say since when it
 			// is ready; start-up itself may have taken seconds).
 			health.up();
 			return;
 		}
-		long age = millisBetween(heartbeatAt, now);
+		long age = heartbeatAge.toMillis();
 		health.withDetail("heartbeatAgeMillis", age);
 		if (age > this.heartbeatTimeout.toMillis()) {
 			health.down()

@@ -8,17 +8,26 @@ import java.time.Duration;
  * <p>
  * Objects go in order. On the receiving side they are delivered to the task's {@code @OnData}
  * methods when it has one for their type; otherwise they wait, in order, for {@link #next()}.
- * All methods are thread-safe.
+ * Called from within an {@code @OnData} method, {@link #next()} and {@link #poll()} return the
+ * objects that follow the one being handled (a header, then its body).
+ * <p>
+ * A receiving side holds at most four times {@code vmworkers.channel.capacity} of objects not yet
+ * taken, plus one: a producer that is further ahead waits in {@link #put}, so a slow consumer
+ * slows its producer instead of filling its own heap. All methods are thread-safe.
  */
 public interface WorkerChannel {
 
 	/**
-	 * Sends an object to the other side. Blocks while the ring is full, at most
-	 * {@code vmworkers.channel.send-timeout}.
+	 * Sends an object to the other side. Blocks while the other side holds too much unread or the
+	 * ring is full, at most {@code vmworkers.channel.send-timeout} in all; on the master, waits for
+	 * a restarting worker as a call does.
 	 * @param object the object, not null, of a class the allow-list admits
 	 * @throws io.vmworkers.codec.ClassNotAllowedException when its class (or one it holds) is not
 	 * allowed; nothing is sent and the channel stays usable
-	 * @throws ChannelFullException when the other side does not read in time
+	 * @throws ChannelFullException when the other side does not take what it receives in time;
+	 * nothing is sent and the channel stays usable
+	 * @throws ChannelInterruptedException when the waiting thread is interrupted (its interrupt flag
+	 * is set again)
 	 * @throws ChannelClosedException when the channel is closed
 	 */
 	void put(Object object);
@@ -28,6 +37,7 @@ public interface WorkerChannel {
 	 * @param <T> the type expected
 	 * @return the object
 	 * @throws ChannelClosedException when the channel closes with nothing left to read
+	 * @throws ChannelInterruptedException when the waiting thread is interrupted
 	 */
 	<T> T next();
 
@@ -37,6 +47,7 @@ public interface WorkerChannel {
 	 * @param timeout the longest wait
 	 * @return the object, or null when none arrived in time
 	 * @throws ChannelClosedException when the channel closes with nothing left to read
+	 * @throws ChannelInterruptedException when the waiting thread is interrupted
 	 */
 	<T> T next(Duration timeout);
 

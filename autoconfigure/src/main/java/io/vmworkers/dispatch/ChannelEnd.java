@@ -286,7 +286,9 @@ final class ChannelEnd implements WorkerChannel {
 	@Override
 	public void put(Object object) {
 		Assert.notNull(object, "'object' must not be null");
-		connected().sendData(object);
+		Endpoint current = this.endpoint;
+		// A closed endpoint belongs to a process that is gone: wait for its replacement, as calls do.
+		((current != null && current.isOpen()) ? current : this.connector.get()).sendData(object);
 	}
 
 	@Override

@@ -146,6 +146,13 @@ final class ManagedWorker implements WorkerHandle {
 		return (current != null) ? current.heartbeatAt : null;
 	}
 
+	@Override
+	public Duration heartbeatAge() {
+		Connection current = this.connection;
+		long beat = (current != null) ? current.heartbeatNanos : 0;
+		return (beat != 0) ? Duration.ofNanos(System.nanoTime() - beat) : null;
+	}
+
 	void addObserver(WorkerObserver observer) {
 		this.observers.add(observer);
 	}

@@ -1,5 +1,6 @@
 package io.vmworkers.dispatch;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import io.vmworkers.channel.WorkerChannel;
@@ -48,10 +49,18 @@ public interface WorkerHandle {
 	Heartbeat lastHeartbeat();
 
 	/**
-	 * Returns when the last heartbeat of the current process arrived.
+	 * Returns when the last heartbeat of the current process arrived, on the wall clock: for
+	 * display; see {@link #heartbeatAge()} for its age.
 	 * @return the instant, or null before the first one
 	 */
 	Instant lastHeartbeatAt();
+
+	/**
+	 * Returns how long ago the last heartbeat of the current process arrived, measured on the
+	 * monotonic clock, so that a step of the wall clock does not change it.
+	 * @return the age, or null before the first heartbeat
+	 */
+	Duration heartbeatAge();
 
 	/**
 	 * Returns the master's end of the worker's channel; it stays valid across restarts.

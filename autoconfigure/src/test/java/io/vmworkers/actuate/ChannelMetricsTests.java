@@ -1,5 +1,6 @@
 package io.vmworkers.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +25,9 @@ class ChannelMetricsTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final WorkerHandle robot = TestWorkers.ready("robot", 4242, Instant.now().minusSeconds(5), Instant.now());
+	private final WorkerHandle robot = TestWorkers.ready("robot", 4242, Instant.now().minusSeconds(5), Duration.ZERO);
 
-	private final WorkerHandle camera = TestWorkers.ready("camera", 4343, Instant.now(), Instant.now());
+	private final WorkerHandle camera = TestWorkers.ready("camera", 4343, Instant.now(), Duration.ZERO);
 
 	private final TestWorkers.Dispatcher dispatcher = new TestWorkers.Dispatcher(this.robot, this.camera);
 

@@ -1,5 +1,6 @@
 package io.vmworkers.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,14 +24,15 @@ final class TestWorkers {
 	private TestWorkers() {
 	}
 
-	static WorkerHandle ready(String name, long pid, Instant startedAt, Instant heartbeatAt) {
+	static WorkerHandle ready(String name, long pid, Instant startedAt, Duration heartbeatAge) {
 		WorkerHandle worker = mock(WorkerHandle.class);
 		given(worker.name()).willReturn(name);
 		given(worker.pid()).willReturn(pid);
 		given(worker.state()).willReturn(WorkerState.READY);
 		given(worker.startedAt()).willReturn(startedAt);
 		given(worker.startCount()).willReturn(1);
-		given(worker.lastHeartbeatAt()).willReturn(heartbeatAt);
+		given(worker.lastHeartbeatAt()).willReturn(Instant.now().minus(heartbeatAge));
+		given(worker.heartbeatAge()).willReturn(heartbeatAge);
 		given(worker.lastHeartbeat()).willReturn(new Heartbeat(10_000_000, 64 * 1024 * 1024));
 		given(worker.statistics()).willReturn(statistics(0, 0, 0, 0, 0, 0));
 		return worker;

@@ -1,5 +1,6 @@
 package io.vmworkers.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,9 +23,9 @@ class VmWorkersEndpointTests {
 
 	private final Instant started = Instant.now().minusSeconds(60);
 
-	private final WorkerHandle robot = TestWorkers.ready("robot", 4242, this.started, Instant.now());
+	private final WorkerHandle robot = TestWorkers.ready("robot", 4242, this.started, Duration.ZERO);
 
-	private final WorkerHandle camera = TestWorkers.ready("camera", 4343, this.started, Instant.now());
+	private final WorkerHandle camera = TestWorkers.ready("camera", 4343, this.started, Duration.ZERO);
 
 	private final TestWorkers.Dispatcher dispatcher = new TestWorkers.Dispatcher(this.robot, this.camera);
 

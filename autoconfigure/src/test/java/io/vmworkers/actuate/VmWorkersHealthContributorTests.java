@@ -24,10 +24,10 @@ class VmWorkersHealthContributorTests {
 	private final Instant now = Instant.parse("2025-01-01T12:00:00Z");
 
 	private final WorkerHandle robot = TestWorkers.ready("robot", 4242, this.now.minusSeconds(30),
-			this.now.minusMillis(200));
+			Duration.ofMillis(200));
 
 	private final WorkerHandle camera = TestWorkers.ready("camera", 4343, this.now.minusSeconds(30),
-			this.now.minusMillis(200));
+			Duration.ofMillis(200));
 
 	private final VmWorkersHealthContributor contributor = new VmWorkersHealthContributor(
 			new TestWorkers.Dispatcher(this.robot, this.camera), (name) -> Duration.ofSeconds(1),
@@ -56,15 +56,15 @@ class VmWorkersHealthContributorTests {
 				new TestWorkers.Dispatcher(this.robot, this.camera),
 				(name) -> name.equals("camera") ? Duration.ofSeconds(2) : Duration.ofSeconds(1),
 				Clock.fixed(this.now, ZoneOffset.UTC));
-		given(this.robot.lastHeartbeatAt()).willReturn(this.now.minusMillis(1500));
-		given(this.camera.lastHeartbeatAt()).willReturn(this.now.minusMillis(1500));
+		given(this.robot.heartbeatAge()).willReturn(Duration.ofMillis(1500));
+		given(this.camera.heartbeatAge()).willReturn(Duration.ofMillis(1500));
 		assertThat(((HealthIndicator) perWorker.getContributor("robot")).health().getStatus()).isEqualTo(Status.DOWN);
 		assertThat(((HealthIndicator) perWorker.getContributor("camera")).health().getStatus()).isEqualTo(Status.UP);
 	}
 
 	@Test
 	void readyWorkerWithAStaleHeartbeatIsDown() {
-		given(this.robot.lastHeartbeatAt()).willReturn(this.now.minusMillis(1500));
+		given(this.robot.heartbeatAge()).willReturn(Duration.ofMillis(1500));
 		Health health = health("robot");
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("heartbeatAgeMillis", 1500L);
@@ -75,7 +75,7 @@ class VmWorkersHealthContributorTests {
 	@Test
 	void justStartedWorkerWithoutAHeartbeatYetIsUp() {
 		given(this.robot.startedAt()).willReturn(this.now.minusSeconds(5));
-		given(this.robot.lastHeartbeatAt()).willReturn(null);
+		given(this.robot.heartbeatAge()).willReturn(null);
 		assertThat(health("robot").getStatus()).isEqualTo(Status.UP);
 	}
 

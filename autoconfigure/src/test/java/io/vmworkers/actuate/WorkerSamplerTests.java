@@ -22,7 +22,7 @@ class WorkerSamplerTests {
 
 	private final AtomicLong cpu = new AtomicLong();
 
-	private final WorkerHandle robot = TestWorkers.ready("robot", 4242, Instant.now(), Instant.now());
+	private final WorkerHandle robot = TestWorkers.ready("robot", 4242, Instant.now(), Duration.ZERO);
 
 	private final TestWorkers.Dispatcher dispatcher = new TestWorkers.Dispatcher(this.robot);
 

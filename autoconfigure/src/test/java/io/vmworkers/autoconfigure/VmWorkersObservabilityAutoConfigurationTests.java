@@ -273,7 +273,7 @@ class VmWorkersObservabilityAutoConfigurationTests {
 			given(robot.pid()).willReturn(4242L);
 			given(robot.state()).willReturn(WorkerState.READY);
 			given(robot.startedAt()).willReturn(Instant.now().minusSeconds(30));
-			given(robot.lastHeartbeatAt()).willReturn(Instant.now().minusMillis(1500));
+			given(robot.heartbeatAge()).willReturn(Duration.ofMillis(1500));
 			return new VmDispatcher() {
 
 				@Override

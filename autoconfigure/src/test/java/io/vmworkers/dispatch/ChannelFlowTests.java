@@ -9,17 +9,23 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.vmworkers.annotation.OnData;
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.ChannelFullException;
+import io.vmworkers.channel.ChannelInterruptedException;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * that does not keep up does to its producer.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(OutputCaptureExtension.class)
 class ChannelFlowTests {
 
 	private static final int CAPACITY = 16 * 1024;
@@ -130,6 +137,61 @@ class ChannelFlowTests {
 	}
 
 	@Test
+	void interruptEndsAPutWaitingForCredit() throws Exception {
+		connect(null, Duration.ofSeconds(60));
+		CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+		Thread producer = new Thread(() -> {
+			try {
+				while (true) {
+					this.producer.end.put(new byte[4096]);
+				}
+			}
+			catch (Throwable ex) {
+				outcome.complete(Thread.currentThread().isInterrupted() ? ex : new AssertionError("flag cleared", ex));
+			}
+		});
+		producer.start();
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.producer.endpoint.unconsumed() >= WINDOW);
+		producer.interrupt();
+		assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ChannelInterruptedException.class)
+			.hasMessageContaining("interrupted");
+	}
+
+	@Test
+	void interruptEndsANextWaitingForData() throws Exception {
+		connect(null, Duration.ofSeconds(5));
+		CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+		Thread consumer = new Thread(() -> {
+			try {
+				this.consumer.end.next(Duration.ofMinutes(1));
+			}
+			catch (Throwable ex) {
+				outcome.complete(Thread.currentThread().isInterrupted() ? ex : new AssertionError("flag cleared", ex));
+			}
+		});
+		consumer.start();
+		// Whether it is still spinning, asleep on the futex or not yet waiting: the wait ends.
+		consumer.interrupt();
+		assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ChannelInterruptedException.class);
+	}
+
+	@Test
+	void handlerRunningLongerThanAllowedIsReportedOnceWithWhereItIs(CapturedOutput output) throws IOException {
+		Sleeper sleeper = new Sleeper();
+		connect(sleeper, Duration.ofSeconds(5));
+		this.producer.end.put(new Header(0));
+		await().atMost(Duration.ofSeconds(10)).until(() -> sleeper.running);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			this.consumer.end.reportSlowHandler(TimeUnit.MILLISECONDS.toNanos(100));
+			assertThat(output).contains("An @OnData handler of worker 'consumer' has run for")
+				.contains("ChannelFlowTests$Sleeper.header");
+		});
+		this.consumer.end.reportSlowHandler(TimeUnit.MILLISECONDS.toNanos(100));
+		assertThat(output.toString().split("An @OnData handler of worker", -1)).hasSize(2);
+		sleeper.release.countDown();
+	}
+
+	@Test
 	void byteBufferHandlerGetsAReadOnlyViewOfEachArray() throws IOException {
 		Views views = new Views();
 		connect(views, Duration.ofSeconds(5));
@@ -203,6 +265,20 @@ class ChannelFlowTests {
 			for (int i = 0; i < header.bodies(); i++) {
 				this.bodies.add(this.channel.next());
 			}
+		}
+
+	}
+
+	static class Sleeper {
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		volatile boolean running;
+
+		@OnData
+		void header(Header header) throws InterruptedException {
+			this.running = true;
+			this.release.await(30, TimeUnit.SECONDS);
 		}
 
 	}

@@ -1,12 +1,13 @@
 package io.vmworkers.soak;
 
 import io.vmworkers.annotation.WorkerTask;
+import io.vmworkers.channel.WorkerChannel;
 
 @WorkerTask("soakA")
-public class SoakTaskA {
+public class SoakTaskA extends SoakTask {
 
-	public int inc(int value) {
-		return value + 1;
+	SoakTaskA(WorkerChannel channel) {
+		super(channel);
 	}
 
 }

@@ -1,12 +1,13 @@
 package io.vmworkers.soak;
 
 import io.vmworkers.annotation.WorkerTask;
+import io.vmworkers.channel.WorkerChannel;
 
 @WorkerTask("soakB")
-public class SoakTaskB {
+public class SoakTaskB extends SoakTask {
 
-	public int inc(int value) {
-		return value + 1;
+	SoakTaskB(WorkerChannel channel) {
+		super(channel);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.vmworkers.channel.ChannelFullException;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerDiedException;
@@ -48,7 +49,10 @@ class HardeningIntegrationTests {
 				// A fresh archive directory: the exit test's worker writes its archive as it exits,
 				// which keeps its JVM busy (no heartbeats) for longer than its heartbeat timeout.
 				"vmworkers.cds.directory=" + cds, "vmworkers.workers.exitTask.heartbeat-timeout=500ms",
-				"vmworkers.workers.exitTask.restart.mode=never");
+				"vmworkers.workers.exitTask.restart.mode=never",
+				// A send timeout longer than the shutdown timeout, which a stop must keep all the same.
+				"vmworkers.workers.freezeTask.shutdown-timeout=1s", "vmworkers.workers.freezeTask.channel.send-timeout=5s",
+				"vmworkers.workers.freezeTask.heartbeat-timeout=60s");
 		streamTask = context.getBean(StreamTask.class);
 		stream = context.getBean(VmDispatcher.class).worker("streamTask");
 	}
@@ -119,6 +123,32 @@ class HardeningIntegrationTests {
 		assertThat(flood.join()).isEqualTo(count);
 		assertThat(channel.atEnd()).isTrue();
 		assertThat(stream.startCount()).isEqualTo(1);
+	}
+
+	@Test
+	void stoppingAWorkerThatReadsNothingTakesTheShutdownTimeoutNotTheSendTimeout() throws Exception {
+		FreezeTask freezeTask = context.getBean(FreezeTask.class);
+		WorkerHandle freeze = context.getBean(VmDispatcher.class).worker("freezeTask");
+		long pid = freezeTask.freezeSoon();
+		await().atMost(Duration.ofSeconds(10)).until(() -> processState(pid) == 'T');
+		// Fill its ring to the last byte with empty records (no data to credit): the put that
+		// finds no room fails after the send timeout, and the stop's CLOSE finds none either.
+		assertThatExceptionOfType(ChannelFullException.class).isThrownBy(() -> {
+			for (int i = 0; i < 10_000; i++) {
+				freeze.channel().put(new byte[0]);
+			}
+		});
+		long start = System.nanoTime();
+		freeze.close();
+		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		// 1 s to ask and wait, 0.5 s between SIGTERM and SIGKILL; the send timeout is 5 s.
+		assertThat(millis).isLessThan(4000);
+		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+	}
+
+	private static char processState(long pid) throws java.io.IOException {
+		String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+		return stat.charAt(stat.lastIndexOf(')') + 2);
 	}
 
 	@Test

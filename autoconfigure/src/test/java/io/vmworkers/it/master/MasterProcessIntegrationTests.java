@@ -4,15 +4,18 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +29,8 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MasterProcessIntegrationTests {
+
+	private static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1");
 
 	private final List<String> output = new CopyOnWriteArrayList<>();
 
@@ -45,13 +50,18 @@ class MasterProcessIntegrationTests {
 	}
 
 	private long startMaster(String end) throws IOException {
-		this.master = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+		return startMaster(end, Map.of());
+	}
+
+	private long startMaster(String end, Map<String, String> environment) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtest.master.end=" + end, "-cp",
-				System.getProperty("java.class.path"),
-				MasterApplication.class.getName(), "--spring.main.web-application-type=none",
-				"--spring.main.banner-mode=off", "--" + Workers.JVM_OPTIONS)
-			.redirectErrorStream(true)
-			.start();
+				System.getProperty("java.class.path"), MasterApplication.class.getName(),
+				"--spring.main.web-application-type=none", "--spring.main.banner-mode=off",
+				"--vmworkers.heartbeat-timeout=1s", "--" + Workers.JVM_OPTIONS)
+			.redirectErrorStream(true);
+		builder.environment().putAll(environment);
+		this.master = builder.start();
 		Thread reader = new Thread(() -> {
 			try (BufferedReader lines = new BufferedReader(
 					new InputStreamReader(this.master.getInputStream(), StandardCharsets.UTF_8))) {
@@ -93,6 +103,22 @@ class MasterProcessIntegrationTests {
 		System.out.printf("worker exited %d ms after its master was killed%n",
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Workers.leftovers(masterPid)).isEmpty());
+	}
+
+	/**
+	 * The master and its worker run with the wall clock going ten times too fast (libfaketime; the
+	 * monotonic clock is left alone): a heartbeat every 250 ms looks like one every 2.5 s on the
+	 * wall clock, and a watch that measured ages on it would kill the worker within a second.
+	 */
+	@Test
+	void wallClockRunningFastKillsNoWorker() throws Exception {
+		Assumptions.assumeTrue(Files.isReadable(FAKETIME),
+				FAKETIME + " is missing (Debian package faketime; .ci/run installs it)");
+		long workerPid = startMaster("run", Map.of("LD_PRELOAD", FAKETIME.toString(), "FAKETIME", "+0 x10",
+				"FAKETIME_DONT_FAKE_MONOTONIC", "1"));
+		await().during(Duration.ofSeconds(5))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> !Workers.hasExited(workerPid) && line("killing it").isEmpty());
 	}
 
 	@ParameterizedTest
