@@ -14,14 +14,17 @@ import java.lang.annotation.Target;
  * {@link io.vmworkers.channel.WorkerChannel#next()}.
  * <p>
  * A {@code byte[]} put crosses as its raw bytes. A method taking {@code byte[]} gets an array of
- * its own. A method taking a {@link java.nio.ByteBuffer} instead reads them where they arrived,
- * through a read-only view that is valid only until the method returns: no array is allocated
- * for each message, which at high rates of large messages (camera frames, point clouds) saves
- * the allocation and its garbage. Copy out what must outlive the call. A task has one of the two
- * for byte arrays, not both.
+ * its own; a method taking a {@link java.nio.ByteBuffer} instead gets a read-only view of it. A
+ * task has one of the two for byte arrays, not both.
  * <p>
- * Handlers run on the channel's receiving thread, one at a time: a handler that blocks holds up
- * the messages behind it.
+ * Handlers run one at a time, in order, never inside the read of the channel: on the worker on
+ * its receiving thread right after the read (or on a data thread of the channel while that thread
+ * is busy), on the master on a data thread of the channel's own. A handler may call
+ * {@link io.vmworkers.channel.WorkerChannel#next()}, which then returns the objects that follow
+ * its own, and {@code put}. A handler that blocks holds up the objects behind it (calls and
+ * heartbeats go on); once the other side holds four rings' worth unread, its {@code put} waits,
+ * then fails after its send timeout. A handler running longer than the send timeout is logged
+ * with its stack.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -87,6 +87,9 @@ public final class SharedRing {
 	 */
 	private static final long INTERRUPT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+	/** {@link #writeStart} of a write that has not waited yet. */
+	private static final long NOT_WAITED = Long.MIN_VALUE;
+
 	/** The bits a record's type word may have. */
 	private static final int TYPE_BITS = TYPE_MASK | FLAG_MORE_FRAGMENTS | FLAG_CONTINUATION;
 
@@ -140,6 +143,12 @@ public final class SharedRing {
 
 	/** Longest message the consumer reassembles; a longer one is refused before it is allocated. */
 	private volatile int maxMessageLength = Integer.MAX_VALUE - 8;
+
+	/**
+	 * When the write in progress first waited (for the lock or for room), or {@link #NOT_WAITED}:
+	 * its timeout counts from there. Used under {@link #writeLock}.
+	 */
+	private long writeStart;
 
 	/** Producer's own copy of the tail: only the producer writes it, under {@link #writeLock}. */
 	private long producerTail;
@@ -343,14 +352,17 @@ public final class SharedRing {
 		if (correlationId < 0) {
 			throw new IllegalArgumentException("correlation id out of range: correlationId=" + correlationId);
 		}
-		long start = System.nanoTime();
+		// The clock is read only when the write has to wait: most writes never do.
+		long start = NOT_WAITED;
 		if (!this.writeLock.tryLock()) {
+			start = System.nanoTime();
 			lockWithin(start, timeoutNanos);
 		}
 		try {
+			this.writeStart = start;
 			checkOpen();
 			if (length <= this.maxFragmentPayload) {
-				writeRecord(type, correlationId, source, offset, length, start, timeoutNanos);
+				writeRecord(type, correlationId, source, offset, length, timeoutNanos);
 				this.statistics.recordWrite(length);
 				return;
 			}
@@ -359,7 +371,7 @@ public final class SharedRing {
 				int chunk = Math.min(this.maxFragmentPayload, length - written);
 				int flags = ((written > 0) ? FLAG_CONTINUATION : 0)
 						| ((written + chunk < length) ? FLAG_MORE_FRAGMENTS : 0);
-				writeRecord(type | flags, correlationId, source, offset + written, chunk, start, timeoutNanos);
+				writeRecord(type | flags, correlationId, source, offset + written, chunk, timeoutNanos);
 				written += chunk;
 			}
 			this.statistics.recordWrite(length);
@@ -387,27 +399,26 @@ public final class SharedRing {
 		}
 	}
 
-	private void writeRecord(int type, long correlationId, byte[] source, int offset, int length, long start,
-			long timeoutNanos) {
+	private void writeRecord(int type, long correlationId, byte[] source, int offset, int length, long timeoutNanos) {
 		int recordLength = RingDescriptor.recordLength(length);
 		int index = (int) (this.producerTail & this.mask);
 		int toEnd = this.capacity - index;
 		if (recordLength > toEnd) {
 			// Published on its own: waiting for room for padding and record together could need
 			// more than the whole ring.
-			ensureSpace(toEnd, start, timeoutNanos);
+			ensureSpace(toEnd, timeoutNanos);
 			putRecord(index, toEnd - RECORD_HEADER_LENGTH, PADDING_TYPE, 0, null, 0, 0);
 			publish(this.producerTail + toEnd);
 			index = 0;
 		}
-		ensureSpace(recordLength, start, timeoutNanos);
+		ensureSpace(recordLength, timeoutNanos);
 		putRecord(index, length, type, correlationId, source, offset, length);
 		publish(this.producerTail + recordLength);
 	}
 
-	private void ensureSpace(int required, long start, long timeoutNanos) {
+	private void ensureSpace(int required, long timeoutNanos) {
 		if (this.producerTail + required - this.headCache > this.capacity) {
-			awaitSpace(required, start, timeoutNanos);
+			awaitSpace(required, timeoutNanos);
 		}
 	}
 
@@ -475,8 +486,13 @@ public final class SharedRing {
 		this.maxMessageLength = maxMessageLength;
 	}
 
-	private void awaitSpace(int required, long start, long timeoutNanos) {
+	private void awaitSpace(int required, long timeoutNanos) {
 		long waitStart = System.nanoTime();
+		if (this.writeStart == NOT_WAITED) {
+			// All fragments of the message share the deadline from the first wait.
+			this.writeStart = waitStart;
+		}
+		long start = this.writeStart;
 		while (true) {
 			checkOpen();
 			this.headCache = checkedHead((long) LONGS.getAcquire(this.control, HEAD_OFFSET));

@@ -75,6 +75,9 @@ final class ChannelEnd implements WorkerChannel {
 
 	private Thread deliveryThread;
 
+	/** Set when the worker stops: the delivery thread ends as soon as it has nothing to deliver. */
+	private boolean stopping;
+
 	/**
 	 * Creates an end.
 	 * @param workerName the worker's name
@@ -172,12 +175,26 @@ final class ChannelEnd implements WorkerChannel {
 				return;
 			}
 			if (this.deliveryThread == null) {
+				this.stopping = false;
 				this.deliveryThread = new Thread(this::deliverInBackground, "vmworkers-" + this.workerName + "-data");
 				this.deliveryThread.setDaemon(true);
 				this.deliveryThread.start();
 				return;
 			}
 			LockSupport.unpark(this.deliveryThread);
+		}
+	}
+
+	/**
+	 * Ends the delivery thread once it has delivered what arrived; an arrival after this starts a
+	 * new one (a restarted worker keeps this end).
+	 */
+	void stopDelivery() {
+		synchronized (this.lock) {
+			this.stopping = true;
+			if (this.deliveryThread != null) {
+				LockSupport.unpark(this.deliveryThread);
+			}
 		}
 	}
 
@@ -189,7 +206,7 @@ final class ChannelEnd implements WorkerChannel {
 			}
 			synchronized (this.lock) {
 				if ((this.arrivals.isEmpty() || this.holding)
-						&& System.nanoTime() - idleSince >= DELIVERY_IDLE_NANOS) {
+						&& (this.stopping || System.nanoTime() - idleSince >= DELIVERY_IDLE_NANOS)) {
 					// Decided under the lock that signalDelivery takes: an arrival after this starts a new thread.
 					this.deliveryThread = null;
 					return;

@@ -189,10 +189,15 @@ final class Endpoint {
 	 */
 	void sendData(Object object) {
 		checkOpen();
-		long deadline = System.nanoTime() + this.sendTimeoutNanos;
-		awaitCredit(deadline);
+		long timeout = this.sendTimeoutNanos;
+		if (unconsumed() >= unreadWindow(this.outbound)) {
+			// The clock is read only when there is something to wait for: most puts never wait.
+			long deadline = System.nanoTime() + timeout;
+			awaitCredit(deadline);
+			timeout = remaining(deadline);
+		}
 		try {
-			writeData(object, deadline);
+			writeData(object, timeout);
 		}
 		catch (ChannelCorruptedException ex) {
 			fail(ex);
@@ -200,19 +205,19 @@ final class Endpoint {
 		}
 	}
 
-	private void writeData(Object object, long deadline) {
+	private void writeData(Object object, long timeoutNanos) {
 		if (object instanceof byte[] bytes) {
 			// Straight from the array into the ring: no encoding, no copy into the codec's buffer.
 			if (bytes.length > this.codec.maxMessageSize()) {
 				throw new IllegalArgumentException("message exceeds maxMessageSize=" + this.codec.maxMessageSize()
 						+ ", length=" + bytes.length + "; raise vmworkers.channel.max-message-size");
 			}
-			this.outbound.write(Frames.BYTES, 0L, bytes, 0, bytes.length, remaining(deadline));
+			this.outbound.write(Frames.BYTES, 0L, bytes, 0, bytes.length, timeoutNanos);
 			this.dataSent.addAndGet(bytes.length);
 			return;
 		}
 		this.codec.encode(object, (buffer, length) -> {
-			this.outbound.write(Frames.DATA, 0L, buffer, 0, length, remaining(deadline));
+			this.outbound.write(Frames.DATA, 0L, buffer, 0, length, timeoutNanos);
 			this.dataSent.addAndGet(length);
 		});
 	}

@@ -546,6 +546,7 @@ final class ManagedWorker implements WorkerHandle {
 			this.state = WorkerState.STOPPED;
 			notifyAll();
 		}
+		this.channel.stopDelivery();
 	}
 
 	private void stopConnection(Connection current, WorkerState finalState) {

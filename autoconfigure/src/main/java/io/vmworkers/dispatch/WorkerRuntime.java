@@ -63,8 +63,6 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 	 */
 	private final ConcurrentLinkedDeque<Work> stash = new ConcurrentLinkedDeque<>();
 
-	private volatile boolean draining;
-
 	/** When the receiving thread began its current call, or 0 while it is not in one. */
 	private volatile long busySince;
 
@@ -91,6 +89,9 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 	private final ExecutorService calls;
 
 	private final Duration sendTimeout;
+
+	/** Delivers the oldest arrival: one such work per object read, so none is allocated for it. */
+	private final Work deliverOne = new Work(this::deliverOldestArrival, false);
 
 	private volatile Object task;
 
@@ -234,11 +235,11 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		this.channel.arrive(payload, length, this.endpoint);
 		if (this.endpoint.isReceiverThread()) {
 			// Delivered by this thread after the read, in order with the calls read with it.
-			this.stash.add(new Work(this::deliverOne, false));
+			this.stash.add(this.deliverOne);
 		}
 	}
 
-	private void deliverOne() {
+	private void deliverOldestArrival() {
 		this.channel.deliverArrivals(1);
 	}
 
@@ -247,7 +248,6 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		if (this.stash.isEmpty()) {
 			return;
 		}
-		this.draining = true;
 		if (System.nanoTime() - this.lastActivity > IDLE_NANOS) {
 			// The supervisor sleeps long while the worker is idle: have it watch this burst.
 			LockSupport.unpark(this.supervisor);
@@ -262,7 +262,6 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		finally {
 			this.busySince = 0;
 			this.lastActivity = System.nanoTime();
-			this.draining = false;
 		}
 	}
 

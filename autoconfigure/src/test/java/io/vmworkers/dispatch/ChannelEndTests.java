@@ -80,6 +80,31 @@ class ChannelEndTests {
 			.compare(Integer.parseInt(x.substring(5)), Integer.parseInt(y.substring(5))));
 	}
 
+	@Test
+	void deliveryThreadEndsWhenStoppedAndTheNextArrivalStartsAnother() {
+		ChannelEnd stoppable = new ChannelEnd("stoppable", () -> {
+		}, () -> {
+			throw new ChannelClosedException("not connected");
+		});
+		Receiver receiver = new Receiver();
+		stoppable.handlers(DataHandlers.of(receiver, Receiver.class, true));
+		stoppable.arrive("before", 0, null);
+		await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 1);
+		assertThat(deliveryThreads()).isEqualTo(1);
+		stoppable.stopDelivery();
+		await().atMost(Duration.ofSeconds(10)).until(() -> deliveryThreads() == 0);
+		stoppable.arrive("after", 0, null);
+		await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 2);
+		assertThat(receiver.received).containsExactly("before", "after");
+		stoppable.stopDelivery();
+	}
+
+	private static long deliveryThreads() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getName().equals("vmworkers-stoppable-data") && thread.isAlive())
+			.count();
+	}
+
 	static class Receiver {
 
 		final List<String> received = new CopyOnWriteArrayList<>();

@@ -15,7 +15,7 @@ public class BenchmarkApplication {
 	/** Profile of the two {@link CrunchTask}s. */
 	static final String PARALLEL = "parallel";
 
-	/** Profile of {@link FrameSinkTask}: the 64 KiB stream read in place. */
+	/** Profile of {@link FrameSinkTask}: the 64 KiB stream read through a ByteBuffer. */
 	static final String FRAMES = "frames";
 
 	/** Profile of {@link GarbageTask}. */

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Profile;
 
 /**
  * The worker of the stream case whose {@code @OnData} method takes byte arrays as a
- * {@link ByteBuffer}, read where they arrived: it counts them, as {@link EchoTask} counts the
+ * {@link ByteBuffer} view: it counts them, as {@link EchoTask} counts the
  * arrays it gets.
  */
 @WorkerTask

@@ -12,7 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * One-way streams: {@code put(Integer)} and {@code put(byte[65536])} to a worker that counts them,
  * interleaved with the raw ring streaming 4-byte and 64 KiB records to a counting child. The
- * 64 KiB blocks go to two workers: one reads them in place, one gets an array for each.
+ * 64 KiB blocks go to two workers: one reads each through a ByteBuffer view, one takes the array.
  */
 final class StreamCases {
 
@@ -99,7 +99,7 @@ final class StreamCases {
 		}
 		String label = bytes ? "64 KiB byte[]" : "Integer";
 		if (arrays != null) {
-			results.add(Row.judged(name + ", the worker's @OnData takes a ByteBuffer (read in place)",
+			results.add(Row.judged(name + ", the worker's @OnData takes a ByteBuffer (a read-only view of an array of its own)",
 					format(ours, bytes), reference, Units.percent(share) + " of raw",
 					">= " + Units.percent(target) + " of raw", share >= target)
 				.unjudgedIf(disturbed));

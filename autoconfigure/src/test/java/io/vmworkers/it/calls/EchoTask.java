@@ -95,7 +95,7 @@ public class EchoTask {
 		this.channel.put(text + "!");
 	}
 
-	/** Reads the bytes where they arrived: the view is valid during the call only. */
+	/** Reads the bytes through a read-only view. */
 	@OnData
 	void reverse(ByteBuffer bytes) {
 		int length = bytes.remaining();
