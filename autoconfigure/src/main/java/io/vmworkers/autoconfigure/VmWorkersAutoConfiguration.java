@@ -27,6 +27,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -154,6 +155,12 @@ public final class VmWorkersAutoConfiguration {
 		@Bean
 		static WorkerRoleBeanFactoryPostProcessor vmWorkersRoleBeanFactoryPostProcessor(Environment environment) {
 			return new WorkerRoleBeanFactoryPostProcessor(environment.getProperty(WorkerMain.NAME_PROPERTY, ""));
+		}
+
+		@Bean
+		@ConditionalOnClass(name = "javax.sql.DataSource")
+		static InMemoryDatabaseWarning vmWorkersInMemoryDatabaseWarning(Environment environment) {
+			return new InMemoryDatabaseWarning(environment.getProperty(WorkerMain.NAME_PROPERTY, ""));
 		}
 
 		@Bean
