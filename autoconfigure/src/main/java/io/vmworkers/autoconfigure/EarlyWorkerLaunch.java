@@ -131,8 +131,9 @@ final class EarlyWorkerLaunch implements BeanFactoryPostProcessor, EnvironmentAw
 
 	private static List<String> arguments(ConfigurableListableBeanFactory beanFactory) {
 		Object arguments = beanFactory.getSingleton(ARGUMENTS_BEAN);
-		return (arguments instanceof ApplicationArguments applicationArguments)
+		List<String> sourceArgs = (arguments instanceof ApplicationArguments applicationArguments)
 				? Arrays.asList(applicationArguments.getSourceArgs()) : List.of();
+		return VmWorkersAutoConfiguration.workerArguments(sourceArgs, beanFactory);
 	}
 
 }

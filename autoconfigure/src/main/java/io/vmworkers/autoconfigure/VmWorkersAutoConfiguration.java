@@ -23,6 +23,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.InjectionPoint;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -70,6 +71,17 @@ public final class VmWorkersAutoConfiguration {
 		return AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
 	}
 
+	/**
+	 * The arguments a worker starts with: the master's own, then what vmworkers adds so that a
+	 * worker follows the master's decisions about development services (see
+	 * {@link DockerComposeInWorkers}).
+	 */
+	static List<String> workerArguments(List<String> sourceArgs, ConfigurableListableBeanFactory beanFactory) {
+		List<String> arguments = new ArrayList<>(sourceArgs);
+		arguments.addAll(DockerComposeInWorkers.workerArguments(beanFactory));
+		return arguments;
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "vmworkers.role", havingValue = "master", matchIfMissing = true)
 	static class MasterConfiguration {
@@ -100,9 +112,11 @@ public final class VmWorkersAutoConfiguration {
 				.findFirst()
 				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
 				.orElse(List.of());
+			ConfigurableListableBeanFactory beanFactory = (ConfigurableListableBeanFactory) context
+				.getAutowireCapableBeanFactory();
 			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor, codec,
-					applicationClass(context, registrar), applicationPackages(context.getAutowireCapableBeanFactory()),
-					sourceArgs, Arrays.asList(environment.getActiveProfiles()),
+					applicationClass(context, registrar), applicationPackages(beanFactory),
+					workerArguments(sourceArgs, beanFactory), Arrays.asList(environment.getActiveProfiles()),
 					properties.classDataSharing());
 			observers.orderedStream().forEach(dispatcher::addObserver);
 			earlyLaunch.handOver(dispatcher);
