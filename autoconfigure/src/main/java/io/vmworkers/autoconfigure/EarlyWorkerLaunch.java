@@ -73,6 +73,11 @@ final class EarlyWorkerLaunch implements BeanFactoryPostProcessor, EnvironmentAw
 			// The dispatcher reports it.
 			return;
 		}
+		if (MasterConnectionDetails.defined(beanFactory)) {
+			// Their values exist only once the beans do: the dispatcher launches the workers then.
+			logger.debug("Workers not launched early: they get the master's connection details");
+			return;
+		}
 		VmWorkersProperties properties;
 		Map<String, WorkerSettings> settings = new LinkedHashMap<>();
 		try {

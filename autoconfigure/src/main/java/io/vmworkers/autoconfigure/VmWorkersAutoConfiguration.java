@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.ClassAllowList;
@@ -78,8 +79,14 @@ public final class VmWorkersAutoConfiguration {
 	 */
 	static List<String> workerArguments(List<String> sourceArgs, ConfigurableListableBeanFactory beanFactory) {
 		List<String> arguments = new ArrayList<>(sourceArgs);
-		arguments.addAll(DockerComposeInWorkers.workerArguments(beanFactory));
+		arguments.addAll(DockerComposeInWorkers.workerArguments(beanFactory.getBeanClassLoader()));
 		return arguments;
+	}
+
+	/** The environment a worker gets besides the master's own: its connection details. */
+	private static Map<String, String> masterConnectionDetails(ConfigurableListableBeanFactory beanFactory) {
+		String encoded = MasterConnectionDetails.capture(beanFactory);
+		return (encoded != null) ? Map.of(MasterConnectionDetails.VARIABLE, encoded) : Map.of();
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -119,6 +126,7 @@ public final class VmWorkersAutoConfiguration {
 					workerArguments(sourceArgs, beanFactory), Arrays.asList(environment.getActiveProfiles()),
 					properties.classDataSharing());
 			observers.orderedStream().forEach(dispatcher::addObserver);
+			dispatcher.workerEnvironment(() -> masterConnectionDetails(beanFactory));
 			earlyLaunch.handOver(dispatcher);
 			return dispatcher;
 		}

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.vmworkers.channel.ChannelDirectoryException;
 import io.vmworkers.channel.ChannelFiles;
@@ -88,6 +89,15 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 				new ManagedWorker(name, type, settings.apply(name), this.launcher, codec, this.scheduler)));
 		// Until start(): workers launch early, before every @OnData method of the master is known.
 		this.workers.values().forEach((worker) -> worker.channelEnd().hold());
+	}
+
+	/**
+	 * Sets what each worker process gets in its environment besides the master's own, asked for
+	 * at each launch: values that must not appear on a command line.
+	 * @param environment returns the variables, read when a worker is launched
+	 */
+	public void workerEnvironment(Supplier<Map<String, String>> environment) {
+		this.launcher.environment(environment);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.JvmEnvironment;
@@ -43,6 +44,8 @@ final class WorkerLauncher {
 
 	private volatile boolean offReported;
 
+	private volatile Supplier<Map<String, String>> environment = Map::of;
+
 	/**
 	 * Creates a launcher.
 	 * @param applicationClass the application's {@code @SpringBootConfiguration} class, which the
@@ -65,6 +68,14 @@ final class WorkerLauncher {
 		this.activeProfiles = List.copyOf(activeProfiles);
 		this.outputListener = outputListener;
 		this.classDataSharing = classDataSharing;
+	}
+
+	/**
+	 * Sets the variables each worker gets in its environment besides the master's own.
+	 * @param environment returns them, at each launch
+	 */
+	void environment(Supplier<Map<String, String>> environment) {
+		this.environment = environment;
 	}
 
 	/**
@@ -210,6 +221,7 @@ final class WorkerLauncher {
 		try {
 			ProcessBuilder builder = command.toProcessBuilder(argumentFile);
 			// In the environment, not on the command line, which every user can read.
+			builder.environment().putAll(this.environment.get());
 			builder.environment().put(WorkerMain.TOKEN_VARIABLE, token);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Launching worker '" + name + "' (class data sharing: "
