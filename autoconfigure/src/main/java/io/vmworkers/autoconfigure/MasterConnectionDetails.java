@@ -164,6 +164,22 @@ final class MasterConnectionDetails {
 		});
 	}
 
+	/**
+	 * Returns whether the master's connection details include a database's (JDBC or R2DBC).
+	 * @param encoded what {@link #capture} returned on the master
+	 * @param classLoader the worker's class loader
+	 * @return true when a worker gets its database from the master
+	 */
+	@SuppressWarnings("unchecked")
+	static boolean includesDatabase(String encoded, ClassLoader classLoader) {
+		byte[] bytes = Base64.getDecoder().decode(encoded);
+		Map<String, Object> captured = (Map<String, Object>) codec(classLoader).decode(bytes, 0, bytes.length);
+		return captured.values()
+			.stream()
+			.flatMap((values) -> ((List<String>) ((Map<String, Object>) values).get(TYPES)).stream())
+			.anyMatch((type) -> type.endsWith(".JdbcConnectionDetails") || type.endsWith(".R2dbcConnectionDetails"));
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Object proxy(Map<String, Object> values, ClassLoader classLoader) {
 		List<String> typeNames = (List<String>) values.get(TYPES);

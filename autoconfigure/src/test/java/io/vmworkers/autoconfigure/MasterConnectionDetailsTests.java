@@ -2,6 +2,7 @@ package io.vmworkers.autoconfigure;
 
 import java.util.List;
 
+import io.vmworkers.autoconfigure.jdbc.JdbcConnectionDetails;
 import io.vmworkers.it.details.ShapesConnectionDetails;
 import io.vmworkers.it.details.ShapesTask;
 import io.vmworkers.it.detailsmaster.ServiceConnections;
@@ -28,6 +29,20 @@ class MasterConnectionDetailsTests {
 			assertThat(worker.getBeanDefinition("vmworkers.master.shapesConnectionDetails").isPrimary()).isTrue();
 			assertThat(ShapesTask.describe(worker.getBean(ShapesConnectionDetails.class)))
 				.isEqualTo(ShapesTask.describe(master.getBean(ShapesConnectionDetails.class)));
+		}
+	}
+
+	@Test
+	void workerKnowsWhetherItGotItsMastersDatabase() {
+		try (AnnotationConfigApplicationContext master = new AnnotationConfigApplicationContext(ServiceConnections.class)) {
+			String shapes = MasterConnectionDetails.capture(master.getBeanFactory());
+			assertThat(MasterConnectionDetails.includesDatabase(shapes, getClass().getClassLoader())).isFalse();
+		}
+		try (AnnotationConfigApplicationContext master = new AnnotationConfigApplicationContext()) {
+			master.registerBean("jdbc", JdbcConnectionDetails.class, () -> () -> "jdbc:postgresql://db/orders");
+			master.refresh();
+			String jdbc = MasterConnectionDetails.capture(master.getBeanFactory());
+			assertThat(MasterConnectionDetails.includesDatabase(jdbc, getClass().getClassLoader())).isTrue();
 		}
 	}
 
