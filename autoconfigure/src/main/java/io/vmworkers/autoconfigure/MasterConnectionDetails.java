@@ -55,7 +55,22 @@ final class MasterConnectionDetails {
 	 * @return true when workers need the master's connection details
 	 */
 	static boolean defined(ListableBeanFactory beanFactory) {
-		return beanFactory.getBeanNamesForType(ConnectionDetails.class, true, false).length > 0;
+		for (String name : beanFactory.getBeanNamesForType(ConnectionDetails.class, true, false)) {
+			if (passed(beanFactory.getType(name, false))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether connection details of this type are passed: not Spring Boot's own that it derives
+	 * from the application's properties ({@code PropertiesJdbcConnectionDetails} and the like),
+	 * which a worker derives from the same properties itself.
+	 */
+	private static boolean passed(Class<?> type) {
+		return type != null && !(type.getName().startsWith("org.springframework.boot.")
+				&& type.getSimpleName().startsWith("Properties"));
 	}
 
 	/**
@@ -65,7 +80,12 @@ final class MasterConnectionDetails {
 	 * @throws IllegalStateException when a value is of a type that cannot be passed
 	 */
 	static String capture(ListableBeanFactory beanFactory) {
-		Map<String, ConnectionDetails> beans = beanFactory.getBeansOfType(ConnectionDetails.class, true, false);
+		Map<String, ConnectionDetails> beans = new LinkedHashMap<>();
+		beanFactory.getBeansOfType(ConnectionDetails.class, true, false).forEach((name, bean) -> {
+			if (passed(bean.getClass())) {
+				beans.put(name, bean);
+			}
+		});
 		if (beans.isEmpty()) {
 			return null;
 		}
@@ -131,7 +151,8 @@ final class MasterConnectionDetails {
 			return value;
 		}
 		throw new IllegalStateException(path + " is a " + value.getClass().getName()
-				+ ", which vmworkers cannot pass to a worker; give the worker its own connection settings");
+				+ ", which vmworkers cannot pass to a worker; configure the worker's connection in its properties"
+				+ " (for example with a profile of its own), or keep the work that needs it on the master (@OnMaster)");
 	}
 
 	private static Class<?> rawClass(Type type) {

@@ -9,6 +9,7 @@ import io.vmworkers.it.detailsmaster.ServiceConnections;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.vmworkers.PropertiesShapesConnectionDetails;
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
@@ -56,6 +57,18 @@ class MasterConnectionDetailsTests {
 	}
 
 	@Test
+	void connectionDetailsBootDerivesFromTheApplicationsPropertiesAreNotPassed() {
+		// The worker derives them from the same properties; an embedded database's URL would name
+		// the master's in-memory database, which the worker cannot reach.
+		try (AnnotationConfigApplicationContext master = new AnnotationConfigApplicationContext()) {
+			master.registerBean("shapesConnectionDetails", PropertiesShapesConnectionDetails.class);
+			master.refresh();
+			assertThat(MasterConnectionDetails.defined(master.getBeanFactory())).isFalse();
+			assertThat(MasterConnectionDetails.capture(master.getBeanFactory())).isNull();
+		}
+	}
+
+	@Test
 	void valueThatCannotBePassedFailsNamingItsBeanAndMethod() {
 		try (AnnotationConfigApplicationContext master = new AnnotationConfigApplicationContext()) {
 			master.registerBean("opaque", OpaqueConnectionDetails.class, () -> () -> new Handle());
@@ -63,7 +76,7 @@ class MasterConnectionDetailsTests {
 			assertThatIllegalStateException().isThrownBy(() -> MasterConnectionDetails.capture(master.getBeanFactory()))
 				.withMessageContaining("opaque.getHandle()")
 				.withMessageContaining(Handle.class.getName())
-				.withMessageContaining("give the worker its own connection settings");
+				.withMessageContaining("configure the worker's connection in its properties");
 		}
 	}
 
