@@ -406,7 +406,8 @@ public class VmWorkersProperties {
 		private DataSize capacity = DataSize.ofKilobytes(512);
 
 		/**
-		 * How long a sender waits for room in a full ring before failing.
+		 * How long a put waits, in all, for the other side to take what it holds unread (four
+		 * rings' worth) and for room in the ring before failing with ChannelFullException.
 		 */
 		private Duration sendTimeout = Duration.ofSeconds(10);
 
@@ -646,7 +647,7 @@ public class VmWorkersProperties {
 		private DataSize capacity;
 
 		/**
-		 * How long a sender waits for room in this worker's full ring.
+		 * How long a put to this worker waits, in all, for it to take what it holds unread and for room in the ring.
 		 */
 		private Duration sendTimeout;
 
