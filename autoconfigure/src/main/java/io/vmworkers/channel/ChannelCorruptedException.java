@@ -5,6 +5,10 @@ package io.vmworkers.channel;
  */
 public class ChannelCorruptedException extends RuntimeException {
 
+	/**
+	 * Creates the exception.
+	 * @param message what happened, with the facts a user acts on
+	 */
 	public ChannelCorruptedException(String message) {
 		super(message);
 	}

@@ -12,11 +12,20 @@ public class ChannelDirectoryException extends IllegalStateException {
 
 	private final Path directory;
 
+	/**
+	 * Creates the exception.
+	 * @param directory the directory that cannot hold channel files
+	 * @param message what is wrong with it and what to change
+	 */
 	public ChannelDirectoryException(Path directory, String message) {
 		super(message);
 		this.directory = directory;
 	}
 
+	/**
+	 * Returns the directory that cannot hold channel files.
+	 * @return the directory
+	 */
 	public Path getDirectory() {
 		return this.directory;
 	}

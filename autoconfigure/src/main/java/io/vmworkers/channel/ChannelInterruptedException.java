@@ -6,6 +6,10 @@ package io.vmworkers.channel;
  */
 public class ChannelInterruptedException extends RuntimeException {
 
+	/**
+	 * Creates the exception.
+	 * @param message what happened, with the facts a user acts on
+	 */
 	public ChannelInterruptedException(String message) {
 		super(message);
 	}

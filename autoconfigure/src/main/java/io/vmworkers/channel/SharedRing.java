@@ -274,6 +274,10 @@ public final class SharedRing {
 		return new SharedRing(file, mapping, capacity, spinNanos);
 	}
 
+	/**
+	 * Returns the ring's file.
+	 * @return the path
+	 */
 	public Path file() {
 		return this.file;
 	}
@@ -316,6 +320,10 @@ public final class SharedRing {
 		return this.capacity;
 	}
 
+	/**
+	 * Returns what this side wrote and read, counted as it goes.
+	 * @return the statistics
+	 */
 	public RingStatistics statistics() {
 		return this.statistics;
 	}
@@ -862,6 +870,10 @@ public final class SharedRing {
 		Futex.wakeAll(this.controlAddress + SPACE_SEQUENCE_OFFSET);
 	}
 
+	/**
+	 * Returns whether this side was closed.
+	 * @return true after {@link #close()}
+	 */
 	public boolean isClosed() {
 		return this.closed;
 	}
