@@ -17,7 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Runs every case of the performance issue against its references in one run, prints one table,
- * and writes BENCHMARKS.md and BENCHMARKS.png next to the module's {@code target} folder.
+ * and writes BENCHMARKS.md and BENCHMARKS.png next to the module's {@code target} folder, and
+ * appends the judged rows to HISTORY.md there.
  * <p>
  * Arguments: {@code --quick} for short rounds while developing; {@code --cases=calls,start,parallel,gc}
  * to run some groups only; {@code --out=DIR} for another output folder.
@@ -60,8 +61,9 @@ public final class BenchmarkSuite {
 		String command = BUILD + " && " + ProcessHandle.current().info().commandLine().orElse("java ...");
 		Report.writeMarkdown(out.resolve("BENCHMARKS.md"), results, new Report.RunContext(command, started,
 				took.toSeconds() + " s", loadBefore, plan.rounds()), "BENCHMARKS.png");
+		History.append(out.resolve("HISTORY.md"), results, started, String.join(",", chosen));
 		System.out.println("\nTook " + took.toSeconds() + " s; load now " + Machine.load() + "; wrote "
-				+ out.resolve("BENCHMARKS.md") + " and BENCHMARKS.png");
+				+ out.resolve("BENCHMARKS.md") + " and BENCHMARKS.png, and appended to " + out.resolve("HISTORY.md"));
 	}
 
 	/**
