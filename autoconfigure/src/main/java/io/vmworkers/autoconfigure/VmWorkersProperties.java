@@ -487,7 +487,7 @@ public class VmWorkersProperties {
 
 		/**
 		 * Whether workers start from a class data sharing archive: the first worker of a class
-		 * path writes it when it exits, later ones map it and start 1.2 to 1.6 times faster. Needs the
+		 * path writes it when it exits, later ones map it and start faster. Needs the
 		 * application on jars (an executable jar is extracted once); a class path with directories
 		 * runs without.
 		 */

@@ -84,7 +84,7 @@ final class Futex {
 	}
 
 	/**
-	 * The native binding, in a class of its own: loading it takes jnr-ffi 100 ms or more, which
+	 * The native binding, in a class of its own: jnr-ffi generates it when it loads, which is slow and
 	 * {@link #platformSupported()} must not start.
 	 */
 	private static final class Binding {

@@ -283,8 +283,8 @@ public final class SharedRing {
 	}
 
 	/**
-	 * Loads, on a daemon thread, the native binding rings wait and wake with (jnr-ffi's futex call:
-	 * about 80 ms of a JVM's start on two cores), so that a starting process has it done by the
+	 * Loads, on a daemon thread, the native binding rings wait and wake with (jnr-ffi generates the
+	 * futex call, a sizeable part of a JVM's start), so that a starting process has it done by the
 	 * time its first ring needs it. Once per JVM, on a platform rings support; a failure is left
 	 * for the first ring to report.
 	 */
@@ -445,9 +445,9 @@ public final class SharedRing {
 
 	/**
 	 * Returns when this side last had to wake the consumer from its sleep, as a
-	 * {@link System#nanoTime()} value. A consumer that was asleep takes a scheduler wake-up (about
-	 * 100 us on a virtual machine) before it answers; a reply's waiter that knows this spins through
-	 * that time instead of sleeping and needing a wake-up of its own.
+	 * {@link System#nanoTime()} value. A consumer that was asleep takes a scheduler wake-up (many
+	 * round trips long, more so on a virtual machine) before it answers; a reply's waiter that
+	 * knows this spins through that time instead of sleeping and needing a wake-up of its own.
 	 * @return the time of the last wake-up
 	 */
 	public long lastWakeNanos() {
@@ -759,8 +759,8 @@ public final class SharedRing {
 	 * Waits as {@link #awaitData(long, long)} does, for the one thread that reads what arrives (one
 	 * at a time: the announcement is a flag, not a count):
 	 * while it spins, the producer leaves the ring's sleepers asleep, since this thread reads the
-	 * records for them. That spares the producer a wake-up (tens of microseconds on a virtual
-	 * machine) when, for example, a caller waits for its answer beside an idle receiving thread.
+	 * records for them. That spares the producer a wake-up (a system call, and a scheduler wake-up
+	 * for the sleeper) when, for example, a caller waits for its answer beside an idle receiving thread.
 	 * The reader must call {@link #wakeSleepersIfUnread()} when it stops reading.
 	 * @param timeoutNanos the longest wait
 	 * @param spinNanos how long to spin (pause, then yield) before sleeping

@@ -74,7 +74,7 @@ final class Endpoint {
 
 	/**
 	 * How long a waiter spins (yielding) for an answer when its request had to wake the other side
-	 * from its sleep: that side's wake-up takes about 100 us on a virtual machine, and a waiter that
+	 * from its sleep: that side's wake-up takes many round trips' time, and a waiter that
 	 * slept meanwhile would need a wake-up of its own, doubling the round trip after a silence.
 	 */
 	private static final long WOKEN_PEER_SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

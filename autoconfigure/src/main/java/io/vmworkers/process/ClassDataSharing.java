@@ -38,7 +38,7 @@ import java.util.zip.ZipEntry;
 /**
  * Warm start of worker JVMs with class data sharing (CDS): the classes a worker loaded are kept
  * in an archive that later workers of the same application map instead of loading and verifying
- * them again, which makes a Spring worker start 1.2 to 1.6 times faster on two cores.
+ * them again, so that a Spring worker starts faster (figures in docs/performance.md).
  * <p>
  * Java 17's dynamic archives do the work: the first worker of a class path runs with
  * {@code -XX:ArchiveClassesAtExit} and writes the archive when it exits normally (a few seconds
