@@ -1,18 +1,14 @@
 package io.vmworkers.it.compose;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.vmworkers.it.support.ChildMaster;
 import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Spring Boot's Docker Compose support in an application with a worker: the master manages the
@@ -48,9 +43,7 @@ class DockerComposeIntegrationTests {
 
 	private Path log;
 
-	private final List<String> output = new CopyOnWriteArrayList<>();
-
-	private Process master;
+	private ChildMaster master;
 
 	@BeforeEach
 	void writeFakeDocker() throws IOException {
@@ -68,9 +61,7 @@ class DockerComposeIntegrationTests {
 	@AfterEach
 	void killMaster() throws InterruptedException {
 		if (this.master != null) {
-			this.master.descendants().forEach(ProcessHandle::destroyForcibly);
-			this.master.destroyForcibly();
-			this.master.waitFor(10, TimeUnit.SECONDS);
+			this.master.close();
 		}
 	}
 
@@ -92,39 +83,15 @@ class DockerComposeIntegrationTests {
 	@Test
 	void inADevelopmentRunOnlyTheMasterManagesServicesAndTheWorkerLeavesDockerComposeAlone() throws Exception {
 		long worker = startMaster();
-		assertThat(callsBy(this.master.pid())).anyMatch((call) -> call.contains(" up "));
+		assertThat(callsBy(this.master.process().pid())).anyMatch((call) -> call.contains(" up "));
 		// It gets the master's connection details instead of reading the services again.
 		assertThat(callsBy(worker)).isEmpty();
 	}
 
 	private long startMaster() throws IOException {
-		this.master = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-				ComposeApplication.class.getName(), "--spring.main.web-application-type=none",
-				"--spring.main.banner-mode=off", "--spring.profiles.active=compose", "--" + Workers.JVM_OPTIONS)
-			.redirectErrorStream(true)
-			.start();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(this.master.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = lines.readLine()) != null) {
-					this.output.add(line);
-				}
-			}
-			catch (IOException ex) {
-				// The master died: the test looks at what was read.
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		await().atMost(Duration.ofSeconds(90)).until(() -> line("WORKER-PID ").isPresent() || !this.master.isAlive());
-		assertThat(line("WORKER-PID ")).as(() -> String.join("\n", this.output)).isPresent();
-		return Long.parseLong(line("WORKER-PID ").get().replaceAll(".*WORKER-PID ", "").trim());
-	}
-
-	private Optional<String> line(String marker) {
-		return this.output.stream().filter((line) -> line.contains(marker)).findFirst();
+		this.master = ChildMaster.start(ComposeApplication.class, List.of(), List.of("--spring.profiles.active=compose"),
+				Map.of());
+		return this.master.awaitWorkerPid();
 	}
 
 	private List<String> calls() throws IOException {

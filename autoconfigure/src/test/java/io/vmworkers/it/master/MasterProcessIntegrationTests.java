@@ -1,18 +1,15 @@
 package io.vmworkers.it.master;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.vmworkers.it.support.ChildMaster;
 import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -32,16 +29,12 @@ class MasterProcessIntegrationTests {
 
 	private static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1");
 
-	private final List<String> output = new CopyOnWriteArrayList<>();
-
-	private Process master;
+	private ChildMaster master;
 
 	@AfterEach
 	void killMaster() throws InterruptedException {
 		if (this.master != null) {
-			this.master.descendants().forEach(ProcessHandle::destroyForcibly);
-			this.master.destroyForcibly();
-			this.master.waitFor(10, TimeUnit.SECONDS);
+			this.master.close();
 		}
 	}
 
@@ -54,49 +47,28 @@ class MasterProcessIntegrationTests {
 	}
 
 	private long startMaster(String end, Map<String, String> environment) throws IOException {
-		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtest.master.end=" + end, "-cp",
-				System.getProperty("java.class.path"), MasterApplication.class.getName(),
-				"--spring.main.web-application-type=none", "--spring.main.banner-mode=off",
-				"--vmworkers.heartbeat-timeout=1s", "--" + Workers.JVM_OPTIONS)
-			.redirectErrorStream(true);
-		builder.environment().putAll(environment);
-		this.master = builder.start();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(this.master.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = lines.readLine()) != null) {
-					this.output.add(line);
-				}
-			}
-			catch (IOException ex) {
-				// The master died: the test looks at what was read.
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		await().atMost(Duration.ofSeconds(90)).until(() -> line("WORKER-PID ").isPresent());
-		return Long.parseLong(line("WORKER-PID ").get().replaceAll(".*WORKER-PID ", "").trim());
+		this.master = ChildMaster.start(MasterApplication.class, List.of("-Dtest.master.end=" + end),
+				List.of("--vmworkers.heartbeat-timeout=1s"), environment);
+		return this.master.awaitWorkerPid();
 	}
 
 	private Optional<String> line(String marker) {
-		return this.output.stream().filter((line) -> line.contains(marker)).findFirst();
+		return this.master.line(marker);
 	}
 
 	@Test
 	void workerExitsAndFilesAreRemovedWhenMasterIsKilled() throws Exception {
 		long workerPid = startMaster();
-		long masterPid = this.master.pid();
+		long masterPid = this.master.process().pid();
 		assertThat(workerPid).isNotEqualTo(masterPid);
 		await().atMost(Duration.ofSeconds(30)).until(() -> line("MAIN-AFTER-RUN " + masterPid).isPresent());
 		// main()'s code after run() ran in the master only, never in the worker.
-		assertThat(this.output).filteredOn((line) -> line.contains("MAIN-AFTER-RUN")).hasSize(1);
-		assertThat(this.output).noneMatch((line) -> line.contains("[masterTask]") && line.contains("WORKER-PID"));
+		assertThat(this.master.output()).filteredOn((line) -> line.contains("MAIN-AFTER-RUN")).hasSize(1);
+		assertThat(this.master.output()).noneMatch((line) -> line.contains("[masterTask]") && line.contains("WORKER-PID"));
 		assertThat(Workers.hasExited(workerPid)).isFalse();
 		assertThat(Workers.channelFiles(masterPid)).hasSize(2);
 		long killed = System.nanoTime();
-		this.master.destroyForcibly();
+		this.master.process().destroyForcibly();
 		await().atMost(Duration.ofSeconds(2))
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> Workers.hasExited(workerPid));
@@ -125,8 +97,8 @@ class MasterProcessIntegrationTests {
 	@ValueSource(strings = { "exit", "halt" })
 	void workerEndsAndFilesAreRemovedWhenMainEndsTheMaster(String end) throws Exception {
 		long workerPid = startMaster(end);
-		long masterPid = this.master.pid();
-		assertThat(this.master.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		long masterPid = this.master.process().pid();
+		assertThat(this.master.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
 		await().atMost(Duration.ofSeconds(2))
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> Workers.hasExited(workerPid));
@@ -136,9 +108,9 @@ class MasterProcessIntegrationTests {
 	@Test
 	void sigtermOfMasterStopsWorkersAndRemovesFiles() throws Exception {
 		long workerPid = startMaster();
-		long masterPid = this.master.pid();
-		this.master.destroy();
-		assertThat(this.master.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		long masterPid = this.master.process().pid();
+		this.master.process().destroy();
+		assertThat(this.master.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
 		await().atMost(Duration.ofSeconds(5)).until(() -> Workers.hasExited(workerPid));
 		assertThat(Workers.leftovers(masterPid)).isEmpty();
 	}
