@@ -294,7 +294,8 @@ final class Endpoint {
 	 */
 	void consumed(int bytes) {
 		long total = this.unreported.addAndGet(bytes);
-		if (total < unreadWindow(this.inbound) / UNREAD_WINDOW_RINGS || !this.open) {
+		// A quarter of the window: one ring's worth.
+		if (total < this.inbound.capacity() || !this.open) {
 			return;
 		}
 		long credit = this.unreported.getAndSet(0);

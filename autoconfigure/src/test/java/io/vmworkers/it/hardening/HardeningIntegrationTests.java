@@ -89,11 +89,11 @@ class HardeningIntegrationTests {
 		streamTask.slowMasterHandler(1500);
 		try {
 			streamTask.ticks(3);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-			while (streamTask.ticksOnMaster().size() < 3 && System.nanoTime() < deadline) {
-				// Calls keep being answered while the handler sleeps.
+			// Calls keep being answered, by the same process, while the handler sleeps.
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
 				assertThat(streamTask.pid()).isEqualTo(pid);
-			}
+				assertThat(streamTask.ticksOnMaster()).hasSize(3);
+			});
 		}
 		finally {
 			streamTask.slowMasterHandler(0);
