@@ -1,5 +1,6 @@
-// The vmworkers dashboard: a card per worker and live charts, refreshed every second from the
-// actuator endpoint. Relative URLs, so that it also works under a context path.
+// The vmworkers dashboard: a card per worker, with a row per process of its pool, and live charts,
+// refreshed every second from the actuator endpoint. Relative URLs, so that it also works under a
+// context path.
 (function () {
 	'use strict';
 
@@ -51,6 +52,14 @@
 		return (Number.isInteger(value) ? value : value.toFixed(1)) + (unit ? ' ' + unit : '');
 	}
 
+	function millis(value) {
+		return value === null || value === undefined ? '–' : value + ' ms';
+	}
+
+	function percent(value) {
+		return value === null || value === undefined ? '–' : (value * 100).toFixed(1) + ' %';
+	}
+
 	function duration(millis) {
 		if (millis === null || millis === undefined) {
 			return '–';
@@ -93,13 +102,36 @@
 			list.append(term, value);
 			parts[key] = value;
 		}
+		// The pool's processes: replicas, then spares; one row for a single-process worker.
+		const table = document.createElement('table');
+		table.className = 'replicas';
+		const caption = document.createElement('caption');
+		caption.className = 'pool';
+		const head = document.createElement('tr');
+		for (const [label, hint] of [['#', 'index in the pool'], ['role', ''], ['pid', ''], ['state', ''],
+			['heartbeat', 'age of the last heartbeat'], ['calls', 'in flight / completed'], ['CPU', ''],
+			['heap', 'in use']]) {
+			const cell = document.createElement('th');
+			cell.scope = 'col';
+			cell.textContent = label;
+			if (hint) {
+				cell.title = hint;
+			}
+			head.append(cell);
+		}
+		const headings = document.createElement('thead');
+		headings.append(head);
+		const body = document.createElement('tbody');
+		table.append(caption, headings, body);
+		parts.caption = caption;
+		parts.rows = body;
 		const button = document.createElement('button');
 		button.type = 'button';
 		button.className = 'restart';
 		button.textContent = 'Restart';
 		button.addEventListener('click', () => restart(worker.name, button));
 		parts.button = button;
-		root.append(title, list, button);
+		root.append(title, list, table, button);
 		document.getElementById('workers').append(root);
 		cards.set(worker.name, parts);
 		return parts;
@@ -118,14 +150,51 @@
 		const process = worker.process;
 		parts.heap.textContent = process.heapUsed === null ? '–'
 			: format(process.heapUsed, 'B') + ' / ' + format(process.heapMax, 'B');
-		parts.cpu.textContent = process.cpuUsage === null ? '–' : (process.cpuUsage * 100).toFixed(1) + ' %';
+		parts.cpu.textContent = percent(process.cpuUsage);
 		parts.rss.textContent = format(process.residentMemory, 'B');
 		parts.rate.textContent = format(toWorker.messagesPerSecond + fromWorker.messagesPerSecond, '');
 		parts['bytes-rate'].textContent = format(toWorker.bytesPerSecond + fromWorker.bytesPerSecond, 'B');
 		parts['messages-total'].textContent = toWorker.messages + fromWorker.messages;
 		parts.latency.textContent = worker.calls.p50Millis === null ? '–'
 			: worker.calls.p50Millis.toFixed(3) + ' / ' + worker.calls.p99Millis.toFixed(3) + ' ms';
+		renderReplicas(parts, worker.replicas || []);
 		parts.button.disabled = pending.has(worker.name);
+	}
+
+	function renderReplicas(parts, replicas) {
+		const replicaCount = replicas.filter((replica) => replica.role === 'replica').length;
+		const spareCount = replicas.length - replicaCount;
+		parts.caption.textContent = replicaCount + (replicaCount === 1 ? ' replica' : ' replicas')
+			+ (spareCount > 0 ? ', ' + spareCount + (spareCount === 1 ? ' spare' : ' spares') : '');
+		const rows = [...parts.rows.children];
+		while (rows.length > replicas.length) {
+			rows.pop().remove();
+		}
+		replicas.forEach((replica, position) => {
+			let row = rows[position];
+			if (!row) {
+				row = document.createElement('tr');
+				for (const key of ['index', 'role', 'pid', 'state', 'heartbeat', 'calls', 'cpu', 'heap']) {
+					const cell = document.createElement('td');
+					cell.className = 'replica-' + key;
+					row.append(cell);
+				}
+				parts.rows.append(row);
+			}
+			row.className = 'replica role-' + replica.role + ' ' + replica.state;
+			row.dataset.replica = replica.index;
+			const cells = row.children;
+			cells[0].textContent = replica.index;
+			cells[1].textContent = replica.role;
+			cells[2].textContent = replica.pid > 0 ? replica.pid : '–';
+			cells[3].textContent = replica.state;
+			cells[4].textContent = millis(replica.heartbeatAgeMillis);
+			cells[5].textContent = replica.calls.inFlight + ' / ' + replica.calls.completed;
+			cells[6].textContent = percent(replica.process.cpuUsage);
+			cells[7].textContent = format(replica.process.heapUsed, 'B');
+			row.title = replica.lastRecycle ? 'recycled pid ' + replica.lastRecycle.pid + ': ' + replica.lastRecycle.reason
+				: (replica.lastExit && !replica.lastExit.expected ? 'last exit: ' + replica.lastExit.description : '');
+		});
 	}
 
 	function record(worker, now) {

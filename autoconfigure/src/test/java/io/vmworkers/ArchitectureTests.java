@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 class ArchitectureTests {
 
@@ -38,6 +39,11 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.vmworkers.dispatch..")
 			.check(this.classes);
+	}
+
+	@Test
+	void packagesAreFreeOfCycles() {
+		slices().matching("io.vmworkers.(**)").should().beFreeOfCycles().check(this.classes);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.vmworkers.actuate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -19,6 +21,8 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vmworkers.dispatch.ChannelStatistics;
 import io.vmworkers.dispatch.Heartbeat;
+import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.ReplicaRole;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerState;
@@ -30,7 +34,11 @@ import org.springframework.util.Assert;
  * Micrometer meters of every worker and its channel, tagged {@code worker} (and {@code direction}
  * {@code to-worker} or {@code from-worker} for the channel's). Counters are function counters
  * over the counts the channel keeps anyway; process gauges read the {@link WorkerSampler}'s
- * latest sample. Meters of a worker that is no longer in the dispatcher are removed at the next
+ * latest sample. The {@code vmworkers.worker.*} and channel meters describe a worker's pool as a
+ * whole (process figures summed over its running processes); the {@code vmworkers.replica.*}
+ * meters, tagged also {@code replica} (the place's index) and {@code role} ({@code replica} or
+ * {@code spare}), describe each place of it, so that summing them by {@code worker} gives the
+ * pool's. Meters of a worker or place that is no longer in the dispatcher are removed at the next
  * sample, and all of them when the application context closes.
  */
 public class ChannelMetrics implements MeterBinder, DisposableBean {
@@ -41,12 +49,18 @@ public class ChannelMetrics implements MeterBinder, DisposableBean {
 	/** Tag value of the worker-to-master ring. */
 	public static final String FROM_WORKER = "from-worker";
 
+	/** Tag value of a place that serves calls. */
+	public static final String REPLICA = "replica";
+
+	/** Tag value of a place kept ready to take a replica's place. */
+	public static final String SPARE = "spare";
+
 	private final VmDispatcher dispatcher;
 
 	private final WorkerSampler sampler;
 
 	/** Meters by registry, then by worker name. */
-	private final Map<MeterRegistry, Map<String, List<Meter>>> meters = new LinkedHashMap<>();
+	private final Map<MeterRegistry, Map<String, WorkerMeters>> meters = new LinkedHashMap<>();
 
 	/**
 	 * Creates the binder.
@@ -68,27 +82,30 @@ public class ChannelMetrics implements MeterBinder, DisposableBean {
 	}
 
 	/**
-	 * Registers meters for new workers and removes those of workers that are gone.
+	 * Registers meters for new workers and places, and removes those of workers and places that
+	 * are gone.
 	 */
 	public synchronized void refresh() {
 		Set<String> names = new HashSet<>();
 		for (WorkerHandle worker : this.dispatcher.workers()) {
 			names.add(worker.name());
-			this.meters.forEach((registry, byWorker) -> byWorker.computeIfAbsent(worker.name(),
-					(name) -> register(registry, worker)));
+			List<? extends ReplicaHandle> places = worker.replicas();
+			this.meters.forEach((registry, byWorker) -> byWorker
+				.computeIfAbsent(worker.name(), (name) -> new WorkerMeters(register(registry, worker)))
+				.refresh(registry, places, (place) -> register(registry, worker, place)));
 		}
 		this.meters.forEach((registry, byWorker) -> byWorker.entrySet().removeIf((entry) -> {
 			if (names.contains(entry.getKey())) {
 				return false;
 			}
-			entry.getValue().forEach(registry::remove);
+			entry.getValue().remove(registry);
 			return true;
 		}));
 	}
 
 	@Override
 	public synchronized void destroy() {
-		this.meters.forEach((registry, byWorker) -> byWorker.values().forEach((list) -> list.forEach(registry::remove)));
+		this.meters.forEach((registry, byWorker) -> byWorker.values().forEach((meters) -> meters.remove(registry)));
 		this.meters.clear();
 	}
 
@@ -122,11 +139,10 @@ public class ChannelMetrics implements MeterBinder, DisposableBean {
 				ChannelStatistics::callsFailed));
 		registered.add(gauge(registry, "vmworkers.worker.up", tags, worker, null,
 				"1 when the worker is ready, 0 otherwise", (handle) -> (handle.state() == WorkerState.READY) ? 1 : 0));
-		registered.add(FunctionCounter.builder("vmworkers.worker.restarts", worker,
-				(handle) -> Math.max(0, handle.startCount() - 1))
+		registered.add(FunctionCounter.builder("vmworkers.worker.restarts", worker, PoolFigures::restarts)
 			.tags(tags)
 			.baseUnit("restarts")
-			.description("Processes started for the worker after its first")
+			.description("Processes started for the worker after its first (one per place of its pool)")
 			.register(registry));
 		registered.add(TimeGauge
 			.builder("vmworkers.worker.uptime", worker, TimeUnit.MILLISECONDS,
@@ -135,17 +151,70 @@ public class ChannelMetrics implements MeterBinder, DisposableBean {
 			.description("How long the worker's current process has run")
 			.register(registry));
 		registered.add(gauge(registry, "vmworkers.worker.heap.used", tags, worker, BaseUnits.BYTES,
-				"Heap in use in the worker JVM, from its last heartbeat",
-				(handle) -> heartbeat(handle, Heartbeat::heapUsed)));
+				"Heap in use in the worker JVMs, from their last heartbeats",
+				(handle) -> heartbeat(handle.state(), PoolFigures.heap(handle), Heartbeat::heapUsed)));
 		registered.add(gauge(registry, "vmworkers.worker.heap.max", tags, worker, BaseUnits.BYTES,
-				"Heap limit of the worker JVM, from its last heartbeat",
-				(handle) -> heartbeat(handle, Heartbeat::heapMax)));
+				"Heap limit of the worker JVMs, from their last heartbeats",
+				(handle) -> heartbeat(handle.state(), PoolFigures.heap(handle), Heartbeat::heapMax)));
 		registered.add(gauge(registry, "vmworkers.worker.cpu.usage", tags, worker, null,
-				"Recent CPU use of the worker process, as a fraction of all CPUs",
-				(handle) -> running(handle, this.sampler.activity(handle.name()).cpuUsage())));
+				"Recent CPU use of the worker processes, as a fraction of all CPUs",
+				(handle) -> running(handle.state(), this.sampler.activity(handle.name()).cpuUsage())));
 		registered.add(gauge(registry, "vmworkers.worker.memory.resident", tags, worker, BaseUnits.BYTES,
-				"Resident memory of the worker process",
-				(handle) -> running(handle, this.sampler.activity(handle.name()).residentBytes())));
+				"Resident memory of the worker processes",
+				(handle) -> running(handle.state(), this.sampler.activity(handle.name()).residentBytes())));
+		return registered;
+	}
+
+	/**
+	 * Registers the meters of one place of a worker's pool. They hold the worker, which the
+	 * dispatcher holds, and find the place by its index at each read.
+	 */
+	private List<Meter> register(MeterRegistry registry, WorkerHandle worker, ReplicaHandle place) {
+		List<Meter> registered = new ArrayList<>();
+		int index = place.index();
+		Tags tags = Tags.of("worker", worker.name(), "replica", Integer.toString(index), "role",
+				(place.role() == ReplicaRole.SPARE) ? SPARE : REPLICA);
+		registered.add(gauge(registry, "vmworkers.replica.up", tags, worker, null,
+				"1 when the process in this place of the worker's pool is ready, 0 otherwise",
+				(handle) -> replica(handle, index, (found) -> (found.state() == WorkerState.READY) ? 1 : 0)));
+		registered.add(TimeGauge
+			.builder("vmworkers.replica.heartbeat.age", worker, TimeUnit.MILLISECONDS,
+					(handle) -> replica(handle, index, ChannelMetrics::heartbeatAgeMillis))
+			.tags(tags)
+			.description("How long ago the last heartbeat of the process in this place arrived")
+			.register(registry));
+		registered.add(gauge(registry, "vmworkers.replica.heap.used", tags, worker, BaseUnits.BYTES,
+				"Heap in use in the JVM in this place, from its last heartbeat",
+				(handle) -> replica(handle, index,
+						(found) -> heartbeat(found.state(), found.lastHeartbeat(), Heartbeat::heapUsed))));
+		registered.add(gauge(registry, "vmworkers.replica.heap.max", tags, worker, BaseUnits.BYTES,
+				"Heap limit of the JVM in this place, from its last heartbeat",
+				(handle) -> replica(handle, index,
+						(found) -> heartbeat(found.state(), found.lastHeartbeat(), Heartbeat::heapMax))));
+		registered.add(gauge(registry, "vmworkers.replica.cpu.usage", tags, worker, null,
+				"Recent CPU use of the process in this place, as a fraction of all CPUs",
+				(handle) -> replica(handle, index,
+						(found) -> running(found.state(), this.sampler.activity(handle.name(), index).cpuUsage()))));
+		registered.add(gauge(registry, "vmworkers.replica.memory.resident", tags, worker, BaseUnits.BYTES,
+				"Resident memory of the process in this place",
+				(handle) -> replica(handle, index, (found) -> running(found.state(),
+						this.sampler.activity(handle.name(), index).residentBytes()))));
+		registered.add(gauge(registry, "vmworkers.replica.channel.waiting", tags.and("direction", TO_WORKER), worker,
+				BaseUnits.BYTES, "Bytes written to this place's ring and not yet read",
+				(handle) -> replica(handle, index, (found) -> found.statistics().bytesWaitingToWorker())));
+		registered.add(gauge(registry, "vmworkers.replica.channel.waiting", tags.and("direction", FROM_WORKER),
+				worker, BaseUnits.BYTES, "Bytes written to this place's ring and not yet read",
+				(handle) -> replica(handle, index, (found) -> found.statistics().bytesWaitingFromWorker())));
+		registered.add(gauge(registry, "vmworkers.replica.calls.active", tags, worker, "calls",
+				"Calls sent to the process in this place and not yet answered",
+				(handle) -> replica(handle, index, ReplicaHandle::callsInFlight)));
+		registered.add(FunctionCounter
+			.builder("vmworkers.replica.calls.completed", worker,
+					(handle) -> replica(handle, index, (found) -> found.statistics().callsCompleted()))
+			.tags(tags)
+			.baseUnit("calls")
+			.description("Calls sent to this place that returned or threw")
+			.register(registry));
 		return registered;
 	}
 
@@ -170,17 +239,62 @@ public class ChannelMetrics implements MeterBinder, DisposableBean {
 		return Math.max(0, System.currentTimeMillis() - worker.startedAt().toEpochMilli());
 	}
 
-	private static double heartbeat(WorkerHandle worker, ToDoubleFunction<Heartbeat> value) {
-		Heartbeat heartbeat = worker.lastHeartbeat();
-		if (heartbeat == null || worker.state() != WorkerState.READY) {
+	private static double heartbeat(WorkerState state, Heartbeat heartbeat, ToDoubleFunction<Heartbeat> value) {
+		if (heartbeat == null || state != WorkerState.READY) {
 			return Double.NaN;
 		}
 		double result = value.applyAsDouble(heartbeat);
 		return (result >= 0) ? result : Double.NaN;
 	}
 
-	private static double running(WorkerHandle worker, double value) {
-		return (worker.state() == WorkerState.READY && value >= 0) ? value : Double.NaN;
+	private static double running(WorkerState state, double value) {
+		return (state == WorkerState.READY && value >= 0) ? value : Double.NaN;
+	}
+
+	private static double heartbeatAgeMillis(ReplicaHandle place) {
+		Duration age = place.heartbeatAge();
+		return (age != null && place.state() == WorkerState.READY) ? age.toMillis() : Double.NaN;
+	}
+
+	/** A figure of the place with this index, NaN once the pool has no such place. */
+	private static double replica(WorkerHandle worker, int index, ToDoubleFunction<ReplicaHandle> value) {
+		ReplicaHandle place = PoolFigures.place(worker, index);
+		return (place != null) ? value.applyAsDouble(place) : Double.NaN;
+	}
+
+	/** The meters of one worker: its own, and those of each place of its pool by index. */
+	private static final class WorkerMeters {
+
+		private final List<Meter> worker;
+
+		private final Map<Integer, List<Meter>> places = new LinkedHashMap<>();
+
+		WorkerMeters(List<Meter> worker) {
+			this.worker = worker;
+		}
+
+		WorkerMeters refresh(MeterRegistry registry, List<? extends ReplicaHandle> current,
+				Function<ReplicaHandle, List<Meter>> register) {
+			Set<Integer> indexes = new HashSet<>();
+			for (ReplicaHandle place : current) {
+				indexes.add(place.index());
+				this.places.computeIfAbsent(place.index(), (index) -> register.apply(place));
+			}
+			this.places.entrySet().removeIf((entry) -> {
+				if (indexes.contains(entry.getKey())) {
+					return false;
+				}
+				entry.getValue().forEach(registry::remove);
+				return true;
+			});
+			return this;
+		}
+
+		void remove(MeterRegistry registry) {
+			this.worker.forEach(registry::remove);
+			this.places.values().forEach((meters) -> meters.forEach(registry::remove));
+		}
+
 	}
 
 }

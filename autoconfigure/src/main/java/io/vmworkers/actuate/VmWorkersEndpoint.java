@@ -10,6 +10,8 @@ import io.vmworkers.actuate.WorkerSampler.Activity;
 import io.vmworkers.dispatch.ChannelStatistics;
 import io.vmworkers.dispatch.ExitInfo;
 import io.vmworkers.dispatch.Heartbeat;
+import io.vmworkers.dispatch.RecycleInfo;
+import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerState;
@@ -22,8 +24,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.Assert;
 
 /**
- * The {@code vmworkers} actuator endpoint: every worker's state, process and channel, and
- * restarting or stopping one worker. A read of one unknown worker answers 404; the write
+ * The {@code vmworkers} actuator endpoint: every worker's state, processes and channel, each
+ * process of its pool ({@code replicas}), and restarting or stopping one worker. A read of one unknown worker answers 404; the write
  * operation exists only when the endpoint's access is unrestricted.
  */
 @Endpoint(id = "vmworkers")
@@ -109,24 +111,40 @@ public class VmWorkersEndpoint {
 	private WorkerDescriptor describe(WorkerHandle worker) {
 		Instant now = Instant.now();
 		WorkerState state = worker.state();
-		boolean running = state == WorkerState.STARTING || state == WorkerState.READY;
+		boolean running = WorkerSampler.running(state);
 		Instant startedAt = worker.startedAt();
 		Duration heartbeatAge = worker.heartbeatAge();
 		Activity activity = this.sampler.activity(worker.name());
 		ChannelStatistics statistics = worker.statistics();
-		return new WorkerDescriptor(worker.name(), state.name().toLowerCase(Locale.ROOT), running ? worker.pid() : -1,
-				startedAt, (running && startedAt != null) ? millisBetween(startedAt, now) : null, worker.startCount(),
-				Math.max(0, worker.startCount() - 1),
-				(running && heartbeatAge != null) ? heartbeatAge.toMillis() : null, exit(worker.lastExit()),
-				process(running ? worker.lastHeartbeat() : null, running ? activity : null),
-				new ChannelDescriptor(
-						direction(statistics.capacity(), statistics.bytesWaitingToWorker(),
-								statistics.messagesToWorker(), statistics.bytesToWorker(),
-								activity.messagesToWorkerPerSecond(), activity.bytesToWorkerPerSecond()),
-						direction(statistics.capacity(), statistics.bytesWaitingFromWorker(),
-								statistics.messagesFromWorker(), statistics.bytesFromWorker(),
-								activity.messagesFromWorkerPerSecond(), activity.bytesFromWorkerPerSecond())),
-				calls(statistics, activity, this.sampler.latency(worker.name())));
+		CallsDescriptor calls = calls(statistics, PoolFigures.callsInFlight(worker), activity,
+				this.sampler.latency(worker.name()));
+		List<ReplicaDescriptor> replicas = worker.replicas()
+			.stream()
+			.map((place) -> describe(worker.name(), place, now))
+			.toList();
+		return new WorkerDescriptor(worker.name(), PoolFigures.name(state), running ? worker.pid() : -1, startedAt,
+				(running && startedAt != null) ? millisBetween(startedAt, now) : null, worker.startCount(),
+				PoolFigures.restarts(worker), (running && heartbeatAge != null) ? heartbeatAge.toMillis() : null,
+				exit(worker.lastExit()), process(running ? PoolFigures.heap(worker) : null, running ? activity : null),
+				channel(statistics, activity), calls, replicas);
+	}
+
+	private ReplicaDescriptor describe(String worker, ReplicaHandle place, Instant now) {
+		WorkerState state = place.state();
+		boolean running = WorkerSampler.running(state);
+		Instant startedAt = place.startedAt();
+		Duration heartbeatAge = place.heartbeatAge();
+		Activity activity = this.sampler.activity(worker, place.index());
+		ChannelStatistics statistics = place.statistics();
+		RecycleInfo recycle = place.lastRecycle();
+		return new ReplicaDescriptor(place.index(), place.role().name().toLowerCase(Locale.ROOT),
+				PoolFigures.name(state), running ? place.pid() : -1, startedAt,
+				(running && startedAt != null) ? millisBetween(startedAt, now) : null, place.startCount(),
+				(running && heartbeatAge != null) ? heartbeatAge.toMillis() : null, exit(place.lastExit()),
+				(recycle != null) ? new RecycleDescriptor(recycle.pid(), recycle.reason(), recycle.at()) : null,
+				process(running ? place.lastHeartbeat() : null, running ? activity : null),
+				channel(statistics, activity), new ReplicaCallsDescriptor(statistics.callsCompleted(),
+						statistics.callsFailed(), place.callsInFlight(), round(activity.callsPerSecond(), 2)));
 	}
 
 	private static ProcessDescriptor process(Heartbeat heartbeat, Activity activity) {
@@ -137,15 +155,26 @@ public class VmWorkersEndpoint {
 				sampled ? round(activity.cpuTimeNanos() / 1e9, 2) : null, sampled ? activity.residentBytes() : null);
 	}
 
+	private static ChannelDescriptor channel(ChannelStatistics statistics, Activity activity) {
+		return new ChannelDescriptor(
+				direction(statistics.capacity(), statistics.bytesWaitingToWorker(), statistics.messagesToWorker(),
+						statistics.bytesToWorker(), activity.messagesToWorkerPerSecond(),
+						activity.bytesToWorkerPerSecond()),
+				direction(statistics.capacity(), statistics.bytesWaitingFromWorker(), statistics.messagesFromWorker(),
+						statistics.bytesFromWorker(), activity.messagesFromWorkerPerSecond(),
+						activity.bytesFromWorkerPerSecond()));
+	}
+
 	private static DirectionDescriptor direction(long capacity, long waiting, long messages, long bytes,
 			double messagesPerSecond, double bytesPerSecond) {
 		return new DirectionDescriptor(capacity, waiting, messages, bytes, round(messagesPerSecond, 2),
 				round(bytesPerSecond, 2));
 	}
 
-	private static CallsDescriptor calls(ChannelStatistics statistics, Activity activity, LatencySummary latency) {
+	private static CallsDescriptor calls(ChannelStatistics statistics, int inFlight, Activity activity,
+			LatencySummary latency) {
 		boolean timed = latency.count() > 0;
-		return new CallsDescriptor(statistics.callsCompleted(), statistics.callsFailed(),
+		return new CallsDescriptor(statistics.callsCompleted(), statistics.callsFailed(), inFlight,
 				round(activity.callsPerSecond(), 2), latency.count(), timed ? round(latency.p50Nanos() / 1e6, 3) : null,
 				timed ? round(latency.p99Nanos() / 1e6, 3) : null);
 	}
@@ -194,24 +223,75 @@ public class VmWorkersEndpoint {
 	}
 
 	/**
-	 * One worker.
+	 * One worker: its pool as a whole, then each place of it. With one replica and no spare, the
+	 * worker's figures are those of its one process.
 	 * @param name its name (the {@code @WorkerTask} bean's name)
 	 * @param state {@code new}, {@code starting}, {@code ready}, {@code restarting}, {@code stopping},
-	 * {@code stopped} or {@code failed}
-	 * @param pid the process id, or -1 when no process runs
+	 * {@code stopped} or {@code failed}; {@code ready} while at least one replica serves
+	 * @param pid the process id of the first serving replica, or -1 when no process runs
 	 * @param startedAt when the current (or last) process was started, or null before the first start
 	 * @param uptimeMillis how long the current process has run, or null when none runs
-	 * @param startCount how many processes were started for this worker
-	 * @param restarts {@code startCount - 1}, at least 0
-	 * @param heartbeatAgeMillis how long ago the last heartbeat arrived, or null when none did
-	 * @param lastExit how the last process ended, or null when none has
-	 * @param process the worker JVM's memory and CPU
-	 * @param channel the channel's two directions
-	 * @param calls calls of the worker's methods
+	 * @param startCount how many processes were started for this worker, all places counted
+	 * @param restarts processes started after the pool's first ones: {@code startCount} less one per
+	 * place, at least 0
+	 * @param heartbeatAgeMillis how long ago the last heartbeat of the first serving replica arrived,
+	 * or null when none did
+	 * @param lastExit how the last process that exited ended, whichever its place, or null when none has
+	 * @param process the pool's memory and CPU: each figure is the sum over its running processes,
+	 * replicas and spares, that have it (a spare's JVM takes memory too); with one process, that
+	 * process's
+	 * @param channel the channel's two directions, all places summed
+	 * @param calls calls of the worker's methods, all places summed
+	 * @param replicas each place of the pool, replicas (index 0 to replicas - 1) then spares
 	 */
 	public record WorkerDescriptor(String name, String state, long pid, Instant startedAt, Long uptimeMillis,
 			int startCount, int restarts, Long heartbeatAgeMillis, ExitDescriptor lastExit, ProcessDescriptor process,
-			ChannelDescriptor channel, CallsDescriptor calls) {
+			ChannelDescriptor channel, CallsDescriptor calls, List<ReplicaDescriptor> replicas) {
+
+	}
+
+	/**
+	 * One place of a worker's pool: a replica serving calls, or a spare kept ready to take a
+	 * replica's place. The place stays while the processes in it change.
+	 * @param index its index in the pool: replicas first (0 to replicas - 1), then spares
+	 * @param role {@code replica} or {@code spare}
+	 * @param state the state of its process, as a worker's
+	 * @param pid its process id, or -1 when no process runs in it
+	 * @param startedAt when its current (or last) process was started, or null before the first start
+	 * @param uptimeMillis how long its current process has run, or null when none runs
+	 * @param startCount how many processes were started for this place
+	 * @param heartbeatAgeMillis how long ago its process's last heartbeat arrived, or null when none did
+	 * @param lastExit how the last process that left this place ended, or null when none has
+	 * @param lastRecycle why the last process of this place was replaced while healthy, or null
+	 * @param process its process's memory and CPU
+	 * @param channel its own channel's two directions
+	 * @param calls calls sent to its processes
+	 */
+	public record ReplicaDescriptor(int index, String role, String state, long pid, Instant startedAt,
+			Long uptimeMillis, int startCount, Long heartbeatAgeMillis, ExitDescriptor lastExit,
+			RecycleDescriptor lastRecycle, ProcessDescriptor process, ChannelDescriptor channel,
+			ReplicaCallsDescriptor calls) {
+
+	}
+
+	/**
+	 * Why a healthy process was replaced (recycled).
+	 * @param pid the replaced process's pid
+	 * @param reason for example {@code 2000 calls (vmworkers.workers.echo.recycle.max-calls=2000)}
+	 * @param at when its replacement took over
+	 */
+	public record RecycleDescriptor(long pid, String reason, Instant at) {
+
+	}
+
+	/**
+	 * Calls sent to one place of a pool, since the master started.
+	 * @param completed calls that returned or threw
+	 * @param failed calls that threw, timed out or lost their worker
+	 * @param inFlight calls sent and not yet answered
+	 * @param perSecond calls completed per second over the last 10 seconds
+	 */
+	public record ReplicaCallsDescriptor(long completed, long failed, int inFlight, double perSecond) {
 
 	}
 
@@ -231,8 +311,8 @@ public class VmWorkersEndpoint {
 	}
 
 	/**
-	 * The worker JVM's resources; each is null when unknown (no process, no heartbeat yet, or no
-	 * {@code /proc}).
+	 * A worker JVM's resources, or for a worker as a whole the sums over its pool's running
+	 * processes; each is null when unknown (no process, no heartbeat yet, or no {@code /proc}).
 	 * @param heapUsed heap in use, in bytes, from the worker's last heartbeat
 	 * @param heapMax the heap's limit, in bytes, from the worker's last heartbeat
 	 * @param cpuUsage CPU use over the last second, as a fraction of all the machine's CPUs
@@ -272,14 +352,15 @@ public class VmWorkersEndpoint {
 	 * Calls of a worker's methods from the master.
 	 * @param completed calls that returned or threw, since the master started
 	 * @param failed calls that threw, timed out or lost their worker
+	 * @param inFlight calls sent and not yet answered, all places of the pool summed
 	 * @param perSecond calls completed per second over the last 10 seconds
 	 * @param sampled how many calls of the last 10 seconds (at most the latest 1024) the
 	 * percentiles are computed from
 	 * @param p50Millis the median latency, in milliseconds, or null without calls
 	 * @param p99Millis the 99th percentile latency, in milliseconds, or null without calls
 	 */
-	public record CallsDescriptor(long completed, long failed, double perSecond, int sampled, Double p50Millis,
-			Double p99Millis) {
+	public record CallsDescriptor(long completed, long failed, int inFlight, double perSecond, int sampled,
+			Double p50Millis, Double p99Millis) {
 
 	}
 

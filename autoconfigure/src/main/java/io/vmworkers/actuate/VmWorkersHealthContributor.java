@@ -13,8 +13,9 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.util.Assert;
 
 /**
- * The {@code vmworkers} health contributor: one {@link WorkerHealthIndicator} per worker, named
- * after it, read from the dispatcher each time health is asked for.
+ * The {@code vmworkers} health contributor: one {@link WorkerHealthIndicator} per worker (a pool
+ * of processes is one entry, with a detail per process), named after it, read from the dispatcher
+ * each time health is asked for.
  */
 public class VmWorkersHealthContributor implements CompositeHealthContributor {
 
@@ -23,6 +24,8 @@ public class VmWorkersHealthContributor implements CompositeHealthContributor {
 	private final Function<String, Duration> heartbeatTimeouts;
 
 	private final Clock clock;
+
+	private final boolean downBelowReplicas;
 
 	/**
 	 * Creates the contributor with one threshold for every worker.
@@ -40,14 +43,33 @@ public class VmWorkersHealthContributor implements CompositeHealthContributor {
 	 * worker's name
 	 */
 	public VmWorkersHealthContributor(VmDispatcher dispatcher, Function<String, Duration> heartbeatTimeouts) {
-		this(dispatcher, heartbeatTimeouts, Clock.systemUTC());
+		this(dispatcher, heartbeatTimeouts, false);
+	}
+
+	/**
+	 * Creates the contributor with a threshold per worker.
+	 * @param dispatcher the workers
+	 * @param heartbeatTimeouts how old a process's last heartbeat may be before it no longer
+	 * serves, by the worker's name
+	 * @param downBelowReplicas whether a worker is DOWN while fewer of its replicas serve than
+	 * configured, rather than UP while at least one does
+	 */
+	public VmWorkersHealthContributor(VmDispatcher dispatcher, Function<String, Duration> heartbeatTimeouts,
+			boolean downBelowReplicas) {
+		this(dispatcher, heartbeatTimeouts, downBelowReplicas, Clock.systemUTC());
 	}
 
 	VmWorkersHealthContributor(VmDispatcher dispatcher, Function<String, Duration> heartbeatTimeouts, Clock clock) {
+		this(dispatcher, heartbeatTimeouts, false, clock);
+	}
+
+	VmWorkersHealthContributor(VmDispatcher dispatcher, Function<String, Duration> heartbeatTimeouts,
+			boolean downBelowReplicas, Clock clock) {
 		Assert.notNull(dispatcher, "'dispatcher' must not be null");
 		Assert.notNull(heartbeatTimeouts, "'heartbeatTimeouts' must not be null");
 		this.dispatcher = dispatcher;
 		this.heartbeatTimeouts = heartbeatTimeouts;
+		this.downBelowReplicas = downBelowReplicas;
 		this.clock = clock;
 	}
 
@@ -72,7 +94,8 @@ public class VmWorkersHealthContributor implements CompositeHealthContributor {
 	}
 
 	private WorkerHealthIndicator indicator(WorkerHandle worker) {
-		return new WorkerHealthIndicator(worker, this.heartbeatTimeouts.apply(worker.name()), this.clock);
+		return new WorkerHealthIndicator(worker, this.heartbeatTimeouts.apply(worker.name()), this.clock,
+				this.downBelowReplicas);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.vmworkers.actuate;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,10 @@ import java.util.function.LongSupplier;
 
 import io.vmworkers.dispatch.ChannelStatistics;
 import io.vmworkers.dispatch.DefaultVmDispatcher;
+import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
+import io.vmworkers.dispatch.WorkerState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -26,9 +29,10 @@ import org.springframework.util.Assert;
 
 /**
  * Samples every worker once per {@link #INTERVAL} on one daemon thread: the channel counts the
- * channel already keeps, and the worker process's CPU time and resident memory from
- * {@code /proc}. From the samples of the last {@link #WINDOW} it derives rates. Nothing is added
- * to the channel's path: a sample reads counters that the rings update anyway.
+ * channel already keeps, of the worker and of each place of its pool, and the CPU time and
+ * resident memory of every running process of the pool (by pid) from {@code /proc}. From the
+ * samples of the last {@link #WINDOW} it derives rates. Nothing is added to the channel's path: a
+ * sample reads counters that the rings update anyway.
  */
 public class WorkerSampler implements SmartLifecycle {
 
@@ -50,7 +54,10 @@ public class WorkerSampler implements SmartLifecycle {
 
 	private final int processors = Runtime.getRuntime().availableProcessors();
 
-	private final Map<String, History> histories = new ConcurrentHashMap<>();
+	private final Map<String, Histories> histories = new ConcurrentHashMap<>();
+
+	/** The latest usage of every running worker process, by pid. */
+	private final Map<Long, ProcessTrack> processes = new ConcurrentHashMap<>();
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -88,16 +95,34 @@ public class WorkerSampler implements SmartLifecycle {
 	 * Samples every worker now; called once per {@link #INTERVAL} while running.
 	 */
 	public void sample() {
+		long now = this.nanoTime.getAsLong();
 		Set<String> names = new HashSet<>();
+		Map<Long, ProcessTrack> sampled = new HashMap<>();
 		for (WorkerHandle worker : this.dispatcher.workers()) {
 			names.add(worker.name());
-			long pid = worker.pid();
-			ChannelStatistics statistics = worker.statistics();
-			ProcessUsage usage = (pid > 0) ? this.processUsage.apply(pid) : null;
-			this.histories.computeIfAbsent(worker.name(), (name) -> new History())
-				.add(this.nanoTime.getAsLong(), statistics, pid, usage, this.processors);
+			Histories histories = this.histories.computeIfAbsent(worker.name(), (name) -> new Histories());
+			List<? extends ReplicaHandle> places = worker.replicas();
+			long[] pids;
+			if (places.isEmpty()) {
+				// A handle that describes no place: the worker is its own single process.
+				pids = new long[] { sampleProcess(now, worker.state(), worker.pid(), sampled) };
+			}
+			else {
+				pids = new long[places.size()];
+				Set<Integer> indexes = new HashSet<>();
+				for (int i = 0; i < pids.length; i++) {
+					ReplicaHandle place = places.get(i);
+					pids[i] = sampleProcess(now, place.state(), place.pid(), sampled);
+					indexes.add(place.index());
+					histories.places.computeIfAbsent(place.index(), (index) -> new Place())
+						.add(now, place.statistics(), pids[i]);
+				}
+				histories.places.keySet().retainAll(indexes);
+			}
+			histories.pool.add(now, worker.statistics(), pids);
 		}
 		this.histories.keySet().retainAll(names);
+		this.processes.keySet().retainAll(sampled.keySet());
 		this.latencies.retain(names);
 		for (Runnable listener : this.listeners) {
 			try {
@@ -110,13 +135,61 @@ public class WorkerSampler implements SmartLifecycle {
 	}
 
 	/**
-	 * Returns what the samples of the last {@link #WINDOW} say about a worker.
+	 * Reads the usage of one process, once per sample whatever the number of places that name it.
+	 * @return the pid, or -1 when no process runs
+	 */
+	private long sampleProcess(long now, WorkerState state, long pid, Map<Long, ProcessTrack> sampled) {
+		if (pid <= 0 || !running(state)) {
+			return -1;
+		}
+		if (sampled.containsKey(pid)) {
+			return pid;
+		}
+		ProcessUsage usage = this.processUsage.apply(pid);
+		if (usage == null) {
+			this.processes.remove(pid);
+			return pid;
+		}
+		ProcessTrack previous = this.processes.get(pid);
+		double cpuUsage = -1;
+		if (previous != null && now > previous.at()) {
+			double used = usage.cpuTimeNanos() - previous.cpuTimeNanos();
+			cpuUsage = Math.max(0, used / (now - previous.at()) / this.processors);
+		}
+		ProcessTrack track = new ProcessTrack(now, usage.cpuTimeNanos(), usage.residentBytes(), cpuUsage);
+		this.processes.put(pid, track);
+		sampled.put(pid, track);
+		return pid;
+	}
+
+	/** Whether a process runs in this state; as the endpoint shows a process's figures. */
+	static boolean running(WorkerState state) {
+		return state == WorkerState.STARTING || state == WorkerState.READY;
+	}
+
+	/**
+	 * Returns what the samples of the last {@link #WINDOW} say about a worker: the rates of its
+	 * whole channel and, for a pool, the sum of its running processes' figures (replicas and
+	 * spares), each figure summed over the processes that have one.
 	 * @param worker the worker's name
 	 * @return its activity; rates are 0 until two samples exist
 	 */
 	public Activity activity(String worker) {
-		History history = this.histories.get(worker);
-		return (history != null) ? history.activity() : Activity.NONE;
+		Histories histories = this.histories.get(worker);
+		return (histories != null) ? histories.pool.activity(this.processes) : Activity.NONE;
+	}
+
+	/**
+	 * Returns what the samples of the last {@link #WINDOW} say about one place of a worker's pool:
+	 * the rates of its channel and the figures of its current process.
+	 * @param worker the worker's name
+	 * @param replica the place's index ({@code ReplicaHandle.index()})
+	 * @return its activity; rates are 0 until two samples exist
+	 */
+	public Activity activity(String worker, int replica) {
+		Histories histories = this.histories.get(worker);
+		Place place = (histories != null) ? histories.places.get(replica) : null;
+		return (place != null) ? place.activity(this.processes) : Activity.NONE;
 	}
 
 	/**
@@ -173,16 +246,19 @@ public class WorkerSampler implements SmartLifecycle {
 	}
 
 	/**
-	 * What the recent samples say about one worker.
+	 * What the recent samples say about one worker, or one place of its pool.
 	 * @param messagesToWorkerPerSecond messages per second from the master to the worker
 	 * @param bytesToWorkerPerSecond payload bytes per second from the master to the worker
 	 * @param messagesFromWorkerPerSecond messages per second from the worker to the master
 	 * @param bytesFromWorkerPerSecond payload bytes per second from the worker to the master
 	 * @param callsPerSecond calls completed per second
 	 * @param cpuUsage the process's CPU use over the last interval, as a fraction of all the
-	 * machine's CPUs (as Micrometer's {@code process.cpu.usage}), or -1 when unknown
-	 * @param cpuTimeNanos the process's CPU time so far, or -1 when unknown
-	 * @param residentBytes the process's resident memory, or -1 when unknown
+	 * machine's CPUs (as Micrometer's {@code process.cpu.usage}), or -1 when unknown; of a pool, the
+	 * sum over its processes
+	 * @param cpuTimeNanos the process's CPU time so far, or -1 when unknown; of a pool, the sum over
+	 * its current processes
+	 * @param residentBytes the process's resident memory, or -1 when unknown; of a pool, the sum
+	 * over its processes
 	 */
 	public record Activity(double messagesToWorkerPerSecond, double bytesToWorkerPerSecond,
 			double messagesFromWorkerPerSecond, double bytesFromWorkerPerSecond, double callsPerSecond,
@@ -197,22 +273,36 @@ public class WorkerSampler implements SmartLifecycle {
 
 	}
 
-	/** The samples of one worker within the window, and its latest process usage. */
-	private static final class History {
+	/**
+	 * The latest usage of one process and the CPU use since the sample before.
+	 * @param at when it was read, on the sampler's clock
+	 * @param cpuTimeNanos its CPU time so far
+	 * @param residentBytes its resident memory
+	 * @param cpuUsage its CPU use since the previous read, or -1 when this is the first
+	 */
+	private record ProcessTrack(long at, long cpuTimeNanos, long residentBytes, double cpuUsage) {
+
+	}
+
+	/** The samples of one worker: its whole channel, and each place of its pool. */
+	private static final class Histories {
+
+		private final Place pool = new Place();
+
+		private final Map<Integer, Place> places = new ConcurrentHashMap<>();
+
+	}
+
+	/** The channel samples of a worker or one place within the window, and its processes' pids. */
+	private static final class Place {
 
 		private final ArrayDeque<Sample> samples = new ArrayDeque<>();
 
-		private long pid = -1;
+		/** The pids of the latest sample, -1 where no process ran. */
+		private long[] pids = {};
 
-		private long cpuTimeNanos = -1;
-
-		private long residentBytes = -1;
-
-		private double cpuUsage = -1;
-
-		private long usageAt;
-
-		synchronized void add(long now, ChannelStatistics statistics, long pid, ProcessUsage usage, int processors) {
+		synchronized void add(long now, ChannelStatistics statistics, long... pids) {
+			this.pids = pids;
 			this.samples.addLast(new Sample(now, statistics.messagesToWorker(), statistics.bytesToWorker(),
 					statistics.messagesFromWorker(), statistics.bytesFromWorker(), statistics.callsCompleted()));
 			// Keep one sample at or beyond the window's start, so that rates span the whole window.
@@ -223,24 +313,6 @@ public class WorkerSampler implements SmartLifecycle {
 				}
 				this.samples.removeFirst();
 			}
-			if (usage == null) {
-				this.pid = pid;
-				this.cpuTimeNanos = -1;
-				this.residentBytes = -1;
-				this.cpuUsage = -1;
-				return;
-			}
-			if (pid == this.pid && this.cpuTimeNanos >= 0 && now > this.usageAt) {
-				double used = usage.cpuTimeNanos() - this.cpuTimeNanos;
-				this.cpuUsage = Math.max(0, used / (now - this.usageAt) / processors);
-			}
-			else {
-				this.cpuUsage = -1;
-			}
-			this.pid = pid;
-			this.cpuTimeNanos = usage.cpuTimeNanos();
-			this.residentBytes = usage.residentBytes();
-			this.usageAt = now;
 		}
 
 		private Sample nthOldest(int n) {
@@ -253,9 +325,24 @@ public class WorkerSampler implements SmartLifecycle {
 			throw new IllegalStateException("fewer than " + (n + 1) + " samples");
 		}
 
-		synchronized Activity activity() {
+		synchronized Activity activity(Map<Long, ProcessTrack> processes) {
+			// Each figure summed over the processes that have it: -1 when none has.
+			double cpuUsage = -1;
+			long cpuTimeNanos = -1;
+			long residentBytes = -1;
+			for (long pid : this.pids) {
+				ProcessTrack track = (pid > 0) ? processes.get(pid) : null;
+				if (track == null) {
+					continue;
+				}
+				if (track.cpuUsage() >= 0) {
+					cpuUsage = Math.max(0, cpuUsage) + track.cpuUsage();
+				}
+				cpuTimeNanos = Math.max(0, cpuTimeNanos) + track.cpuTimeNanos();
+				residentBytes = Math.max(0, residentBytes) + track.residentBytes();
+			}
 			if (this.samples.size() < 2) {
-				return new Activity(0, 0, 0, 0, 0, this.cpuUsage, this.cpuTimeNanos, this.residentBytes);
+				return new Activity(0, 0, 0, 0, 0, cpuUsage, cpuTimeNanos, residentBytes);
 			}
 			Sample first = this.samples.getFirst();
 			Sample last = this.samples.getLast();
@@ -264,8 +351,8 @@ public class WorkerSampler implements SmartLifecycle {
 					rate(first.bytesToWorker(), last.bytesToWorker(), seconds),
 					rate(first.messagesFromWorker(), last.messagesFromWorker(), seconds),
 					rate(first.bytesFromWorker(), last.bytesFromWorker(), seconds),
-					rate(first.callsCompleted(), last.callsCompleted(), seconds), this.cpuUsage, this.cpuTimeNanos,
-					this.residentBytes);
+					rate(first.callsCompleted(), last.callsCompleted(), seconds), cpuUsage, cpuTimeNanos,
+					residentBytes);
 		}
 
 		private static double rate(long from, long to, double seconds) {

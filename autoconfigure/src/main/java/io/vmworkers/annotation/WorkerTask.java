@@ -35,4 +35,11 @@ public @interface WorkerTask {
 	@AliasFor(annotation = Component.class)
 	String value() default "";
 
+	/**
+	 * How many worker processes serve this task, each with its own channel: calls go to the least
+	 * busy one (or by {@link RoutingKey}). {@code vmworkers.workers.<name>.replicas} overrides it.
+	 * @return the replica count, at least 1
+	 */
+	int replicas() default 1;
+
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.vmworkers.dispatch.DefaultVmDispatcher;
 import io.vmworkers.dispatch.EarlyLaunches;
+import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.WorkerTaskRegistrar;
 
@@ -80,10 +81,14 @@ final class EarlyWorkerLaunch implements BeanFactoryPostProcessor, EnvironmentAw
 		}
 		VmWorkersProperties properties;
 		Map<String, WorkerSettings> settings = new LinkedHashMap<>();
+		Map<String, PoolSettings> pools = new LinkedHashMap<>();
 		try {
 			properties = Binder.get(this.environment).bindOrCreate(VmWorkersProperties.PREFIX,
 					VmWorkersProperties.class);
-			this.registrar.tasks().keySet().forEach((name) -> settings.put(name, properties.settingsFor(name)));
+			this.registrar.tasks().forEach((name, taskClass) -> {
+				settings.put(name, properties.settingsFor(name));
+				pools.put(name, properties.poolFor(name, PoolSettings.annotatedReplicas(taskClass)));
+			});
 		}
 		catch (RuntimeException ex) {
 			// Left for the context's own binding to report.
@@ -94,7 +99,7 @@ final class EarlyWorkerLaunch implements BeanFactoryPostProcessor, EnvironmentAw
 				VmWorkersAutoConfiguration.applicationPackages(beanFactory), arguments(beanFactory),
 				Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing());
 		this.launches = early;
-		early.launch(settings);
+		early.launch(settings, pools);
 	}
 
 	/**

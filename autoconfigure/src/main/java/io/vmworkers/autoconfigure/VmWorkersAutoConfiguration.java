@@ -13,6 +13,7 @@ import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.DefaultVmDispatcher;
 import io.vmworkers.dispatch.Frames;
+import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerMain;
 import io.vmworkers.dispatch.WorkerObserver;
@@ -121,7 +122,8 @@ public final class VmWorkersAutoConfiguration {
 				.orElse(List.of());
 			ConfigurableListableBeanFactory beanFactory = (ConfigurableListableBeanFactory) context
 				.getAutowireCapableBeanFactory();
-			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor, codec,
+			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor,
+					(name) -> properties.poolFor(name, PoolSettings.annotatedReplicas(registrar.tasks().get(name))), codec,
 					applicationClass(context, registrar), applicationPackages(beanFactory),
 					workerArguments(sourceArgs, beanFactory), Arrays.asList(environment.getActiveProfiles()),
 					properties.classDataSharing());

@@ -37,11 +37,13 @@ public final class VmWorkersHealthAutoConfiguration {
 				VmWorkersHealthProperties properties, ObjectProvider<VmWorkersProperties> workersProperties) {
 			Duration threshold = properties.getHeartbeatTimeout();
 			if (threshold != null) {
-				return new VmWorkersHealthContributor(dispatcher, threshold);
+				return new VmWorkersHealthContributor(dispatcher, (name) -> threshold,
+						properties.isDownBelowReplicas());
 			}
 			// Each worker's own: DOWN for silence exactly when its supervisor counts it hung.
 			VmWorkersProperties workers = workersProperties.getIfAvailable(VmWorkersProperties::new);
-			return new VmWorkersHealthContributor(dispatcher, (name) -> workers.settingsFor(name).heartbeatTimeout());
+			return new VmWorkersHealthContributor(dispatcher, (name) -> workers.settingsFor(name).heartbeatTimeout(),
+					properties.isDownBelowReplicas());
 		}
 
 	}

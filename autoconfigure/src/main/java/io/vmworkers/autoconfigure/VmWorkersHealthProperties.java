@@ -19,12 +19,29 @@ public class VmWorkersHealthProperties {
 	 */
 	private Duration heartbeatTimeout;
 
+	/**
+	 * Whether a worker is reported DOWN while fewer of its replicas serve than it is configured
+	 * with, also while all of them are (re)starting, which is otherwise UNKNOWN. Off, a pool is UP
+	 * while at least one replica serves, with the count as details ('serving', 'replicas'). A
+	 * replica serves when ready with a heartbeat within the heartbeat timeout; spares do not
+	 * count. A worker stopping or stopped on request stays OUT_OF_SERVICE.
+	 */
+	private boolean downBelowReplicas;
+
 	public Duration getHeartbeatTimeout() {
 		return this.heartbeatTimeout;
 	}
 
 	public void setHeartbeatTimeout(Duration heartbeatTimeout) {
 		this.heartbeatTimeout = heartbeatTimeout;
+	}
+
+	public boolean isDownBelowReplicas() {
+		return this.downBelowReplicas;
+	}
+
+	public void setDownBelowReplicas(boolean downBelowReplicas) {
+		this.downBelowReplicas = downBelowReplicas;
 	}
 
 }

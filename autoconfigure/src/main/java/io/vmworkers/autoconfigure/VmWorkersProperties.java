@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.RestartPolicy;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
@@ -226,6 +227,32 @@ public class VmWorkersProperties {
 				orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout),
 				this.restart.merge(override.getRestart()).toPolicy(), cpus(name, override),
 				orDefault(override.getContext(), this.context));
+	}
+
+	/**
+	 * Returns the shape of a worker's pool.
+	 * @param name the worker's name
+	 * @param annotatedReplicas the replicas its {@code @WorkerTask} asks for
+	 * @return the pool's settings
+	 * @throws IllegalArgumentException when a count or limit is out of range, naming the property
+	 */
+	public PoolSettings poolFor(String name, int annotatedReplicas) {
+		Worker override = this.workers.getOrDefault(name, new Worker());
+		String prefix = "vmworkers.workers." + name + ".";
+		int replicas = (override.getReplicas() != null) ? override.getReplicas() : annotatedReplicas;
+		if (replicas < 1) {
+			throw new IllegalArgumentException(prefix + "replicas must be at least 1, not " + replicas
+					+ ((override.getReplicas() != null) ? "" : " (from @WorkerTask(replicas))"));
+		}
+		if (override.getSpares() < 0) {
+			throw new IllegalArgumentException(prefix + "spares cannot be negative: " + override.getSpares());
+		}
+		try {
+			return new PoolSettings(replicas, override.getSpares(), override.getRecycle().toPolicy());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(prefix + "recycle.*: " + ex.getMessage(), ex);
+		}
 	}
 
 	private String cpus(String name, Worker override) {
@@ -576,9 +603,43 @@ public class VmWorkersProperties {
 		 */
 		private Duration heartbeatTimeout;
 
+		/**
+		 * How many processes serve this worker, each with its own channel; defaults to its
+		 * '@WorkerTask(replicas)', else 1.
+		 */
+		private Integer replicas;
+
+		/**
+		 * How many more processes are started and kept ready, serving nothing, to take a replica's
+		 * place at once when it dies or is recycled.
+		 */
+		private int spares;
+
 		private final Restart restart = new Restart();
 
+		private final Recycle recycle = new Recycle();
+
 		private final WorkerChannelOverride channel = new WorkerChannelOverride();
+
+		public Integer getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(Integer replicas) {
+			this.replicas = replicas;
+		}
+
+		public int getSpares() {
+			return this.spares;
+		}
+
+		public void setSpares(int spares) {
+			this.spares = spares;
+		}
+
+		public Recycle getRecycle() {
+			return this.recycle;
+		}
 
 		public List<String> getJvmOptions() {
 			return this.jvmOptions;
@@ -634,6 +695,59 @@ public class VmWorkersProperties {
 
 		public WorkerChannelOverride getChannel() {
 			return this.channel;
+		}
+
+	}
+
+	/**
+	 * When a healthy process of a worker is replaced: a replacement starts (or a spare takes
+	 * over), new calls go to it, the old process finishes its calls and stops. Unset limits are off.
+	 */
+	public static class Recycle {
+
+		/**
+		 * Calls one process answers before it is replaced.
+		 */
+		private Long maxCalls;
+
+		/**
+		 * Heap in use after a collection, as the process's heartbeat reports it, above which it is replaced.
+		 */
+		private DataSize maxHeapUsed;
+
+		/**
+		 * Time since a process became ready after which it is replaced.
+		 */
+		private Duration maxAge;
+
+		public Long getMaxCalls() {
+			return this.maxCalls;
+		}
+
+		public void setMaxCalls(Long maxCalls) {
+			this.maxCalls = maxCalls;
+		}
+
+		public DataSize getMaxHeapUsed() {
+			return this.maxHeapUsed;
+		}
+
+		public void setMaxHeapUsed(DataSize maxHeapUsed) {
+			this.maxHeapUsed = maxHeapUsed;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		PoolSettings.Recycle toPolicy() {
+			return new PoolSettings.Recycle((this.maxCalls != null) ? this.maxCalls : 0,
+					(this.maxHeapUsed != null) ? this.maxHeapUsed.toBytes() : 0,
+					(this.maxAge != null) ? this.maxAge : Duration.ZERO);
 		}
 
 	}

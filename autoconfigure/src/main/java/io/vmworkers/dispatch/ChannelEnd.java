@@ -2,10 +2,10 @@ package io.vmworkers.dispatch;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.ChannelInterruptedException;
@@ -16,8 +16,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.Assert;
 
 /**
- * One side's end of a worker's channel. The same instance stays valid across worker restarts: it
- * is bound to each new {@link Endpoint} in turn, and objects not yet read survive a rebind.
+ * One side's end of a worker's channel. The same instance stays valid across worker restarts: its
+ * {@link Links} give the current {@link Endpoint} each time, and objects not yet read survive a
+ * restart. On the master, every process of a pool feeds the same end; each object keeps its
+ * origin, so that one replica's objects can be taken apart ({@link #nextFrom}).
  * <p>
  * What the other side puts passes through two queues. Arrivals wait for the {@code @OnData}
  * methods, which run one object at a time, in order, on the thread holding the delivery role:
@@ -44,7 +46,7 @@ final class ChannelEnd implements WorkerChannel {
 
 	private final Runnable closeAction;
 
-	private final Supplier<Endpoint> connector;
+	private final Links links;
 
 	/** Guards the queues, {@link #holding} and {@link #deliveryThread}. */
 	private final Object lock = new Object();
@@ -64,8 +66,6 @@ final class ChannelEnd implements WorkerChannel {
 	/** The start of the last handler call reported as slow, so that each is reported once. */
 	private volatile long reportedHandlerStart;
 
-	private volatile Endpoint endpoint;
-
 	private volatile DataHandlers handlers;
 
 	/** The thread that delivers arrivals itself after reading them, so is never signalled. */
@@ -78,26 +78,19 @@ final class ChannelEnd implements WorkerChannel {
 	/** Set when the worker stops: the delivery thread ends as soon as it has nothing to deliver. */
 	private boolean stopping;
 
+	/** Threads waiting on {@link #lock} for an arrival, which {@link #arrive} then wakes. */
+	private int waiting;
+
 	/**
 	 * Creates an end.
 	 * @param workerName the worker's name
 	 * @param closeAction what {@link #close()} does
-	 * @param connector returns the endpoint once connected, waiting for it if need be, or throws
-	 * {@link ChannelClosedException}
+	 * @param links the endpoints it sends through and reads from
 	 */
-	ChannelEnd(String workerName, Runnable closeAction, Supplier<Endpoint> connector) {
+	ChannelEnd(String workerName, Runnable closeAction, Links links) {
 		this.workerName = workerName;
 		this.closeAction = closeAction;
-		this.connector = connector;
-	}
-
-	private Endpoint connected() {
-		Endpoint current = this.endpoint;
-		return (current != null) ? current : this.connector.get();
-	}
-
-	void bind(Endpoint endpoint) {
-		this.endpoint = endpoint;
+		this.links = links;
 	}
 
 	void handlers(DataHandlers handlers) {
@@ -143,10 +136,14 @@ final class ChannelEnd implements WorkerChannel {
 	 * @param object the object
 	 * @param length its size on the ring, returned as credit once it is consumed
 	 * @param source the endpoint it came through, or null when it needs no credit
+	 * @param origin who sent it (on the master, the replica), for {@link #nextFrom}; or null
 	 */
-	void arrive(Object object, int length, Endpoint source) {
-		Arrival arrival = new Arrival(object, length, source);
+	void arrive(Object object, int length, Endpoint source, Object origin) {
+		Arrival arrival = new Arrival(object, length, source, origin);
 		synchronized (this.lock) {
+			if (this.waiting > 0) {
+				this.lock.notifyAll();
+			}
 			DataHandlers current = this.handlers;
 			// Straight to the inbox when nothing is ahead of it and no handler takes it: next()
 			// gets it without waiting for a delivery.
@@ -303,9 +300,7 @@ final class ChannelEnd implements WorkerChannel {
 	@Override
 	public void put(Object object) {
 		Assert.notNull(object, "'object' must not be null");
-		Endpoint current = this.endpoint;
-		// A closed endpoint belongs to a process that is gone: wait for its replacement, as calls do.
-		((current != null && current.isOpen()) ? current : this.connector.get()).sendData(object);
+		this.links.forPut().sendData(object);
 	}
 
 	@Override
@@ -319,8 +314,9 @@ final class ChannelEnd implements WorkerChannel {
 	}
 
 	/**
-	 * Waits for the next object, reading the ring itself when no other thread is reading, so that
-	 * a ping-pong between the two sides costs no thread hand-off.
+	 * Waits for the next object. With one endpoint feeding this end, the waiting thread reads the
+	 * ring itself when no other thread is reading, so that a ping-pong between the two sides costs
+	 * no thread hand-off; with several, it waits for their receivers.
 	 */
 	@Override
 	public <T> T next(Duration timeout) {
@@ -330,7 +326,10 @@ final class ChannelEnd implements WorkerChannel {
 			return value;
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
-		Endpoint current = connected();
+		Endpoint current = this.links.reader();
+		if (current == null) {
+			return awaitArrival(null, inHandler, deadline);
+		}
 		current.enterWaiter();
 		try {
 			int attempt = 0;
@@ -365,6 +364,103 @@ final class ChannelEnd implements WorkerChannel {
 	}
 
 	/**
+	 * Waits on the lock until an object (from {@code origin}, or any when null) can be taken.
+	 */
+	private <T> T awaitArrival(Object origin, boolean inHandler, long deadline) {
+		while (true) {
+			T value = (origin != null) ? takeFrom(origin) : take(inHandler);
+			if (value != null) {
+				return value;
+			}
+			if (this.links.isClosed()) {
+				throw new ChannelClosedException("channel to worker '" + this.workerName + "' is closed");
+			}
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return null;
+			}
+			synchronized (this.lock) {
+				boolean arrived = (origin != null) ? indexFrom(origin) >= 0
+						: !(inHandler ? this.arrivals : this.inbox).isEmpty();
+				if (arrived) {
+					continue;
+				}
+				this.waiting++;
+				try {
+					// Bounded, so that a closing channel is noticed without a signal of its own.
+					TimeUnit.NANOSECONDS.timedWait(this.lock, Math.min(remaining, POLL_SLICE_NANOS));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new ChannelInterruptedException(
+							"interrupted while waiting on the channel to worker '" + this.workerName + "'");
+				}
+				finally {
+					this.waiting--;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Waits for the next object that {@code origin} sent and no handler took.
+	 * @param <T> the type expected
+	 * @param origin the sender, as given to {@link #arrive}
+	 * @param timeout the longest wait
+	 * @return the object, or null when none arrived in time
+	 */
+	<T> T nextFrom(Object origin, Duration timeout) {
+		return awaitArrival(origin, false, System.nanoTime() + timeout.toNanos());
+	}
+
+	/**
+	 * Takes the next object that {@code origin} sent and no handler took, if one is waiting.
+	 * @param <T> the type expected
+	 * @param origin the sender, as given to {@link #arrive}
+	 * @return the object, or null
+	 */
+	@SuppressWarnings("unchecked")
+	<T> T takeFrom(Object origin) {
+		Arrival arrival;
+		synchronized (this.lock) {
+			int index = indexFrom(origin);
+			if (index < 0) {
+				return null;
+			}
+			Iterator<Arrival> iterator = this.inbox.iterator();
+			for (int i = 0; i < index; i++) {
+				iterator.next();
+			}
+			arrival = iterator.next();
+			iterator.remove();
+		}
+		arrival.consumed();
+		return (T) arrival.object();
+	}
+
+	/**
+	 * Returns whether an object that {@code origin} sent waits for {@code next()}.
+	 * @param origin the sender, as given to {@link #arrive}
+	 * @return true when {@link #takeFrom} would return one
+	 */
+	boolean holdsFrom(Object origin) {
+		synchronized (this.lock) {
+			return indexFrom(origin) >= 0;
+		}
+	}
+
+	private int indexFrom(Object origin) {
+		int index = 0;
+		for (Arrival arrival : this.inbox) {
+			if (arrival.origin() == origin) {
+				return index;
+			}
+			index++;
+		}
+		return -1;
+	}
+
+	/**
 	 * Takes the next object for {@code next()}: from the inbox, or, in a handler, the object that
 	 * follows the one being handled.
 	 */
@@ -396,8 +492,7 @@ final class ChannelEnd implements WorkerChannel {
 
 	@Override
 	public boolean isOpen() {
-		Endpoint current = this.endpoint;
-		return current != null && current.isOpen();
+		return this.links.isOpen();
 	}
 
 	@Override
@@ -410,8 +505,71 @@ final class ChannelEnd implements WorkerChannel {
 		return "WorkerChannel[worker=" + this.workerName + ", open=" + isOpen() + "]";
 	}
 
+	/**
+	 * The endpoints an end sends through and reads from: on a worker its one endpoint, on the
+	 * master those of the worker's current processes.
+	 */
+	interface Links {
+
+		/**
+		 * Returns the endpoint a put goes to, waiting while none serves.
+		 * @return an open endpoint
+		 * @throws ChannelClosedException when the channel is closed for good
+		 */
+		Endpoint forPut();
+
+		/**
+		 * Returns the one endpoint that feeds the end, for a waiting {@code next()} to read itself,
+		 * waiting while it connects.
+		 * @return the endpoint, or null when several may feed the end
+		 * @throws ChannelClosedException when the channel is closed for good
+		 */
+		Endpoint reader();
+
+		/**
+		 * Returns whether an endpoint is connected and open now.
+		 * @return true while open
+		 */
+		boolean isOpen();
+
+		/**
+		 * Returns whether nothing can arrive any more: the worker is stopped, or failed for good.
+		 * @return true when closed for good
+		 */
+		default boolean isClosed() {
+			return !isOpen();
+		}
+
+		/**
+		 * Returns the links of an end with one endpoint for its whole life.
+		 * @param endpoint the endpoint
+		 * @return the links
+		 */
+		static Links of(Endpoint endpoint) {
+			return new Links() {
+
+				@Override
+				public Endpoint forPut() {
+					return endpoint;
+				}
+
+				@Override
+				public Endpoint reader() {
+					return endpoint;
+				}
+
+				@Override
+				public boolean isOpen() {
+					return endpoint.isOpen();
+				}
+
+			};
+		}
+
+	}
+
 	/** An object received, with what its consumption gives back to the producer. */
-	private record Arrival(Object object, int length, Endpoint source) {
+	private record Arrival(Object object, int length, Endpoint source, Object origin) {
 
 		void consumed() {
 			if (this.source != null) {

@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +52,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	/** Past a deadline, so that a heartbeat arriving just in time is seen. */
 	private static final Duration WATCH_MARGIN = Duration.ofMillis(5);
 
-	private final Map<String, ManagedWorker> workers = new LinkedHashMap<>();
+	private final Map<String, WorkerPool> workers = new LinkedHashMap<>();
 
 	private final WorkerLauncher launcher;
 
@@ -72,6 +74,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * Creates the dispatcher.
 	 * @param tasks the task classes by worker (bean) name
 	 * @param settings the settings of each worker, by name
+	 * @param pools the shape of each worker's pool, by name
 	 * @param codec the codec for all channels
 	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
 	 * @param packages the application's auto-configuration packages, passed to workers with a task
@@ -80,13 +83,13 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * @param activeProfiles the master's active profiles, passed to workers
 	 * @param classDataSharing the workers' warm start, or null to start them without
 	 */
-	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings, KryoCodec codec,
-			String applicationClass, List<String> packages, List<String> arguments, List<String> activeProfiles,
-			ClassDataSharing classDataSharing) {
+	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings,
+			Function<String, PoolSettings> pools, KryoCodec codec, String applicationClass, List<String> packages,
+			List<String> arguments, List<String> activeProfiles, ClassDataSharing classDataSharing) {
 		this.launcher = new WorkerLauncher(applicationClass, taskClassNames(tasks), packages, arguments,
 				activeProfiles, DefaultVmDispatcher::log, classDataSharing);
-		tasks.forEach((name, type) -> this.workers.put(name,
-				new ManagedWorker(name, type, settings.apply(name), this.launcher, codec, this.scheduler)));
+		tasks.forEach((name, type) -> this.workers.put(name, new WorkerPool(name, type, settings.apply(name),
+				pools.apply(name), this.launcher, codec, this.scheduler)));
 		// Until start(): workers launch early, before every @OnData method of the master is known.
 		this.workers.values().forEach((worker) -> worker.channelEnd().hold());
 	}
@@ -108,18 +111,19 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * @param early the early launches
 	 */
 	public void adopt(EarlyLaunches early) {
-		for (ManagedWorker worker : this.workers.values()) {
-			Launch launch = early.take(worker.name());
-			if (launch == null) {
+		for (WorkerPool worker : this.workers.values()) {
+			List<Launch> launches = early.take(worker.name());
+			if (launches.isEmpty()) {
 				continue;
 			}
-			if (early.launcher().launchesLike(this.launcher) && launch.settings().equals(worker.settings())) {
-				worker.adopt(launch);
+			if (early.launcher().launchesLike(this.launcher)
+					&& launches.stream().allMatch((launch) -> launch.settings().equals(worker.settings()))) {
+				worker.adopt(launches);
 			}
 			else {
 				logger.debug("Discarding the early launch of worker '" + worker.name()
 						+ "': its settings or command changed once the context bound them");
-				launch.discard();
+				launches.forEach(Launch::discard);
 			}
 		}
 		early.close();
@@ -135,7 +139,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	public void afterPropertiesSet() {
 		try {
 			prepareDirectories();
-			this.workers.values().forEach(ManagedWorker::launch);
+			this.workers.values().forEach(WorkerPool::launch);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Workers not launched early; the context's start will launch them", ex);
@@ -171,7 +175,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	@Override
 	public WorkerHandle worker(String name) {
-		return managed(name);
+		return pool(name);
 	}
 
 	/**
@@ -182,8 +186,8 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 		this.workers.values().forEach((worker) -> worker.addObserver(observer));
 	}
 
-	ManagedWorker managed(String name) {
-		ManagedWorker worker = this.workers.get(name);
+	WorkerPool pool(String name) {
+		WorkerPool worker = this.workers.get(name);
 		if (worker == null) {
 			throw new IllegalArgumentException("no worker named '" + name + "'; workers: " + this.workers.keySet());
 		}
@@ -198,7 +202,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 */
 	public WorkerChannel channelFor(Class<?> injectedInto) {
 		Class<?> userClass = ClassUtils.getUserClass(injectedInto);
-		for (ManagedWorker worker : this.workers.values()) {
+		for (WorkerPool worker : this.workers.values()) {
 			if (worker.methods().taskClass() == userClass) {
 				return worker.channel();
 			}
@@ -210,16 +214,16 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	@Override
 	public void start() {
 		prepareDirectories();
-		this.workers.values().forEach(ManagedWorker::launch);
+		this.workers.values().forEach(WorkerPool::launch);
 		// Every @OnData method of a non-lazy master bean is known by now.
 		this.workers.values().forEach((worker) -> worker.channelEnd().release());
 		RuntimeException failure = null;
-		for (ManagedWorker worker : this.workers.values()) {
+		for (WorkerPool worker : this.workers.values()) {
 			try {
 				Instant needed = Instant.now();
-				ManagedWorker.Connection ready = worker.awaitReady();
-				logger.info("Worker '" + worker.name() + "' ready (pid " + worker.pid() + ")"
-						+ startupTimes(ready.startedAt(), ready.readyAt(), needed));
+				worker.awaitReady();
+				logger.info("Worker '" + worker.name() + "' ready (" + worker.describePids() + ")"
+						+ startupTimes(worker.replicas(), needed));
 			}
 			catch (RuntimeException ex) {
 				if (failure == null) {
@@ -245,7 +249,9 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * Describes how long a worker took to start and whether the context's start had to wait for it:
 	 * a worker launched early is often ready before the master gets to its lifecycle.
 	 */
-	private static String startupTimes(Instant launched, Instant ready, Instant needed) {
+	private static String startupTimes(List<? extends ReplicaHandle> places, Instant needed) {
+		Instant launched = places.stream().map(ReplicaHandle::startedAt).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+		Instant ready = places.stream().map((place) -> ((Replica) place).readyAt()).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
 		if (launched == null || ready == null) {
 			return "";
 		}
@@ -260,19 +266,25 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * that a bad directory fails the start-up with one clear message.
 	 */
 	private void prepareDirectories() {
-		prepareChannelDirectories(this.workers.values().stream().map(ManagedWorker::settings).toList());
+		Map<String, WorkerSettings> settings = new LinkedHashMap<>();
+		Map<String, PoolSettings> pools = new LinkedHashMap<>();
+		this.workers.forEach((name, worker) -> {
+			settings.put(name, worker.settings());
+			pools.put(name, worker.poolSettings());
+		});
+		prepareChannelDirectories(settings, pools);
 	}
 
 	/**
 	 * Checks that each channel directory can hold the workers' rings, removes the channel files of
 	 * dead masters there, and creates this master's run directory.
-	 * @param workers the settings of the workers about to launch
+	 * @param workers the settings of the workers about to launch, by name
+	 * @param pools the shape of their pools, by name
 	 */
-	static void prepareChannelDirectories(Collection<WorkerSettings> workers) {
+	static void prepareChannelDirectories(Map<String, WorkerSettings> workers, Map<String, PoolSettings> pools) {
 		Map<Path, Long> required = new LinkedHashMap<>();
-		for (WorkerSettings settings : workers) {
-			required.merge(settings.directory(), 2 * RingDescriptor.fileLength(settings.capacity()), Long::sum);
-		}
+		workers.forEach((name, settings) -> required.merge(settings.directory(),
+				2 * RingDescriptor.fileLength(settings.capacity()) * pools.get(name).processes(), Long::sum));
 		required.forEach((directory, bytes) -> {
 			ChannelDirectoryException.check(directory, bytes);
 			try {
@@ -299,7 +311,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 			return;
 		}
 		Duration next = MAX_WATCH_INTERVAL;
-		for (ManagedWorker worker : this.workers.values()) {
+		for (WorkerPool worker : this.workers.values()) {
 			try {
 				worker.watch();
 				Duration deadline = worker.untilHeartbeatDeadline();
@@ -332,7 +344,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 			current.cancel(false);
 		}
 		List<CompletableFuture<Void>> stops = new ArrayList<>();
-		for (ManagedWorker worker : this.workers.values()) {
+		for (WorkerPool worker : this.workers.values()) {
 			stops.add(CompletableFuture.runAsync(worker::close, (task) -> {
 				Thread thread = new Thread(task, "vmworkers-stop-" + worker.name());
 				thread.start();

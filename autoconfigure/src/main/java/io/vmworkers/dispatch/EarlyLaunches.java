@@ -1,6 +1,8 @@
 package io.vmworkers.dispatch;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +25,10 @@ public final class EarlyLaunches implements AutoCloseable {
 
 	private final WorkerLauncher launcher;
 
-	private final Map<String, Launch> launches = new LinkedHashMap<>();
+	private final Map<String, Deque<Launch>> launches = new LinkedHashMap<>();
 
 	/**
-	 * Creates the early launches; nothing starts until {@link #launch(Map)}.
+	 * Creates the early launches; nothing starts until {@link #launch(Map, Map)}.
 	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
 	 * @param tasks the task classes by worker name
 	 * @param packages the application's auto-configuration packages
@@ -41,30 +43,41 @@ public final class EarlyLaunches implements AutoCloseable {
 	}
 
 	/**
-	 * Launches a process for each worker. A worker that cannot be launched is skipped: the
-	 * dispatcher launches it again and reports what went wrong.
+	 * Launches the processes of each worker's pool. A process that cannot be launched is skipped:
+	 * the dispatcher launches it again and reports what went wrong.
 	 * @param workers each worker's settings, by name
+	 * @param pools each worker's pool, by name
 	 */
-	public synchronized void launch(Map<String, WorkerSettings> workers) {
+	public synchronized void launch(Map<String, WorkerSettings> workers, Map<String, PoolSettings> pools) {
 		try {
-			DefaultVmDispatcher.prepareChannelDirectories(workers.values());
+			DefaultVmDispatcher.prepareChannelDirectories(workers, pools);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Workers not launched early; the dispatcher will launch them", ex);
 			return;
 		}
 		workers.forEach((name, settings) -> {
-			try {
-				this.launches.put(name, Launch.start(name, settings, this.launcher));
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Worker '" + name + "' not launched early; the dispatcher will launch it", ex);
+			Deque<Launch> launched = this.launches.computeIfAbsent(name, (key) -> new ArrayDeque<>());
+			for (int i = 0; i < pools.get(name).processes(); i++) {
+				try {
+					launched.add(Launch.start(name, settings, this.launcher));
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.debug("Worker '" + name + "' not launched early; the dispatcher will launch it", ex);
+					return;
+				}
 			}
 		});
 	}
 
-	synchronized Launch take(String name) {
-		return this.launches.remove(name);
+	/**
+	 * Takes the processes launched for a worker.
+	 * @param name the worker's name
+	 * @return its launches, in the order of its places; empty when none was launched
+	 */
+	synchronized List<Launch> take(String name) {
+		Deque<Launch> taken = this.launches.remove(name);
+		return (taken != null) ? List.copyOf(taken) : List.of();
 	}
 
 	WorkerLauncher launcher() {
@@ -74,7 +87,7 @@ public final class EarlyLaunches implements AutoCloseable {
 	/** Kills and removes every launch that was not taken. */
 	@Override
 	public synchronized void close() {
-		this.launches.values().forEach(Launch::discard);
+		this.launches.values().forEach((launched) -> launched.forEach(Launch::discard));
 		this.launches.clear();
 	}
 

@@ -15,7 +15,7 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * A worker process just started, with the channel it was given and the secret it must present:
- * what {@link ManagedWorker} connects to. A launch made before the dispatcher existed waits in
+ * what a {@link Replica} connects to. A launch made before the dispatcher existed waits in
  * {@link EarlyLaunches} until its worker adopts it.
  */
 final class Launch {

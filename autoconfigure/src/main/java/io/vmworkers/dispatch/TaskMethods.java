@@ -1,5 +1,6 @@
 package io.vmworkers.dispatch;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import io.vmworkers.annotation.OnMaster;
+import io.vmworkers.annotation.RoutingKey;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -45,13 +47,36 @@ final class TaskMethods {
 
 	private final Map<Method, Integer> indexes;
 
+	/** Per method index, the position of its {@link RoutingKey} parameter, or -1. */
+	private final int[] routingKeys;
+
 	private TaskMethods(Class<?> taskClass, List<Method> methods) {
 		this.taskClass = taskClass;
 		this.methods = methods;
 		this.indexes = new LinkedHashMap<>();
+		this.routingKeys = new int[methods.size()];
 		for (int i = 0; i < methods.size(); i++) {
 			this.indexes.put(methods.get(i), i);
+			this.routingKeys[i] = routingKey(methods.get(i));
 		}
+	}
+
+	private static int routingKey(Method method) {
+		Annotation[][] annotations = method.getParameterAnnotations();
+		for (int i = 0; i < annotations.length; i++) {
+			for (Annotation annotation : annotations[i]) {
+				if (annotation.annotationType() == RoutingKey.class) {
+					return i;
+				}
+			}
+		}
+		return -1;
+	}
+
+	private static long routingKeyCount(Method method) {
+		return Arrays.stream(method.getParameterAnnotations())
+			.filter((annotations) -> Arrays.stream(annotations).anyMatch((a) -> a.annotationType() == RoutingKey.class))
+			.count();
 	}
 
 	/**
@@ -115,8 +140,8 @@ final class TaskMethods {
 	}
 
 	/**
-	 * Fails when a routed method cannot be intercepted.
-	 * @throws IllegalStateException naming the final methods
+	 * Fails when a routed method cannot be intercepted, or names more than one routing key.
+	 * @throws IllegalStateException naming the methods
 	 */
 	void checkInterceptable() {
 		List<String> finals = this.methods.stream()
@@ -128,6 +153,23 @@ final class TaskMethods {
 					+ " has final methods that cannot be sent to the worker: " + finals
 					+ "; remove 'final', make them private, or mark them @OnMaster");
 		}
+		List<String> keyed = this.methods.stream()
+			.filter((method) -> routingKeyCount(method) > 1)
+			.map((method) -> method.getDeclaringClass().getName() + "." + signature(method))
+			.toList();
+		if (!keyed.isEmpty()) {
+			throw new IllegalStateException("@WorkerTask " + this.taskClass.getName()
+					+ " has methods with more than one @RoutingKey parameter: " + keyed + "; mark one of them");
+		}
+	}
+
+	/**
+	 * Returns which parameter of a routed method is its {@code @RoutingKey}.
+	 * @param index the method's index
+	 * @return the parameter's position, or -1 when calls to it are routed by load
+	 */
+	int routingKey(int index) {
+		return this.routingKeys[index];
 	}
 
 	Class<?> taskClass() {

@@ -1,6 +1,10 @@
 package io.vmworkers.dispatch;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -116,8 +120,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		SharedRing out = SharedRing.attach(outbound, spin.toNanos());
 		this.sendTimeout = sendTimeout;
 		this.endpoint = new Endpoint(name, in, out, codec, sendTimeout, this);
-		this.channel = new ChannelEnd(name, this::finish, () -> this.endpoint);
-		this.channel.bind(this.endpoint);
+		this.channel = new ChannelEnd(name, this::finish, ChannelEnd.Links.of(this.endpoint));
 		this.channel.deliverInline(this.endpoint.receiverThread());
 		this.calls = Executors.newCachedThreadPool(new CallThreads(name));
 		this.supervisor = new Thread(this::supervise, "vmworkers-" + name + "-relief");
@@ -157,11 +160,29 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 		try {
 			// A primitive array, not the record: this runs 4 times a second, mostly interpreted,
 			// and Kryo's record path is many times costlier.
-			this.endpoint.send(Frames.HEARTBEAT, 0L, new long[] { used, max });
+			this.endpoint.send(Frames.HEARTBEAT, 0L, new long[] { used, max, usedAfterCollection() });
 		}
 		catch (RuntimeException ex) {
 			// Closed or full: the master notices the missing heartbeats.
 		}
+	}
+
+	/**
+	 * Returns the heap in use after the last collection of each heap pool: what a recycling limit
+	 * compares, since the heap in use at any moment includes garbage not yet collected.
+	 * @return bytes, or -1 before the first collection
+	 */
+	private static long usedAfterCollection() {
+		long used = 0;
+		boolean collected = false;
+		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+			MemoryUsage usage = (pool.getType() == MemoryType.HEAP) ? pool.getCollectionUsage() : null;
+			if (usage != null && usage.getUsed() > 0) {
+				used += usage.getUsed();
+				collected = true;
+			}
+		}
+		return collected ? used : -1;
 	}
 
 	/**
@@ -232,7 +253,7 @@ public final class WorkerRuntime implements Endpoint.FrameHandler {
 
 	@Override
 	public void onData(Object payload, int length) {
-		this.channel.arrive(payload, length, this.endpoint);
+		this.channel.arrive(payload, length, this.endpoint, null);
 		if (this.endpoint.isReceiverThread()) {
 			// Delivered by this thread after the read, in order with the calls read with it.
 			this.stash.add(this.deliverOne);

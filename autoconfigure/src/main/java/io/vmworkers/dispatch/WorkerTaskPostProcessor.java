@@ -32,7 +32,7 @@ public final class WorkerTaskPostProcessor implements BeanPostProcessor, Ordered
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 		if (bean instanceof WorkerTaskRegistrar.RoutedTask && bean instanceof Factory factory) {
-			ManagedWorker worker = this.dispatcher.getObject().managed(beanName);
+			WorkerPool worker = this.dispatcher.getObject().pool(beanName);
 			worker.channelEnd().handlers(DataHandlers.of(bean, ClassUtils.getUserClass(bean), true));
 			factory.setCallback(WorkerTaskRegistrar.ROUTING_CALLBACK, new Router(worker));
 		}
@@ -41,9 +41,9 @@ public final class WorkerTaskPostProcessor implements BeanPostProcessor, Ordered
 
 	private static final class Router implements MethodInterceptor {
 
-		private final ManagedWorker worker;
+		private final WorkerPool worker;
 
-		Router(ManagedWorker worker) {
+		Router(WorkerPool worker) {
 			this.worker = worker;
 		}
 

@@ -14,12 +14,17 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vmworkers.dispatch.ChannelStatistics;
+import io.vmworkers.dispatch.Heartbeat;
+import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.ReplicaRole;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerState;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willReturn;
 
 class ChannelMetricsTests {
 
@@ -108,6 +113,94 @@ class ChannelMetricsTests {
 	}
 
 	@Test
+	void eachPlaceOfAPoolHasItsOwnMetersTaggedWithItsIndexAndRole() {
+		ReplicaHandle first = replica(0, ReplicaRole.REPLICA, 101);
+		ReplicaHandle second = replica(1, ReplicaRole.REPLICA, 102);
+		ReplicaHandle spare = replica(2, ReplicaRole.SPARE, 103);
+		given(second.heartbeatAge()).willReturn(Duration.ofMillis(750));
+		given(second.lastHeartbeat()).willReturn(new Heartbeat(20_000_000, 128 * 1024 * 1024, 15_000_000));
+		given(second.statistics()).willReturn(new ChannelStatistics(10, 100, 12, 120, 7, 1, 160, 320, 4096));
+		given(second.callsInFlight()).willReturn(3);
+		given(spare.state()).willReturn(WorkerState.STARTING);
+		bindPool(first, second, spare);
+		assertThat(replicaGauge("vmworkers.replica.heap.used", "1").value()).isEqualTo(20_000_000);
+		assertThat(replicaGauge("vmworkers.replica.heap.max", "1").value()).isEqualTo(128 * 1024 * 1024);
+		assertThat(this.registry.get("vmworkers.replica.heartbeat.age")
+			.tags("worker", "pool", "replica", "1")
+			.timeGauge()
+			.value(TimeUnit.MILLISECONDS)).isEqualTo(750);
+		assertThat(this.registry.get("vmworkers.replica.channel.waiting")
+			.tags("worker", "pool", "replica", "1", "direction", ChannelMetrics.TO_WORKER)
+			.gauge()
+			.value()).isEqualTo(160);
+		assertThat(this.registry.get("vmworkers.replica.channel.waiting")
+			.tags("worker", "pool", "replica", "1", "direction", ChannelMetrics.FROM_WORKER)
+			.gauge()
+			.value()).isEqualTo(320);
+		assertThat(replicaGauge("vmworkers.replica.calls.active", "1").value()).isEqualTo(3);
+		assertThat(this.registry.get("vmworkers.replica.calls.completed")
+			.tags("worker", "pool", "replica", "1")
+			.functionCounter()
+			.count()).isEqualTo(7);
+		assertThat(replicaGauge("vmworkers.replica.up", "0").value()).isOne();
+		assertThat(replicaGauge("vmworkers.replica.up", "2").value()).isZero();
+		assertThat(replicaGauge("vmworkers.replica.heap.used", "2").value()).isNaN();
+		assertThat(replicaGauge("vmworkers.replica.up", "0").getId().getTag("role")).isEqualTo(ChannelMetrics.REPLICA);
+		assertThat(replicaGauge("vmworkers.replica.up", "2").getId().getTag("role")).isEqualTo(ChannelMetrics.SPARE);
+	}
+
+	@Test
+	void replicaProcessGaugesReadTheSamplersLatestSampleOfTheirPid() {
+		ReplicaHandle first = replica(0, ReplicaRole.REPLICA, 101);
+		ReplicaHandle second = replica(1, ReplicaRole.REPLICA, 102);
+		TestWorkers.Dispatcher workers = new TestWorkers.Dispatcher(TestWorkers.pool("pool", first, second));
+		WorkerSampler sampler = new WorkerSampler(workers, new CallLatencyRecorder(), System::nanoTime,
+				(pid) -> new ProcessUsage(1_000_000, (pid - 100) * 10_000_000));
+		new ChannelMetrics(workers, sampler).bindTo(this.registry);
+		assertThat(replicaGauge("vmworkers.replica.memory.resident", "0").value()).isNaN();
+		sampler.sample();
+		assertThat(replicaGauge("vmworkers.replica.memory.resident", "0").value()).isEqualTo(10_000_000);
+		assertThat(replicaGauge("vmworkers.replica.memory.resident", "1").value()).isEqualTo(20_000_000);
+		assertThat(workerGauge("vmworkers.worker.memory.resident", "pool").value()).isEqualTo(30_000_000);
+		assertThat(replicaGauge("vmworkers.replica.cpu.usage", "1").value()).isNaN();
+		sampler.sample();
+		assertThat(replicaGauge("vmworkers.replica.cpu.usage", "1").value()).isZero();
+	}
+
+	@Test
+	void aPoolsWorkerMetersAreItsTotals() {
+		ReplicaHandle first = replica(0, ReplicaRole.REPLICA, 101);
+		ReplicaHandle second = replica(1, ReplicaRole.REPLICA, 102);
+		ReplicaHandle spare = replica(2, ReplicaRole.SPARE, 103);
+		given(second.state()).willReturn(WorkerState.RESTARTING);
+		WorkerHandle pool = bindPool(first, second, spare);
+		given(pool.startCount()).willReturn(5);
+		assertThat(workerGauge("vmworkers.worker.heap.used", "pool").value()).isEqualTo(20_000_000);
+		assertThat(workerGauge("vmworkers.worker.heap.max", "pool").value()).isEqualTo(2 * 64 * 1024 * 1024);
+		assertThat(this.registry.get("vmworkers.worker.restarts").tag("worker", "pool").functionCounter().count())
+			.isEqualTo(2);
+	}
+
+	@Test
+	void metersOfAPlaceThatIsGoneAreRemovedAtTheNextSample() {
+		ReplicaHandle first = replica(0, ReplicaRole.REPLICA, 101);
+		ReplicaHandle second = replica(1, ReplicaRole.REPLICA, 102);
+		WorkerHandle pool = bindPool(first, second);
+		long perPlace = metersOfPlace("1");
+		assertThat(perPlace).isEqualTo(metersOfPlace("0")).isGreaterThanOrEqualTo(10);
+		willReturn(List.of(first)).given(pool).replicas();
+		this.sampler.sample();
+		assertThat(metersOfPlace("1")).isZero();
+		assertThat(metersOfPlace("0")).isEqualTo(perPlace);
+		willReturn(List.of(first, second)).given(pool).replicas();
+		this.sampler.sample();
+		assertThat(metersOfPlace("1")).isEqualTo(perPlace);
+		this.dispatcher.remove("pool");
+		this.sampler.sample();
+		assertThat(metersOf("pool")).isZero();
+	}
+
+	@Test
 	void allMetersAreRemovedWhenTheContextCloses() {
 		this.metrics.bindTo(this.registry);
 		this.metrics.destroy();
@@ -141,6 +234,29 @@ class ChannelMetricsTests {
 		assertThat(this.registry.get(CallLatencyMetrics.METER_NAME).tag("outcome", "failure").timer().count())
 			.isOne();
 		assertThat(configs).hasSize(2).allMatch(DistributionStatisticConfig::isPercentileHistogram);
+	}
+
+	private WorkerHandle bindPool(ReplicaHandle... places) {
+		WorkerHandle pool = TestWorkers.pool("pool", places);
+		this.dispatcher.add(pool);
+		this.metrics.bindTo(this.registry);
+		return pool;
+	}
+
+	private ReplicaHandle replica(int index, ReplicaRole role, long pid) {
+		return TestWorkers.replica(index, role, pid, Instant.now().minusSeconds(5), Duration.ofMillis(100));
+	}
+
+	private Gauge replicaGauge(String name, String replica) {
+		return this.registry.get(name).tags("worker", "pool", "replica", replica).gauge();
+	}
+
+	private long metersOfPlace(String replica) {
+		return this.registry.getMeters()
+			.stream()
+			.map(Meter::getId)
+			.filter((id) -> "pool".equals(id.getTag("worker")) && replica.equals(id.getTag("replica")))
+			.count();
 	}
 
 	private FunctionCounter counter(String name, String worker, String direction) {

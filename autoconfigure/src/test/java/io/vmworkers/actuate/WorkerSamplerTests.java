@@ -2,17 +2,24 @@ package io.vmworkers.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vmworkers.actuate.WorkerSampler.Activity;
+import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.ReplicaRole;
 import io.vmworkers.dispatch.WorkerHandle;
+import io.vmworkers.dispatch.WorkerState;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willReturn;
 
 class WorkerSamplerTests {
 
@@ -83,6 +90,104 @@ class WorkerSamplerTests {
 		this.sampler.sample();
 		assertThat(this.sampler.activity("robot").cpuUsage()).isEqualTo(-1);
 		assertThat(this.sampler.activity("robot").residentBytes()).isEqualTo(-1);
+	}
+
+	@Test
+	void samplesEveryProcessOfAPoolByPid() {
+		ReplicaHandle first = TestWorkers.replica(0, ReplicaRole.REPLICA, 101, Instant.now(), Duration.ZERO);
+		ReplicaHandle second = TestWorkers.replica(1, ReplicaRole.REPLICA, 102, Instant.now(), Duration.ZERO);
+		ReplicaHandle spare = TestWorkers.replica(2, ReplicaRole.SPARE, 103, Instant.now(), Duration.ZERO);
+		WorkerSampler sampler = poolSampler(TestWorkers.pool("pool", first, second, spare));
+		sampler.sample();
+		this.now.addAndGet(SECOND);
+		this.cpu.addAndGet(SECOND);
+		sampler.sample();
+		int processors = Runtime.getRuntime().availableProcessors();
+		for (int index = 0; index < 3; index++) {
+			Activity replica = sampler.activity("pool", index);
+			double share = (index + 1) / 10.0;
+			assertThat(replica.cpuUsage()).isCloseTo(share / processors, within(1e-9));
+			assertThat(replica.cpuTimeNanos()).isEqualTo((long) (share * SECOND));
+			assertThat(replica.residentBytes()).isEqualTo((index + 1) * 10_000_000L);
+		}
+		Activity pool = sampler.activity("pool");
+		assertThat(pool.cpuUsage()).isCloseTo(0.6 / processors, within(1e-9));
+		assertThat(pool.residentBytes()).isEqualTo(60_000_000);
+		assertThat(sampler.activity("pool", 3)).isEqualTo(Activity.NONE);
+	}
+
+	@Test
+	void aPlaceWithoutARunningProcessIsNotRead() {
+		ReplicaHandle first = TestWorkers.replica(0, ReplicaRole.REPLICA, 101, Instant.now(), Duration.ZERO);
+		ReplicaHandle second = TestWorkers.replica(1, ReplicaRole.REPLICA, 102, Instant.now(), Duration.ZERO);
+		given(second.state()).willReturn(WorkerState.FAILED);
+		Set<Long> read = new HashSet<>();
+		WorkerSampler sampler = new WorkerSampler(new TestWorkers.Dispatcher(TestWorkers.pool("pool", first, second)),
+				this.latencies, this.now::get, (pid) -> {
+					read.add(pid);
+					return new ProcessUsage(0, 10_000_000);
+				});
+		sampler.sample();
+		assertThat(read).containsExactly(101L);
+		assertThat(sampler.activity("pool", 1).residentBytes()).isEqualTo(-1);
+		assertThat(sampler.activity("pool").residentBytes()).isEqualTo(10_000_000);
+	}
+
+	@Test
+	void cpuUsageFollowsAProcessThatTakesAnotherPlace() {
+		ReplicaHandle first = TestWorkers.replica(0, ReplicaRole.REPLICA, 101, Instant.now(), Duration.ZERO);
+		ReplicaHandle spare = TestWorkers.replica(1, ReplicaRole.SPARE, 103, Instant.now(), Duration.ZERO);
+		WorkerSampler sampler = poolSampler(TestWorkers.pool("pool", first, spare));
+		sampler.sample();
+		// The replica dies; the spare takes its place, and a new spare starts.
+		given(first.pid()).willReturn(103L);
+		given(spare.pid()).willReturn(104L);
+		this.now.addAndGet(SECOND);
+		this.cpu.addAndGet(SECOND);
+		sampler.sample();
+		int processors = Runtime.getRuntime().availableProcessors();
+		assertThat(sampler.activity("pool", 0).cpuUsage()).isCloseTo(0.3 / processors, within(1e-9));
+		assertThat(sampler.activity("pool", 1).cpuUsage()).isEqualTo(-1);
+		assertThat(sampler.activity("pool", 1).residentBytes()).isEqualTo(40_000_000);
+	}
+
+	@Test
+	void aPlacesRatesAreThoseOfItsOwnChannel() {
+		ReplicaHandle first = TestWorkers.replica(0, ReplicaRole.REPLICA, 101, Instant.now(), Duration.ZERO);
+		ReplicaHandle second = TestWorkers.replica(1, ReplicaRole.REPLICA, 102, Instant.now(), Duration.ZERO);
+		WorkerHandle pool = TestWorkers.pool("pool", first, second);
+		WorkerSampler sampler = poolSampler(pool);
+		for (int at = 0; at <= 10; at++) {
+			given(first.statistics()).willReturn(TestWorkers.statistics(100L * at, 0, 0, 0, 3L * at, 0));
+			given(second.statistics()).willReturn(TestWorkers.statistics(10L * at, 0, 0, 0, at, 0));
+			given(pool.statistics()).willReturn(TestWorkers.statistics(110L * at, 0, 0, 0, 4L * at, 0));
+			sampler.sample();
+			this.now.addAndGet(SECOND);
+		}
+		assertThat(sampler.activity("pool", 0).messagesToWorkerPerSecond()).isCloseTo(100, within(0.01));
+		assertThat(sampler.activity("pool", 1).messagesToWorkerPerSecond()).isCloseTo(10, within(0.01));
+		assertThat(sampler.activity("pool", 1).callsPerSecond()).isCloseTo(1, within(0.01));
+		assertThat(sampler.activity("pool").messagesToWorkerPerSecond()).isCloseTo(110, within(0.01));
+	}
+
+	@Test
+	void forgetsPlacesThatAreGone() {
+		ReplicaHandle first = TestWorkers.replica(0, ReplicaRole.REPLICA, 101, Instant.now(), Duration.ZERO);
+		ReplicaHandle second = TestWorkers.replica(1, ReplicaRole.REPLICA, 102, Instant.now(), Duration.ZERO);
+		WorkerHandle pool = TestWorkers.pool("pool", first, second);
+		WorkerSampler sampler = poolSampler(pool);
+		sampler.sample();
+		assertThat(sampler.activity("pool", 1).residentBytes()).isEqualTo(20_000_000);
+		willReturn(List.of(first)).given(pool).replicas();
+		sampler.sample();
+		assertThat(sampler.activity("pool", 1)).isEqualTo(Activity.NONE);
+		assertThat(sampler.activity("pool").residentBytes()).isEqualTo(10_000_000);
+	}
+
+	/** Process 10n uses n tenths of what {@link #cpu} counts, and n * 10 MB. */
+	private WorkerSampler poolSampler(WorkerHandle pool) {
+		return new WorkerSampler(new TestWorkers.Dispatcher(pool), this.latencies, this.now::get,
+				(pid) -> new ProcessUsage(this.cpu.get() * (pid - 100) / 10, (pid - 100) * 10_000_000));
 	}
 
 	@Test

@@ -13,6 +13,8 @@ import io.vmworkers.actuate.VmWorkersEndpoint;
 import io.vmworkers.actuate.VmWorkersEndpointWebExtension;
 import io.vmworkers.actuate.VmWorkersHealthContributor;
 import io.vmworkers.actuate.WorkerSampler;
+import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.ReplicaRole;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerObserver;
@@ -33,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.mock;
 
 class VmWorkersObservabilityAutoConfigurationTests {
@@ -116,6 +119,22 @@ class VmWorkersObservabilityAutoConfigurationTests {
 			.run((context) -> assertThat(robotHealth(context)).isEqualTo(Status.UP));
 		robot.withPropertyValues("vmworkers.workers.robot.heartbeat-timeout=5s", "vmworkers.health.heartbeat-timeout=1s")
 			.run((context) -> assertThat(robotHealth(context)).isEqualTo(Status.DOWN));
+	}
+
+	@Test
+	void poolWithFewerServingReplicasThanConfiguredIsDownOnlyWhenAsked() {
+		ApplicationContextRunner pool = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(VmWorkersHealthAutoConfiguration.class))
+			.withUserConfiguration(OneDegradedPool.class);
+		pool.run((context) -> assertThat(health(context, "pool")).isEqualTo(Status.UP));
+		pool.withPropertyValues("vmworkers.health.down-below-replicas=true")
+			.run((context) -> assertThat(health(context, "pool")).isEqualTo(Status.DOWN));
+	}
+
+	private static Status health(AssertableApplicationContext context, String worker) {
+		HealthIndicator indicator = (HealthIndicator) context.getBean(VmWorkersHealthContributor.class)
+			.getContributor(worker);
+		return indicator.health().getStatus();
 	}
 
 	private static Status robotHealth(AssertableApplicationContext context) {
@@ -290,6 +309,48 @@ class VmWorkersObservabilityAutoConfigurationTests {
 				}
 
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(VmWorkersProperties.class)
+	static class OneDegradedPool {
+
+		@Bean
+		VmDispatcher poolDispatcher() {
+			ReplicaHandle serving = replica(0, WorkerState.READY);
+			ReplicaHandle restarting = replica(1, WorkerState.RESTARTING);
+			WorkerHandle pool = mock(WorkerHandle.class);
+			given(pool.name()).willReturn("pool");
+			given(pool.state()).willReturn(WorkerState.READY);
+			willReturn(List.of(serving, restarting)).given(pool).replicas();
+			return new VmDispatcher() {
+
+				@Override
+				public List<WorkerHandle> workers() {
+					return List.of(pool);
+				}
+
+				@Override
+				public WorkerHandle worker(String name) {
+					if (!name.equals("pool")) {
+						throw new IllegalArgumentException(name);
+					}
+					return pool;
+				}
+
+			};
+		}
+
+		private static ReplicaHandle replica(int index, WorkerState state) {
+			ReplicaHandle replica = mock(ReplicaHandle.class);
+			given(replica.index()).willReturn(index);
+			given(replica.role()).willReturn(ReplicaRole.REPLICA);
+			given(replica.pid()).willReturn(100L + index);
+			given(replica.state()).willReturn(state);
+			given(replica.heartbeatAge()).willReturn(Duration.ofMillis(100));
+			return replica;
 		}
 
 	}

@@ -42,12 +42,12 @@ class AdoptedLaunchTests {
 				(name, error, line) -> {
 				}, null);
 		KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1 << 20);
-		ManagedWorker worker = new ManagedWorker("adoptedTest", Object.class, settings, launcher, codec,
+		WorkerPool worker = new WorkerPool("adoptedTest", Object.class, settings, PoolSettings.SINGLE, launcher, codec,
 				this.scheduler);
 		Launch launch = Launch.start("adoptedTest", settings, launcher);
 		long pid = launch.launched().process().pid();
 		Path toWorker = launch.toWorker().file();
-		worker.adopt(launch);
+		worker.adopt(List.of(launch));
 		worker.close();
 		assertThat(worker.state()).isEqualTo(WorkerState.STOPPED);
 		await().atMost(Duration.ofSeconds(10))

@@ -23,21 +23,19 @@ import static org.awaitility.Awaitility.await;
 class ChannelEndTests {
 
 	private final ChannelEnd end = new ChannelEnd("test", () -> {
-	}, () -> {
-		throw new ChannelClosedException("not connected");
-	});
+	}, new Unconnected());
 
 	@Test
 	void heldDataReachesTheOnDataMethodsKnownAtReleaseInOrder() {
 		Receiver receiver = new Receiver();
 		this.end.hold();
-		this.end.arrive("a", 0, null);
-		this.end.arrive(1L, 0, null);
-		this.end.arrive("b", 0, null);
+		this.end.arrive("a", 0, null, null);
+		this.end.arrive(1L, 0, null, null);
+		this.end.arrive("b", 0, null, null);
 		this.end.handlers(DataHandlers.of(receiver, Receiver.class, true));
 		assertThat(receiver.received).isEmpty();
 		this.end.release();
-		this.end.arrive("c", 0, null);
+		this.end.arrive("c", 0, null, null);
 		await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 3);
 		assertThat(receiver.received).containsExactly("a", "b", "c");
 		// No method takes a Long: it waits for next().
@@ -48,7 +46,7 @@ class ChannelEndTests {
 	@Test
 	void withoutHoldDataIsDeliveredAsItComes() {
 		List<Object> before = new ArrayList<>();
-		this.end.arrive("early", 0, null);
+		this.end.arrive("early", 0, null, null);
 		before.add(this.end.poll());
 		this.end.release();
 		assertThat(before).containsExactly("early");
@@ -60,11 +58,11 @@ class ChannelEndTests {
 		this.end.handlers(DataHandlers.of(receiver, Receiver.class, true));
 		this.end.hold();
 		for (int i = 0; i < 1000; i++) {
-			this.end.arrive("held-" + i, 0, null);
+			this.end.arrive("held-" + i, 0, null, null);
 		}
 		Thread late = new Thread(() -> {
 			for (int i = 0; i < 1000; i++) {
-				this.end.arrive("late-" + i, 0, null);
+				this.end.arrive("late-" + i, 0, null, null);
 			}
 		});
 		late.start();
@@ -83,17 +81,15 @@ class ChannelEndTests {
 	@Test
 	void deliveryThreadEndsWhenStoppedAndTheNextArrivalStartsAnother() {
 		ChannelEnd stoppable = new ChannelEnd("stoppable", () -> {
-		}, () -> {
-			throw new ChannelClosedException("not connected");
-		});
+		}, new Unconnected());
 		Receiver receiver = new Receiver();
 		stoppable.handlers(DataHandlers.of(receiver, Receiver.class, true));
-		stoppable.arrive("before", 0, null);
+		stoppable.arrive("before", 0, null, null);
 		await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 1);
 		assertThat(deliveryThreads()).isEqualTo(1);
 		stoppable.stopDelivery();
 		await().atMost(Duration.ofSeconds(10)).until(() -> deliveryThreads() == 0);
-		stoppable.arrive("after", 0, null);
+		stoppable.arrive("after", 0, null, null);
 		await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 2);
 		assertThat(receiver.received).containsExactly("before", "after");
 		stoppable.stopDelivery();
@@ -113,6 +109,26 @@ class ChannelEndTests {
 		@OnMaster
 		void text(String text) {
 			this.received.add(text);
+		}
+
+	}
+
+	/** The links of an end that never connects: only its queues are tested. */
+	static final class Unconnected implements ChannelEnd.Links {
+
+		@Override
+		public Endpoint forPut() {
+			throw new ChannelClosedException("not connected");
+		}
+
+		@Override
+		public Endpoint reader() {
+			throw new ChannelClosedException("not connected");
+		}
+
+		@Override
+		public boolean isOpen() {
+			return false;
 		}
 
 	}

@@ -220,10 +220,7 @@ class ChannelFlowTests {
 			KryoCodec codec = new KryoCodec(new ClassAllowList(List.of("io.vmworkers.dispatch")),
 					ChannelFlowTests.class.getClassLoader(), 1 << 20);
 			this.endpoint = new Endpoint(name, inbound, outbound, codec, sendTimeout, this);
-			this.end = new ChannelEnd(name, this.endpoint::close, () -> {
-				throw new ChannelClosedException("not connected");
-			});
-			this.end.bind(this.endpoint);
+			this.end = new ChannelEnd(name, this.endpoint::close, ChannelEnd.Links.of(this.endpoint));
 			if (task != null) {
 				this.end.handlers(DataHandlers.of(task, task.getClass(), false));
 			}
@@ -237,7 +234,7 @@ class ChannelFlowTests {
 
 		@Override
 		public void onData(Object payload, int length) {
-			this.end.arrive(payload, length, this.endpoint);
+			this.end.arrive(payload, length, this.endpoint, null);
 		}
 
 		@Override

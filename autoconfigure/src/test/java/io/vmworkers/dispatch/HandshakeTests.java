@@ -52,7 +52,7 @@ class HandshakeTests {
 		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), Map.of(), List.of(), List.of(), List.of(),
 				(name, error, line) -> {
 				}, null);
-		ManagedWorker worker = new ManagedWorker("impostorTest", Object.class, settings, launcher, codec,
+		WorkerPool worker = new WorkerPool("impostorTest", Object.class, settings, PoolSettings.SINGLE, launcher, codec,
 				this.scheduler);
 		Path run = io.vmworkers.channel.ChannelFiles.runDirectory(Path.of("/dev/shm"), ProcessHandle.current());
 		io.vmworkers.channel.ChannelFiles.createRunDirectory(run);

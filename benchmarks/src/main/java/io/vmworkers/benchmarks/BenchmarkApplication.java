@@ -21,4 +21,10 @@ public class BenchmarkApplication {
 	/** Profile of {@link GarbageTask}. */
 	static final String GARBAGE = "garbage";
 
+	/** Profile of the pools of the CPU-bound batch and of the routing overhead ({@link PoolTask}). */
+	static final String POOLS = "pools";
+
+	/** Profile of the pools of the failover case ({@link PoolTask}). */
+	static final String FAILOVER = "failover";
+
 }

@@ -20,8 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * and writes BENCHMARKS.md and BENCHMARKS.png next to the module's {@code target} folder, and
  * appends the judged rows to HISTORY.md there.
  * <p>
- * Arguments: {@code --quick} for short rounds while developing; {@code --cases=calls,start,parallel,gc}
- * to run some groups only; {@code --out=DIR} for another output folder.
+ * Arguments: {@code --quick} for short rounds while developing;
+ * {@code --cases=calls,start,parallel,gc,pools} to run some groups only; {@code --out=DIR} for another output folder.
  */
 public final class BenchmarkSuite {
 
@@ -46,6 +46,7 @@ public final class BenchmarkSuite {
 		// seldom both free again for a while (measured: 2 threads of one JVM then fell to 1.5x).
 		groups.put("parallel", () -> new ParallelCases(plan).run(results));
 		groups.put("gc", () -> new GcCases(plan).run(results));
+		groups.put("pools", () -> pools(plan, results));
 		groups.put("calls", () -> calls(plan, results));
 		groups.put("start", () -> new StartCases(plan).run(results));
 		List<String> chosen = List.of(option(args, "--cases=", String.join(",", groups.keySet())).split(","));
@@ -82,11 +83,30 @@ public final class BenchmarkSuite {
 			group.run();
 		}
 		catch (Exception ex) {
-			ex.printStackTrace();
-			String failure = ex.toString();
-			results.add(Row.info(name + " cases FAILED (see the error output)",
-					failure.substring(0, Math.min(failure.length(), 160)), "-", "-"));
+			failed(name, ex, results);
 		}
+	}
+
+	private static void failed(String name, Exception ex, Results results) {
+		ex.printStackTrace();
+		String failure = ex.toString();
+		results.add(Row.info(name + " cases FAILED (see the error output)",
+				failure.substring(0, Math.min(failure.length(), 160)), "-", "-"));
+	}
+
+	/**
+	 * Worker pools: the CPU-bound batch and the routing overhead share one master with a pool of one
+	 * and a pool of two; the failover cases have a master of their own, and run even when the
+	 * first part failed, as they do not depend on it.
+	 */
+	private static void pools(Plan plan, Results results) throws Exception {
+		try {
+			new PoolCases(plan).run(results);
+		}
+		catch (Exception ex) {
+			failed("pools (batch, routing)", ex, results);
+		}
+		new FailoverCases(plan).run(results);
 	}
 
 	/**

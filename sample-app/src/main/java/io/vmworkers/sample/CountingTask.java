@@ -12,6 +12,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Counts with the master: the worker adds one to each number it receives and sends it back.
  * Even numbers are printed by the worker, odd ones by the master, the first {@value #PRINTED} of each.
+ * It also counts primes, a CPU-bound batch that the master spreads over its two replicas
+ * ({@code vmworkers.workers.countingTask.replicas=2}).
  */
 @WorkerTask
 public class CountingTask {
@@ -97,6 +99,28 @@ public class CountingTask {
 			}
 		}
 		return value;
+	}
+
+	/**
+	 * Runs on the worker: counts the primes in a range, by trial division (on purpose slow).
+	 * @param range the range
+	 * @return the count, with the pid of the worker that counted
+	 */
+	public PrimeCount countPrimes(PrimeCount.Range range) {
+		long primes = 0;
+		for (long n = Math.max(2, range.from()); n < range.to(); n++) {
+			boolean prime = true;
+			for (long d = 2; d * d <= n; d++) {
+				if (n % d == 0) {
+					prime = false;
+					break;
+				}
+			}
+			if (prime) {
+				primes++;
+			}
+		}
+		return new PrimeCount(range, primes, ProcessHandle.current().pid());
 	}
 
 	/**

@@ -1,8 +1,13 @@
 package io.vmworkers.sample;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.vmworkers.dispatch.Batch;
+import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.WorkerHandle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,9 +32,25 @@ class CountingTaskTests {
 
 	@Test
 	void countsWithAWorkerInAnotherJvm() {
-		assertThat(this.task.greet()).isEqualTo(this.dispatcher.worker("countingTask").pid())
-			.isNotEqualTo(ProcessHandle.current().pid());
+		List<Long> pids = this.dispatcher.worker("countingTask").replicas().stream().map(ReplicaHandle::pid).toList();
+		assertThat(pids).hasSize(2).doesNotContain(ProcessHandle.current().pid());
+		assertThat(this.task.greet()).isIn(pids);
 		assertThat(this.task.run(100)).isEqualTo(199);
+	}
+
+	@Test
+	void batchOfPrimeCountsIsSpreadOverBothReplicas() {
+		WorkerHandle worker = this.dispatcher.worker("countingTask");
+		List<PrimeCount.Range> ranges = new ArrayList<>();
+		for (long from = 0; from < 800_000; from += 100_000) {
+			ranges.add(new PrimeCount.Range(from, from + 100_000));
+		}
+		List<PrimeCount> counts = Batch.map(worker, ranges, this.task::countPrimes);
+		// pi(800,000) = 63,951, counted in order of the ranges.
+		assertThat(counts.stream().mapToLong(PrimeCount::primes).sum()).isEqualTo(63_951);
+		assertThat(counts).extracting(PrimeCount::range).containsExactlyElementsOf(ranges);
+		assertThat(counts.stream().map(PrimeCount::pid).distinct())
+			.containsExactlyInAnyOrderElementsOf(worker.replicas().stream().map(ReplicaHandle::pid).toList());
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerState;
@@ -100,7 +101,7 @@ class DashboardBrowserTests {
 
 	@Test
 	@Order(1)
-	void pageShowsACardPerWorker() {
+	void pageShowsACardPerWorker() throws Exception {
 		browser.get(base);
 		assertThat(browser.getTitle()).isEqualTo("vmworkers dashboard");
 		VmDispatcher dispatcher = context.getBean(VmDispatcher.class);
@@ -110,6 +111,26 @@ class DashboardBrowserTests {
 		WebElement card = card("countingTask");
 		assertThat(text(card, ".pid")).isEqualTo(Long.toString(dispatcher.worker("countingTask").pid()));
 		assertThat(text(card, ".uptime")).matches("(\\d+m )?\\d+s");
+		// The sample's pool of two replicas: one row per process.
+		List<String> pids = dispatcher.worker("countingTask")
+			.replicas()
+			.stream()
+			.map((replica) -> Long.toString(replica.pid()))
+			.toList();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			List<WebElement> rows = card("countingTask").findElements(By.cssSelector("tr.replica"));
+			assertThat(rows).hasSize(2);
+			assertThat(rows).allSatisfy((row) -> {
+				assertThat(text(row, ".replica-role")).isEqualTo("replica");
+				assertThat(text(row, ".replica-state")).isEqualTo("ready");
+			});
+			assertThat(rows).extracting((row) -> text(row, ".replica-pid")).containsExactlyElementsOf(pids);
+		});
+		// The endpoint lists both processes under the worker's "replicas".
+		String json = endpoint();
+		assertThat(json).contains("\"replicas\":[");
+		assertThat(json.split("\"role\":\"replica\"", -1)).hasSize(3);
+		pids.forEach((pid) -> assertThat(json).contains("\"pid\":" + pid + ","));
 		assertThat(card.findElement(By.cssSelector("button.restart")).isEnabled()).isTrue();
 	}
 
@@ -132,19 +153,21 @@ class DashboardBrowserTests {
 	@Order(3)
 	void restartButtonRestartsTheWorker() throws Exception {
 		WorkerHandle worker = context.getBean(VmDispatcher.class).worker("countingTask");
-		long before = worker.pid();
+		List<Long> before = worker.replicas().stream().map(ReplicaHandle::pid).toList();
 		int starts = worker.startCount();
 		card("countingTask").findElement(By.cssSelector("button.restart")).click();
-		await().atMost(Duration.ofSeconds(60))
-			.until(() -> worker.startCount() == starts + 1 && worker.state() == WorkerState.READY);
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+		// Rolling: each of the two replicas is replaced in turn.
+		await().atMost(Duration.ofSeconds(90))
+			.until(() -> worker.startCount() == starts + 2 && worker.state() == WorkerState.READY);
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			WebElement card = card("countingTask");
 			assertThat(text(card, ".state")).isEqualTo("ready");
 			assertThat(text(card, ".pid")).isEqualTo(Long.toString(worker.pid()));
-			assertThat(text(card, ".restarts")).isEqualTo("1");
+			assertThat(text(card, ".restarts")).isEqualTo("2");
 		});
-		assertThat(worker.pid()).isNotEqualTo(before);
-		assertThat(ProcessHandle.of(before).filter(ProcessHandle::isAlive)).isEmpty();
+		assertThat(worker.replicas().stream().map(ReplicaHandle::pid)).doesNotContainAnyElementsOf(before);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> before.stream().noneMatch((pid) -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()));
 		// Traffic flows again through the new process.
 		long messages = worker.statistics().messagesToWorker();
 		await().atMost(Duration.ofSeconds(10)).until(() -> worker.statistics().messagesToWorker() > messages + 100);

@@ -48,17 +48,21 @@ class SampleJarIT {
 		assertThat(this.output).anyMatch((line) -> line.contains("[countingTask]") && line.contains("Hello from the worker"));
 		assertThat(this.output).anyMatch((line) -> line.contains("[countingTask] worker") && line.contains("got 0"));
 		assertThat(this.output).anyMatch((line) -> line.startsWith("master ") && line.contains(" got 1"));
+		await().atMost(Duration.ofSeconds(120))
+			.until(() -> this.output.stream().anyMatch((line) -> line.startsWith("Counted 283146 primes")));
+		// The batch was spread over both replicas: "ranges per worker pid: {pid1=n, pid2=m}".
+		assertThat(this.output).anyMatch((line) -> line.startsWith("Counted 283146 primes") && line.matches(".*\\{\\d+=\\d+, \\d+=\\d+}$"));
 		List<ProcessHandle> workers = this.app.children().toList();
-		assertThat(workers).hasSize(1);
-		String workerCommand = workers.get(0).info().commandLine().orElse("");
-		assertThat(workerCommand).contains("-Dvmworkers.role=worker")
-			.contains("org.springframework.boot.loader.launch.PropertiesLauncher");
-		// The master's run directory and the worker's two ring files in it.
-		assertThat(leftovers(this.app.pid())).hasSize(3);
-		ProcessHandle worker = workers.get(0);
+		assertThat(workers).hasSize(2);
+		for (ProcessHandle worker : workers) {
+			assertThat(worker.info().commandLine().orElse("")).contains("-Dvmworkers.role=worker")
+				.contains("org.springframework.boot.loader.launch.PropertiesLauncher");
+		}
+		// The master's run directory and each replica's two ring files in it.
+		assertThat(leftovers(this.app.pid())).hasSize(5);
 		this.app.destroy();
 		assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isAlive());
+		await().atMost(Duration.ofSeconds(10)).until(() -> workers.stream().noneMatch(ProcessHandle::isAlive));
 		assertThat(leftovers(this.app.pid())).isEmpty();
 	}
 
@@ -67,7 +71,9 @@ class SampleJarIT {
 		Path cache = Path.of("target", "cds-it").toAbsolutePath();
 		deleteTree(cache);
 		Path classes = Path.of("target", "cds-it-classes.log").toAbsolutePath();
+		// One replica: the first run's worker writes the archive, the second run's maps it.
 		String[] arguments = { "--vmworkers.cds.directory=" + cache, "--vmworkers.shutdown-timeout=90s",
+				"--vmworkers.workers.countingTask.replicas=1",
 				"--vmworkers.workers.countingTask.jvm-options=-Xmx64m,-XX:TieredStopAtLevel=1,-Xlog:class+load=info:file="
 						+ classes };
 		start(arguments);

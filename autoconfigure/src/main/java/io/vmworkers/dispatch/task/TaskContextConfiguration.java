@@ -1,7 +1,5 @@
 package io.vmworkers.dispatch.task;
 
-import io.vmworkers.dispatch.WorkerContext;
-
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.context.annotation.Configuration;
@@ -10,7 +8,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * The source of a worker with a task context ({@link WorkerContext#TASK}) instead of the
+ * The source of a worker with a task context ({@code vmworkers.workers.<name>.context=task}) instead of the
  * application's class: no component scan and no auto-configuration but the configurations listed
  * in {@code META-INF/spring/io.vmworkers.dispatch.task.TaskContextConfiguration.imports}
  * (vmworkers' own, which gives the worker its runtime and channel, and property placeholders).

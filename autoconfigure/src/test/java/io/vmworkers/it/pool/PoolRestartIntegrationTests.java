@@ -1,0 +1,108 @@
+package io.vmworkers.it.pool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.ReplicaRole;
+import io.vmworkers.dispatch.WorkerHandle;
+import io.vmworkers.dispatch.WorkerState;
+import io.vmworkers.it.support.Workers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Restarts asked of a pool while calls go on: one process at a time, drain-then-replace, no failed
+ * call. Each test starts the pool {@code @WorkerTask(replicas = 2)} asks for.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class PoolRestartIntegrationTests {
+
+	@Test
+	void restartOfAPoolReplacesEveryReplicaWithoutAFailedCall() throws Exception {
+		// No replicas property: the annotation's two.
+		ConfigurableApplicationContext context = Pools.start();
+		try {
+			PoolTask task = context.getBean(PoolTask.class);
+			WorkerHandle handle = Pools.handle(context);
+			List<Long> before = Pools.awaitReady(handle, 2, 0);
+			assertThat(handle.replicas()).extracting(ReplicaHandle::role)
+				.containsExactly(ReplicaRole.REPLICA, ReplicaRole.REPLICA);
+			Callers callers = Callers.start("two callers, rolling restart of two replicas", 2,
+					() -> task.pidAfter(1));
+			List<Long> after;
+			try {
+				await().atMost(Duration.ofSeconds(60)).until(() -> callers.pids().containsAll(before));
+				long start = System.nanoTime();
+				handle.restart();
+				System.out.printf("rolling restart of two replicas took %d ms%n",
+						TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+				assertThat(handle.replicas())
+					.allSatisfy((place) -> assertThat(place.state()).isEqualTo(WorkerState.READY));
+				after = Pools.pids(handle, ReplicaRole.REPLICA);
+				assertThat(after).hasSize(2).doesNotHaveDuplicates().doesNotContainAnyElementsOf(before);
+				await().atMost(Duration.ofSeconds(30)).until(() -> callers.pids().containsAll(after));
+			}
+			finally {
+				callers.close();
+			}
+			assertThat(callers.failures()).isEmpty();
+			assertThat(callers.longestCall()).isLessThan(Callers.LONGEST_CALL_LIMIT);
+			Pools.awaitExited(before);
+			assertThat(Pools.pids(handle, ReplicaRole.REPLICA)).isEqualTo(after);
+			// Asked to stop, once drained.
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(handle.replicas()).allSatisfy((place) -> {
+					assertThat(place.startCount()).isEqualTo(2);
+					assertThat(place.lastExit()).isNotNull();
+					assertThat(place.lastExit().pid()).isIn(before);
+					assertThat(place.lastExit().expected()).isTrue();
+				}));
+		}
+		finally {
+			Workers.closeAndCheckNothingLeft(context);
+		}
+	}
+
+	@Test
+	void restartOfAReplicaReplacesThatReplicaOnlyWithoutAFailedCall() throws Exception {
+		ConfigurableApplicationContext context = Pools.start();
+		try {
+			PoolTask task = context.getBean(PoolTask.class);
+			WorkerHandle handle = Pools.handle(context);
+			List<Long> before = Pools.awaitReady(handle, 2, 0);
+			Callers callers = Callers.start("two callers, restart of one replica of two", 2,
+					() -> task.pidAfter(1));
+			long replacement;
+			try {
+				await().atMost(Duration.ofSeconds(60)).until(() -> callers.pids().containsAll(before));
+				Pools.place(handle, 1).restart();
+				replacement = Pools.place(handle, 1).pid();
+				assertThat(replacement).isNotIn(before);
+				assertThat(Pools.place(handle, 1).state()).isEqualTo(WorkerState.READY);
+				assertThat(Pools.place(handle, 0).pid()).isEqualTo(before.get(0));
+				await().atMost(Duration.ofSeconds(30)).until(() -> callers.pids().contains(replacement));
+			}
+			finally {
+				callers.close();
+			}
+			assertThat(callers.failures()).isEmpty();
+			assertThat(callers.longestCall()).isLessThan(Callers.LONGEST_CALL_LIMIT);
+			Pools.awaitExited(List.of(before.get(1)));
+			assertThat(Pools.isAlive(before.get(0))).isTrue();
+			assertThat(Pools.pids(handle, ReplicaRole.REPLICA)).containsExactly(before.get(0), replacement);
+			assertThat(Pools.place(handle, 0).startCount()).isEqualTo(1);
+			assertThat(Pools.place(handle, 1).startCount()).isEqualTo(2);
+		}
+		finally {
+			Workers.closeAndCheckNothingLeft(context);
+		}
+	}
+
+}
