@@ -897,8 +897,21 @@ final class Replica implements ReplicaHandle {
 		}
 	}
 
-	/** Closes a process's channel and fails what still waits for it. */
+	/** Fails what still waits for a process, then closes its channel and removes its files. */
 	private void finish(ProcessConnection finished) {
+		WorkerProcess process = finished.process();
+		// First: callers waiting on a dead process are what a failover waits for.
+		if (finished.hasPending()) {
+			String name = this.pool.name();
+			String message = "worker '" + name + "' " + ((process != null) ? "(pid " + process.pid() + ") " : "")
+					+ (finished.exited() ? "died with " + process.describeExit() : "was stopped")
+					+ " before answering; the call may have executed"
+					+ (finished.exited() ? Describe.process(process) : "");
+			finished.failPending(new WorkerDiedException(name, (process != null) ? process.pid() : -1,
+					(process != null) ? process.exitCode() : -1, message));
+		}
+		finished.ready().completeExceptionally(new WorkerStartupException(this.pool.name(),
+				"worker '" + this.pool.name() + "' stopped before it was ready" + Describe.process(process), null));
 		Endpoint endpoint = finished.endpoint();
 		if (endpoint != null) {
 			endpoint.close();
@@ -911,18 +924,6 @@ final class Replica implements ReplicaHandle {
 			// The stdin pipe is the only stream nobody closes when a process dies on its own.
 			launched.process().closeInput();
 		}
-		WorkerProcess process = finished.process();
-		if (finished.hasPending()) {
-			String name = this.pool.name();
-			String message = "worker '" + name + "' " + ((process != null) ? "(pid " + process.pid() + ") " : "")
-					+ (finished.exited() ? "died with " + process.describeExit() : "was stopped")
-					+ " before answering; the call may have executed"
-					+ (finished.exited() ? Describe.process(process) : "");
-			finished.failPending(new WorkerDiedException(name, (process != null) ? process.pid() : -1,
-					(process != null) ? process.exitCode() : -1, message));
-		}
-		finished.ready().completeExceptionally(new WorkerStartupException(this.pool.name(),
-				"worker '" + this.pool.name() + "' stopped before it was ready" + Describe.process(process), null));
 	}
 
 	/** Keeps how a process ended and tells the observers, once per process. */
