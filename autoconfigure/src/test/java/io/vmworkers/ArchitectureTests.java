@@ -28,7 +28,7 @@ class ArchitectureTests {
 	void layersPointDownOnly() {
 		noClasses().that()
 			.resideInAnyPackage("io.vmworkers.channel..", "io.vmworkers.codec..", "io.vmworkers.process..",
-					"io.vmworkers.annotation..", "io.vmworkers.dispatch..")
+					"io.vmworkers.annotation..", "io.vmworkers.protocol..", "io.vmworkers.dispatch..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.vmworkers.autoconfigure..")
@@ -37,7 +37,44 @@ class ArchitectureTests {
 			.resideInAnyPackage("io.vmworkers.channel..", "io.vmworkers.codec..", "io.vmworkers.process..")
 			.should()
 			.dependOnClassesThat()
+			.resideInAnyPackage("io.vmworkers.protocol..", "io.vmworkers.dispatch..")
+			.check(this.classes);
+	}
+
+	@Test
+	void protocolKnowsNoDispatch() {
+		noClasses().that()
+			.resideInAPackage("io.vmworkers.protocol..")
+			.should()
+			.dependOnClassesThat()
 			.resideInAnyPackage("io.vmworkers.dispatch..")
+			.check(this.classes);
+	}
+
+	@Test
+	void apiDependsOnNeitherRuntimeNorProtocol() {
+		noClasses().that()
+			.resideInAPackage("io.vmworkers.dispatch")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.vmworkers.dispatch.master..", "io.vmworkers.dispatch.worker..",
+					"io.vmworkers.protocol..")
+			.check(this.classes);
+	}
+
+	@Test
+	void masterAndWorkerDoNotDependOnEachOther() {
+		noClasses().that()
+			.resideInAPackage("io.vmworkers.dispatch.master..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.vmworkers.dispatch.worker..")
+			.check(this.classes);
+		noClasses().that()
+			.resideInAPackage("io.vmworkers.dispatch.worker..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.vmworkers.dispatch.master..")
 			.check(this.classes);
 	}
 

@@ -21,7 +21,7 @@ class ObservabilityArchitectureTests {
 	void nothingBelowObservabilityDependsOnIt() {
 		noClasses().that()
 			.resideInAnyPackage("io.vmworkers.channel..", "io.vmworkers.codec..", "io.vmworkers.process..",
-					"io.vmworkers.annotation..", "io.vmworkers.dispatch..")
+					"io.vmworkers.annotation..", "io.vmworkers.protocol..", "io.vmworkers.dispatch..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.vmworkers.actuate..")

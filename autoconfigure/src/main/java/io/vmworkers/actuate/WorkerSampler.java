@@ -16,11 +16,11 @@ import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 import io.vmworkers.dispatch.ChannelStatistics;
-import io.vmworkers.dispatch.DefaultVmDispatcher;
 import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerState;
+import io.vmworkers.dispatch.master.DefaultVmDispatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.vmworkers.dispatch.DefaultVmDispatcher;
-import io.vmworkers.dispatch.EarlyLaunches;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.WorkerSettings;
-import io.vmworkers.dispatch.WorkerTaskRegistrar;
+import io.vmworkers.dispatch.master.DefaultVmDispatcher;
+import io.vmworkers.dispatch.master.EarlyLaunches;
+import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -1,6 +1,6 @@
 package io.vmworkers.autoconfigure;
 
-import io.vmworkers.dispatch.WorkerMain;
+import io.vmworkers.protocol.LaunchParameters;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.context.ApplicationContextInitializer;
@@ -15,7 +15,7 @@ final class MasterConnectionDetailsInitializer implements ApplicationContextInit
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
 		String encoded = System.getenv(MasterConnectionDetails.VARIABLE);
-		if (encoded == null || !"worker".equals(System.getProperty(WorkerMain.ROLE_PROPERTY))) {
+		if (encoded == null || !"worker".equals(System.getProperty(LaunchParameters.ROLE_PROPERTY))) {
 			return;
 		}
 		if (!(context instanceof BeanDefinitionRegistry registry)) {

@@ -3,7 +3,7 @@ package io.vmworkers.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.vmworkers.dispatch.WorkerMain;
+import io.vmworkers.protocol.LaunchParameters;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,7 +30,7 @@ final class SharedDatabaseSchema implements ApplicationContextInitializer<Config
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
 		ConfigurableEnvironment environment = context.getEnvironment();
-		if (!"worker".equals(environment.getProperty(WorkerMain.ROLE_PROPERTY))) {
+		if (!"worker".equals(environment.getProperty(LaunchParameters.ROLE_PROPERTY))) {
 			return;
 		}
 		String url = environment.getProperty("spring.datasource.url");
@@ -46,8 +46,8 @@ final class SharedDatabaseSchema implements ApplicationContextInitializer<Config
 		properties.put("spring.flyway.enabled", "false");
 		properties.put("spring.liquibase.enabled", "false");
 		environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, properties));
-		logger.info("Worker '" + environment.getProperty(WorkerMain.NAME_PROPERTY) + "' uses the master's database"
-				+ ((url != null) ? " (" + url + ")" : "") + ": it leaves its schema and data to the master "
+		logger.info("Worker '" + environment.getProperty(LaunchParameters.NAME_PROPERTY)
+				+ "' uses the master's database" + ((url != null) ? " (" + url + ")" : "") + ": it leaves its schema and data to the master "
 				+ properties.keySet().stream().map((key) -> key + "=" + properties.get(key)).toList());
 	}
 

@@ -11,15 +11,15 @@ import java.util.Map;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
-import io.vmworkers.dispatch.DefaultVmDispatcher;
-import io.vmworkers.dispatch.Frames;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.WorkerContext;
-import io.vmworkers.dispatch.WorkerMain;
 import io.vmworkers.dispatch.WorkerObserver;
-import io.vmworkers.dispatch.WorkerRuntime;
-import io.vmworkers.dispatch.WorkerTaskPostProcessor;
-import io.vmworkers.dispatch.WorkerTaskRegistrar;
+import io.vmworkers.dispatch.master.DefaultVmDispatcher;
+import io.vmworkers.dispatch.master.WorkerTaskPostProcessor;
+import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
+import io.vmworkers.dispatch.worker.WorkerRuntime;
+import io.vmworkers.protocol.Frames;
+import io.vmworkers.protocol.LaunchParameters;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.InjectionPoint;
@@ -178,23 +178,24 @@ public final class VmWorkersAutoConfiguration {
 
 		@Bean
 		static WorkerRoleBeanFactoryPostProcessor vmWorkersRoleBeanFactoryPostProcessor(Environment environment) {
-			return new WorkerRoleBeanFactoryPostProcessor(environment.getProperty(WorkerMain.NAME_PROPERTY, ""));
+			return new WorkerRoleBeanFactoryPostProcessor(environment.getProperty(LaunchParameters.NAME_PROPERTY, ""));
 		}
 
 		@Bean
 		@ConditionalOnClass(name = "javax.sql.DataSource")
 		static InMemoryDatabaseWarning vmWorkersInMemoryDatabaseWarning(Environment environment) {
-			return new InMemoryDatabaseWarning(environment.getProperty(WorkerMain.NAME_PROPERTY, ""));
+			return new InMemoryDatabaseWarning(environment.getProperty(LaunchParameters.NAME_PROPERTY, ""));
 		}
 
 		@Bean
 		WorkerRuntime vmWorkerRuntime(Environment environment, KryoCodec codec, BeanFactory beanFactory)
 				throws IOException {
-			return new WorkerRuntime(environment.getRequiredProperty(WorkerMain.NAME_PROPERTY),
-					Path.of(environment.getRequiredProperty(WorkerMain.INBOUND_PROPERTY)),
-					Path.of(environment.getRequiredProperty(WorkerMain.OUTBOUND_PROPERTY)),
-					Duration.ofNanos(environment.getRequiredProperty(WorkerMain.SPIN_PROPERTY, Long.class)),
-					Duration.ofNanos(environment.getRequiredProperty(WorkerMain.SEND_TIMEOUT_PROPERTY, Long.class)),
+			return new WorkerRuntime(environment.getRequiredProperty(LaunchParameters.NAME_PROPERTY),
+					Path.of(environment.getRequiredProperty(LaunchParameters.INBOUND_PROPERTY)),
+					Path.of(environment.getRequiredProperty(LaunchParameters.OUTBOUND_PROPERTY)),
+					Duration.ofNanos(environment.getRequiredProperty(LaunchParameters.SPIN_PROPERTY, Long.class)),
+					Duration.ofNanos(
+							environment.getRequiredProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.class)),
 					codec, beanFactory);
 		}
 

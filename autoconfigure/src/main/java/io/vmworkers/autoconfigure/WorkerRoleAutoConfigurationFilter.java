@@ -1,6 +1,6 @@
 package io.vmworkers.autoconfigure;
 
-import io.vmworkers.dispatch.WorkerMain;
+import io.vmworkers.protocol.LaunchParameters;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
@@ -48,7 +48,7 @@ public class WorkerRoleAutoConfigurationFilter implements AutoConfigurationImpor
 
 	private boolean isWorker() {
 		return this.environment != null
-				&& "worker".equalsIgnoreCase(this.environment.getProperty(WorkerMain.ROLE_PROPERTY));
+				&& "worker".equalsIgnoreCase(this.environment.getProperty(LaunchParameters.ROLE_PROPERTY));
 	}
 
 	/** A worker runs as {@code WebApplicationType.NONE} unless the application's properties say otherwise. */

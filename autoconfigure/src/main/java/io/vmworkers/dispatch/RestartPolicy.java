@@ -31,7 +31,7 @@ public record RestartPolicy(boolean enabled, Duration initialBackoff, Duration m
 	 * @param recentRestarts restarts within the window so far
 	 * @return the delay, with jitter
 	 */
-	Duration backoff(int recentRestarts) {
+	public Duration backoff(int recentRestarts) {
 		double base = this.initialBackoff.toNanos() * Math.pow(2, Math.min(recentRestarts, 30));
 		double capped = Math.min(base, this.maxBackoff.toNanos());
 		double factor = 1 + this.jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);

@@ -1,4 +1,5 @@
 /**
- * The dispatcher: worker handles, master-side call routing, the worker-side runtime and supervision.
+ * The dispatcher's API: {@code VmDispatcher}, the worker and replica handles, their settings,
+ * states and statistics, and the exceptions a call throws.
  */
 package io.vmworkers.dispatch;

@@ -1,6 +1,6 @@
 package io.vmworkers.autoconfigure;
 
-import io.vmworkers.dispatch.WorkerMain;
+import io.vmworkers.protocol.LaunchParameters;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.support.GenericApplicationContext;
@@ -48,8 +48,8 @@ class SharedDatabaseSchemaTests {
 
 	private static GenericApplicationContext worker(String url) {
 		GenericApplicationContext context = new GenericApplicationContext();
-		context.setEnvironment(new MockEnvironment().withProperty(WorkerMain.ROLE_PROPERTY, "worker")
-			.withProperty(WorkerMain.NAME_PROPERTY, "ordersTask")
+		context.setEnvironment(new MockEnvironment().withProperty(LaunchParameters.ROLE_PROPERTY, "worker")
+			.withProperty(LaunchParameters.NAME_PROPERTY, "ordersTask")
 			.withProperty("spring.datasource.url", url)
 			.withProperty("spring.jpa.hibernate.ddl-auto", "create-drop"));
 		return context;

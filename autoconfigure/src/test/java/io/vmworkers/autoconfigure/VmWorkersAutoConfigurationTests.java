@@ -7,10 +7,10 @@ import java.util.List;
 import io.vmworkers.annotation.WorkerTask;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
-import io.vmworkers.dispatch.DefaultVmDispatcher;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
+import io.vmworkers.dispatch.master.DefaultVmDispatcher;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;

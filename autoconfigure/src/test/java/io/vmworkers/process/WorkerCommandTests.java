@@ -18,13 +18,13 @@ class WorkerCommandTests {
 			.systemProperty("vmworkers.worker.name", "counter")
 			.systemProperty("vmworkers.role", "worker")
 			.classPath("a.jar:classes")
-			.mainClass("io.vmworkers.dispatch.WorkerMain")
+			.mainClass("io.vmworkers.dispatch.worker.WorkerMain")
 			.arguments(List.of("--x=1"))
 			.build();
 		assertThat(command.needsArgumentFile()).isFalse();
 		assertThat(command.command(null)).containsExactly("/jdk/bin/java", "-Xmx64m", "-XX:+UseSerialGC",
 				"-Dvmworkers.role=worker", "-Dvmworkers.worker.name=counter", "-cp", "a.jar:classes",
-				"io.vmworkers.dispatch.WorkerMain", "--x=1");
+				"io.vmworkers.dispatch.worker.WorkerMain", "--x=1");
 	}
 
 	@Test
@@ -49,10 +49,10 @@ class WorkerCommandTests {
 		WorkerCommand command = WorkerCommand.builder()
 			.javaExecutable("java")
 			.bootJar(Path.of("/apps/app.jar"))
-			.mainClass("io.vmworkers.dispatch.WorkerMain")
+			.mainClass("io.vmworkers.dispatch.worker.WorkerMain")
 			.build();
-		assertThat(command.command(null)).containsExactly("java", "-Dloader.main=io.vmworkers.dispatch.WorkerMain",
-				"-cp", "/apps/app.jar", "org.springframework.boot.loader.launch.PropertiesLauncher");
+		assertThat(command.command(null)).containsExactly("java",
+				"-Dloader.main=io.vmworkers.dispatch.worker.WorkerMain", "-cp", "/apps/app.jar", "org.springframework.boot.loader.launch.PropertiesLauncher");
 	}
 
 	@Test

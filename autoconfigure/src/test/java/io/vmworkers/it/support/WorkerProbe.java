@@ -43,7 +43,7 @@ public final class WorkerProbe implements BeanPostProcessor {
 		try {
 			String commandLine = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"),
 					StandardCharsets.ISO_8859_1);
-			return List.of(commandLine.split("\0")).contains("io.vmworkers.dispatch.WorkerMain");
+			return List.of(commandLine.split("\0")).contains("io.vmworkers.dispatch.worker.WorkerMain");
 		}
 		catch (IOException ex) {
 			return false;

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
-import io.vmworkers.dispatch.Frames;
+import io.vmworkers.protocol.Frames;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -71,7 +71,7 @@ public class KryoBenchmark {
 			this.codec = withRegistrations.newInstance(allowList, classLoader, MAX_MESSAGE_SIZE, MAX_DEPTH, List.of());
 		}
 		// The payload of a CALL frame for int inc(int), built as ManagedWorker builds it.
-		Constructor<?> invocation = Class.forName("io.vmworkers.dispatch.Invocation")
+		Constructor<?> invocation = Class.forName("io.vmworkers.protocol.Invocation")
 			.getDeclaredConstructor(int.class, Object[].class);
 		invocation.setAccessible(true);
 		this.invocation = invocation.newInstance(0, new Object[] { 41 });

@@ -1,0 +1,405 @@
+package io.vmworkers.dispatch.master;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.vmworkers.channel.ChannelDirectoryException;
+import io.vmworkers.channel.ChannelFiles;
+import io.vmworkers.channel.RingDescriptor;
+import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.dispatch.PoolSettings;
+import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.WorkerHandle;
+import io.vmworkers.dispatch.WorkerObserver;
+import io.vmworkers.dispatch.WorkerSettings;
+import io.vmworkers.dispatch.WorkerState;
+import io.vmworkers.process.ClassDataSharing;
+import io.vmworkers.protocol.Frames;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The master's {@link VmDispatcher}: launches every worker in parallel as soon as it is created
+ * (while the rest of the context is still being created), waits in the context's start until all
+ * are ready (failing the start-up otherwise), and stops them all when it closes. Data the workers
+ * send before that start is held and then handed to the {@code @OnData} methods in order.
+ */
+public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, InitializingBean, DisposableBean {
+
+	/** Before the web server starts, after it stops. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Log logger = LogFactory.getLog(DefaultVmDispatcher.class);
+
+	/** The longest the watch sleeps: it also looks for deleted channel files. */
+	private static final Duration MAX_WATCH_INTERVAL = Duration.ofSeconds(1);
+
+	/** Past a deadline, so that a heartbeat arriving just in time is seen. */
+	private static final Duration WATCH_MARGIN = Duration.ofMillis(5);
+
+	private final Map<String, WorkerPool> workers = new LinkedHashMap<>();
+
+	private final WorkerLauncher launcher;
+
+	/** Restarts after back-off, and the watch for hung workers. */
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "vmworkers-supervisor");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile ScheduledFuture<?> watch;
+
+	private volatile boolean running;
+
+	/** Whether the watch reschedules itself; changed under this with {@link #watch}. */
+	private volatile boolean watching;
+
+	/**
+	 * Creates the dispatcher.
+	 * @param tasks the task classes by worker (bean) name
+	 * @param settings the settings of each worker, by name
+	 * @param pools the shape of each worker's pool, by name
+	 * @param codec the codec for all channels
+	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
+	 * @param packages the application's auto-configuration packages, passed to workers with a task
+	 * context
+	 * @param arguments the master's command-line arguments, passed to workers
+	 * @param activeProfiles the master's active profiles, passed to workers
+	 * @param classDataSharing the workers' warm start, or null to start them without
+	 */
+	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings,
+			Function<String, PoolSettings> pools, KryoCodec codec, String applicationClass, List<String> packages,
+			List<String> arguments, List<String> activeProfiles, ClassDataSharing classDataSharing) {
+		this.launcher = new WorkerLauncher(applicationClass, taskClassNames(tasks), packages, arguments,
+				activeProfiles, DefaultVmDispatcher::log, classDataSharing);
+		tasks.forEach((name, type) -> this.workers.put(name, new WorkerPool(name, type, settings.apply(name),
+				pools.apply(name), this.launcher, codec, this.scheduler)));
+		// Until start(): workers launch early, before every @OnData method of the master is known.
+		this.workers.values().forEach((worker) -> worker.channelEnd().hold());
+	}
+
+	/**
+	 * Sets what each worker process gets in its environment besides the master's own, asked for
+	 * at each launch: values that must not appear on a command line.
+	 * @param environment returns the variables, read when a worker is launched
+	 */
+	public void workerEnvironment(Supplier<Map<String, String>> environment) {
+		this.launcher.environment(environment);
+	}
+
+	/**
+	 * Takes over the processes launched before this dispatcher existed; call it before the
+	 * dispatcher is initialized. A launch whose worker is unknown here, or whose settings or
+	 * command differ from what this dispatcher would use, is discarded and its worker launched
+	 * again. The early launches are empty afterwards.
+	 * @param early the early launches
+	 */
+	public void adopt(EarlyLaunches early) {
+		for (WorkerPool worker : this.workers.values()) {
+			List<Launch> launches = early.take(worker.name());
+			if (launches.isEmpty()) {
+				continue;
+			}
+			if (early.launcher().launchesLike(this.launcher)
+					&& launches.stream().allMatch((launch) -> launch.settings().equals(worker.settings()))) {
+				worker.adopt(launches);
+			}
+			else {
+				logger.debug("Discarding the early launch of worker '" + worker.name()
+						+ "': its settings or command changed once the context bound them");
+				launches.forEach(Launch::discard);
+			}
+		}
+		early.close();
+	}
+
+	/**
+	 * Launches the workers as soon as the dispatcher exists, while the rest of the application
+	 * context is still being created: their JVMs start in parallel with it, and {@link #start()}
+	 * then only waits for them. Anything that goes wrong here is left for {@link #start()} to do
+	 * again and report.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		try {
+			prepareDirectories();
+			this.workers.values().forEach(WorkerPool::launch);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Workers not launched early; the context's start will launch them", ex);
+		}
+	}
+
+	/**
+	 * Names the task classes, by worker name, as the launcher passes them to a worker with a task
+	 * context.
+	 * @param tasks the task classes by worker name
+	 * @return their names
+	 */
+	static Map<String, String> taskClassNames(Map<String, Class<?>> tasks) {
+		Map<String, String> names = new LinkedHashMap<>();
+		tasks.forEach((name, type) -> names.put(name, type.getName()));
+		return names;
+	}
+
+	static void log(String workerName, boolean error, String line) {
+		Log log = LogFactory.getLog("io.vmworkers.worker." + workerName);
+		if (error) {
+			log.warn("[" + workerName + "] " + line);
+		}
+		else {
+			log.info("[" + workerName + "] " + line);
+		}
+	}
+
+	@Override
+	public Collection<? extends WorkerHandle> workers() {
+		return List.copyOf(this.workers.values());
+	}
+
+	@Override
+	public WorkerHandle worker(String name) {
+		return pool(name);
+	}
+
+	/**
+	 * Registers an observer of every worker's calls and lifecycle.
+	 * @param observer the observer
+	 */
+	public void addObserver(WorkerObserver observer) {
+		this.workers.values().forEach((worker) -> worker.addObserver(observer));
+	}
+
+	WorkerPool pool(String name) {
+		WorkerPool worker = this.workers.get(name);
+		if (worker == null) {
+			throw new IllegalArgumentException("no worker named '" + name + "'; workers: " + this.workers.keySet());
+		}
+		return worker;
+	}
+
+	/**
+	 * Returns the master's channel end for the task class a {@code WorkerChannel} is injected into.
+	 * @param injectedInto the class declaring the injection point
+	 * @return the channel
+	 * @throws IllegalStateException when the class is not a {@code @WorkerTask}
+	 */
+	public WorkerChannel channelFor(Class<?> injectedInto) {
+		Class<?> userClass = ClassUtils.getUserClass(injectedInto);
+		for (WorkerPool worker : this.workers.values()) {
+			if (worker.methods().taskClass() == userClass) {
+				return worker.channel();
+			}
+		}
+		throw new IllegalStateException("a WorkerChannel can only be injected into a @WorkerTask, not into "
+				+ userClass.getName() + "; use VmDispatcher.worker(name).channel() elsewhere");
+	}
+
+	@Override
+	public void start() {
+		prepareDirectories();
+		this.workers.values().forEach(WorkerPool::launch);
+		// Every @OnData method of a non-lazy master bean is known by now.
+		this.workers.values().forEach((worker) -> worker.channelEnd().release());
+		RuntimeException failure = null;
+		for (WorkerPool worker : this.workers.values()) {
+			try {
+				Instant needed = Instant.now();
+				worker.awaitReady();
+				logger.info("Worker '" + worker.name() + "' ready (" + worker.describePids() + ")"
+						+ startupTimes(worker.replicas(), needed));
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		this.running = true;
+		synchronized (this) {
+			this.watching = true;
+		}
+		scheduleWatch(Frames.HEARTBEAT_INTERVAL);
+		if (failure != null) {
+			stop();
+			throw failure;
+		}
+	}
+
+	/**
+	 * Describes how long a worker took to start and whether the context's start had to wait for it:
+	 * a worker launched early is often ready before the master gets to its lifecycle.
+	 */
+	private static String startupTimes(List<? extends ReplicaHandle> places, Instant needed) {
+		Instant launched = places.stream().map(ReplicaHandle::startedAt).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+		Instant ready = places.stream().map((place) -> ((Replica) place).readyAt()).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
+		if (launched == null || ready == null) {
+			return "";
+		}
+		String startup = " " + Duration.between(launched, ready).toMillis() + " ms after its launch";
+		return ready.isBefore(needed)
+				? startup + ", " + Duration.between(ready, needed).toMillis() + " ms before the context's start needed it"
+				: startup + "; the context's start waited " + Duration.between(needed, ready).toMillis() + " ms for it";
+	}
+
+	/**
+	 * Removes files of dead masters and checks each channel directory can hold its channels, so
+	 * that a bad directory fails the start-up with one clear message.
+	 */
+	private void prepareDirectories() {
+		Map<String, WorkerSettings> settings = new LinkedHashMap<>();
+		Map<String, PoolSettings> pools = new LinkedHashMap<>();
+		this.workers.forEach((name, worker) -> {
+			settings.put(name, worker.settings());
+			pools.put(name, worker.poolSettings());
+		});
+		prepareChannelDirectories(settings, pools);
+	}
+
+	/**
+	 * Checks that each channel directory can hold the workers' rings, removes the channel files of
+	 * dead masters there, and creates this master's run directory.
+	 * @param workers the settings of the workers about to launch, by name
+	 * @param pools the shape of their pools, by name
+	 */
+	static void prepareChannelDirectories(Map<String, WorkerSettings> workers, Map<String, PoolSettings> pools) {
+		Map<Path, Long> required = new LinkedHashMap<>();
+		workers.forEach((name, settings) -> required.merge(settings.directory(),
+				2 * RingDescriptor.fileLength(settings.capacity()) * pools.get(name).processes(), Long::sum));
+		required.forEach((directory, bytes) -> {
+			ChannelDirectoryException.check(directory, bytes);
+			try {
+				for (Path stale : ChannelFiles.removeStale(directory)) {
+					logger.warn("Removed channel file of a dead master: " + stale);
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// Left-overs of dead masters cost space only: never a reason to fail the start.
+				logger.warn("Could not look for stale channel files in " + directory + ": " + ex);
+			}
+			ChannelFiles.createRunDirectory(ChannelFiles.runDirectory(directory, ProcessHandle.current()));
+		});
+	}
+
+	/**
+	 * Watches every worker, then sleeps until the earliest heartbeat deadline among them (and at
+	 * most {@link #MAX_WATCH_INTERVAL}): a hung worker is found the moment its silence exceeds its
+	 * timeout, and while heartbeats keep coming the watch wakes about once per timeout instead of
+	 * once per heartbeat.
+	 */
+	private void watchWorkers() {
+		if (!this.watching) {
+			return;
+		}
+		Duration next = MAX_WATCH_INTERVAL;
+		for (WorkerPool worker : this.workers.values()) {
+			try {
+				worker.watch();
+				Duration deadline = worker.untilHeartbeatDeadline();
+				if (deadline.compareTo(next) < 0) {
+					next = deadline;
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.error("Failed to watch worker '" + worker.name() + "'", ex);
+			}
+		}
+		scheduleWatch(next.plus(WATCH_MARGIN));
+	}
+
+	private synchronized void scheduleWatch(Duration delay) {
+		if (this.watching && !this.scheduler.isShutdown()) {
+			this.watch = this.scheduler.schedule(this::watchWorkers, delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledFuture<?> current;
+		synchronized (this) {
+			// Under the lock scheduleWatch takes: no watch is scheduled after this one is cancelled.
+			this.watching = false;
+			current = this.watch;
+		}
+		if (current != null) {
+			current.cancel(false);
+		}
+		List<CompletableFuture<Void>> stops = new ArrayList<>();
+		for (WorkerPool worker : this.workers.values()) {
+			stops.add(CompletableFuture.runAsync(worker::close, (task) -> {
+				Thread thread = new Thread(task, "vmworkers-stop-" + worker.name());
+				thread.start();
+			}));
+		}
+		for (CompletableFuture<Void> stop : stops) {
+			try {
+				stop.join();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Failed to stop a worker", ex);
+			}
+		}
+		this.workers.values()
+			.stream()
+			.map((worker) -> ChannelFiles.runDirectory(worker.settings().directory(), ProcessHandle.current()))
+			.distinct()
+			.forEach(ChannelFiles::deleteIfEmpty);
+		this.running = false;
+	}
+
+	/**
+	 * Stops workers that are still running, which a context that failed before it started leaves
+	 * (launched early, or by an early call), then the supervisor.
+	 */
+	@Override
+	public void destroy() {
+		if (this.workers.values().stream().anyMatch((worker) -> worker.state() != WorkerState.STOPPED
+				&& worker.state() != WorkerState.NEW)) {
+			stop();
+		}
+		this.scheduler.shutdownNow();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public String toString() {
+		return "VmDispatcher" + this.workers.values();
+	}
+
+}

@@ -1,0 +1,989 @@
+package io.vmworkers.dispatch.master;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.vmworkers.channel.ChannelClosedException;
+import io.vmworkers.channel.SharedRing;
+import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.dispatch.ChannelStatistics;
+import io.vmworkers.dispatch.ExitInfo;
+import io.vmworkers.dispatch.Heartbeat;
+import io.vmworkers.dispatch.PoolSettings;
+import io.vmworkers.dispatch.RecycleInfo;
+import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.ReplicaRole;
+import io.vmworkers.dispatch.RestartPolicy;
+import io.vmworkers.dispatch.WorkerDiedException;
+import io.vmworkers.dispatch.WorkerSettings;
+import io.vmworkers.dispatch.WorkerStartupException;
+import io.vmworkers.dispatch.WorkerState;
+import io.vmworkers.process.WorkerProcess;
+import io.vmworkers.protocol.Frames;
+import io.vmworkers.protocol.Link;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * One place of a worker's pool and the life of the processes in it: launch, readiness, the watch
+ * for hung processes, restart with back-off after an unexpected exit (or a spare taking over),
+ * recycling (drain-then-replace) and stop. Its state changes happen under the pool's lock, which
+ * calls never take: a call reads {@link #serving()} and goes.
+ */
+final class Replica implements ReplicaHandle {
+
+	private static final Log logger = LogFactory.getLog(Replica.class);
+
+	/** After SIGTERM, how long before SIGKILL. */
+	private static final Duration TERMINATE_GRACE = Duration.ofMillis(500);
+
+	/** How long a recycled process may take to finish its calls when calls have no time limit. */
+	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+
+	/** How often a drain looks whether the calls in flight have finished. */
+	private static final long DRAIN_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+	/** How long a caller that found its process gone waits for the exit to be handled. */
+	private static final long EXIT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+	private final WorkerPool pool;
+
+	private final int index;
+
+	private final ReplicaRole role;
+
+	private final ReplicaChannel channel;
+
+	private final AtomicInteger startCount = new AtomicInteger();
+
+	private final AtomicLong callsCompleted = new AtomicLong();
+
+	private final AtomicLong callsFailed = new AtomicLong();
+
+	/** When unexpected exits were followed by restarts, newest last; for the intensity limit. */
+	private final Deque<Long> restarts = new ArrayDeque<>();
+
+	/** Processes of this place other than the current one: a replacement starting, a recycled one draining. */
+	private final Set<ProcessConnection> others = ConcurrentHashMap.newKeySet();
+
+	/** Held while this place's process is replaced, so that replacements happen one at a time. */
+	private final ReentrantLock replacing = new ReentrantLock();
+
+	private final AtomicBoolean recycleScheduled = new AtomicBoolean();
+
+	private volatile WorkerState state = WorkerState.NEW;
+
+	private volatile ProcessConnection connection;
+
+	private volatile ExitInfo lastExit;
+
+	private volatile RecycleInfo lastRecycle;
+
+	/** Why the last launch could not start a process, while the place is failed for it. */
+	private volatile RuntimeException launchFailure;
+
+	/** Whether any process of this place has been ready: start-up failures before that are not restarted. */
+	private volatile boolean everReady;
+
+	/** A process launched before the dispatcher existed, until {@link #launch()} connects to it. */
+	private Launch early;
+
+	/** Traffic of the processes that left this place, and where the current one's counting began. */
+	private Traffic before = Traffic.NONE;
+
+	private Traffic joinedAt = Traffic.NONE;
+
+	Replica(WorkerPool pool, int index, ReplicaRole role) {
+		this.pool = pool;
+		this.index = index;
+		this.role = role;
+		this.channel = new ReplicaChannel(pool, this);
+	}
+
+	@Override
+	public int index() {
+		return this.index;
+	}
+
+	@Override
+	public ReplicaRole role() {
+		return this.role;
+	}
+
+	@Override
+	public long pid() {
+		ProcessConnection current = this.connection;
+		return (current != null) ? current.pid() : -1;
+	}
+
+	@Override
+	public WorkerState state() {
+		return this.state;
+	}
+
+	@Override
+	public Instant startedAt() {
+		ProcessConnection current = this.connection;
+		return (current != null) ? current.startedAt() : null;
+	}
+
+	@Override
+	public int startCount() {
+		return this.startCount.get();
+	}
+
+	@Override
+	public ExitInfo lastExit() {
+		return this.lastExit;
+	}
+
+	@Override
+	public RecycleInfo lastRecycle() {
+		return this.lastRecycle;
+	}
+
+	@Override
+	public Heartbeat lastHeartbeat() {
+		ProcessConnection current = this.connection;
+		return (current != null) ? current.heartbeat() : null;
+	}
+
+	/**
+	 * Returns when the current process said it is ready.
+	 * @return the instant, or null before it is
+	 */
+	Instant readyAt() {
+		ProcessConnection current = this.connection;
+		return (current != null) ? current.readyAt() : null;
+	}
+
+	Instant lastHeartbeatAt() {
+		ProcessConnection current = this.connection;
+		return (current != null) ? current.heartbeatAt() : null;
+	}
+
+	@Override
+	public Duration heartbeatAge() {
+		ProcessConnection current = this.connection;
+		long beat = (current != null) ? current.heartbeatNanos() : 0;
+		return (beat != 0) ? Duration.ofNanos(System.nanoTime() - beat) : null;
+	}
+
+	@Override
+	public int callsInFlight() {
+		int calls = 0;
+		ProcessConnection current = this.connection;
+		if (current != null) {
+			calls += current.inFlight();
+		}
+		for (ProcessConnection other : this.others) {
+			calls += other.inFlight();
+		}
+		return calls;
+	}
+
+	@Override
+	public WorkerChannel channel() {
+		return this.channel;
+	}
+
+	@Override
+	public ChannelStatistics statistics() {
+		ProcessConnection current;
+		Traffic traffic;
+		synchronized (this.pool) {
+			current = this.connection;
+			traffic = this.before.plus(Traffic.of(current).minus(this.joinedAt));
+		}
+		int capacity = this.pool.settings().capacity();
+		long toWorker = 0;
+		long fromWorker = 0;
+		Link link = (current != null) ? current.link() : null;
+		if (link != null && link.isOpen()) {
+			toWorker = link.outbound().bytesWaiting();
+			fromWorker = link.inbound().bytesWaiting();
+		}
+		return new ChannelStatistics(traffic.messagesOut(), traffic.bytesOut(), traffic.messagesIn(),
+				traffic.bytesIn(), this.callsCompleted.get(), this.callsFailed.get(), toWorker, fromWorker, capacity);
+	}
+
+	/**
+	 * Returns the process serving calls in this place now, without waiting.
+	 * @return the connection, or null when none serves
+	 */
+	ProcessConnection serving() {
+		ProcessConnection current = this.connection;
+		return (this.state == WorkerState.READY && current != null && current.serves()) ? current : null;
+	}
+
+	void callCompleted(boolean failed) {
+		this.callsCompleted.incrementAndGet();
+		if (failed) {
+			this.callsFailed.incrementAndGet();
+		}
+	}
+
+	void callFailed() {
+		this.callsFailed.incrementAndGet();
+	}
+
+	/**
+	 * Takes over a process launched for this place before the dispatcher existed; the next
+	 * {@link #launch()} connects to it instead of starting another.
+	 * @param launch the early launch, made with this worker's settings
+	 */
+	void adopt(Launch launch) {
+		synchronized (this.pool) {
+			if (this.state != WorkerState.NEW || this.early != null) {
+				throw new IllegalStateException(
+						"worker '" + this.pool.name() + "' cannot adopt a launch in state " + this.state);
+			}
+			this.early = launch;
+		}
+	}
+
+	/**
+	 * Starts a process in this place unless one is running or starting; returns once it is launched.
+	 */
+	void launch() {
+		Launch launch;
+		synchronized (this.pool) {
+			if (this.state == WorkerState.STARTING || this.state == WorkerState.READY || this.pool.isClosed()) {
+				return;
+			}
+			this.state = WorkerState.STARTING;
+			this.launchFailure = null;
+			leave();
+			this.pool.notifyAll();
+			launch = this.early;
+			this.early = null;
+		}
+		ProcessConnection started;
+		try {
+			started = (launch != null) ? connect(launch) : startProcess();
+		}
+		catch (WorkerStartupException ex) {
+			synchronized (this.pool) {
+				this.launchFailure = ex;
+				this.state = WorkerState.FAILED;
+				this.pool.notifyAll();
+			}
+			return;
+		}
+		boolean installed;
+		synchronized (this.pool) {
+			installed = this.state == WorkerState.STARTING && !this.pool.isClosed();
+			if (installed) {
+				join(started);
+			}
+		}
+		if (!installed) {
+			// Stopped while it launched.
+			started.requestStop();
+			stopProcess(started);
+		}
+	}
+
+	/**
+	 * Starts a new process for this place, connected and watched for its exit, but not installed.
+	 */
+	private ProcessConnection startProcess() {
+		WorkerSettings settings = this.pool.settings();
+		try {
+			return connect(Launch.start(this.pool.name(), settings, this.pool.launcher()));
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new WorkerStartupException(this.pool.name(), "worker '" + this.pool.name()
+					+ "' could not be started: " + ex.getMessage() + " (channel directory " + settings.directory()
+					+ "; vmworkers.channel.directory)", ex);
+		}
+	}
+
+	private ProcessConnection connect(Launch launch) {
+		ProcessConnection started = new ProcessConnection(this.pool, this, launch.token());
+		started.connect(launch);
+		this.startCount.incrementAndGet();
+		launch.launched().process().onExit().thenRun(() -> started.owner().onExit(started));
+		return started;
+	}
+
+	/** Makes a process this place's current one; under the pool's lock. */
+	private void join(ProcessConnection joining) {
+		leave();
+		joining.moveTo(this);
+		this.connection = joining;
+		this.joinedAt = Traffic.of(joining);
+	}
+
+	/** Lets the current process go, keeping its traffic in this place's totals; under the pool's lock. */
+	private void leave() {
+		ProcessConnection leaving = this.connection;
+		if (leaving != null) {
+			this.before = this.before.plus(Traffic.of(leaving).minus(this.joinedAt));
+		}
+		this.joinedAt = Traffic.NONE;
+		this.connection = null;
+	}
+
+	/** Takes this place's ready process away, for a replica place that lost its own; under the pool's lock. */
+	ProcessConnection giveUpSpare() {
+		ProcessConnection current = serving();
+		if (current == null || this.role != ReplicaRole.SPARE) {
+			return null;
+		}
+		leave();
+		this.state = WorkerState.NEW;
+		return current;
+	}
+
+	void onReady(ProcessConnection ready) {
+		synchronized (this.pool) {
+			if (this.connection == ready && this.state == WorkerState.STARTING) {
+				this.state = WorkerState.READY;
+				this.everReady = true;
+				this.pool.notifyAll();
+			}
+		}
+		this.pool.processReady();
+	}
+
+	/**
+	 * Waits until this place serves calls, launching it first if nobody has.
+	 * @return the serving process
+	 * @throws WorkerStartupException when it does not become ready in time
+	 * @throws WorkerDiedException when its process died and it is not restarted
+	 * @throws ChannelClosedException when the worker has been stopped
+	 */
+	ProcessConnection awaitServing() {
+		long deadline = System.nanoTime() + this.pool.settings().startupTimeout().toNanos()
+				+ this.pool.settings().restart().maxBackoff().toNanos();
+		while (true) {
+			ProcessConnection current = serving();
+			if (current != null) {
+				return current;
+			}
+			if (this.pool.isClosed()) {
+				throw stopped();
+			}
+			WorkerState now = this.state;
+			switch (now) {
+				case NEW -> launch();
+				case STARTING -> awaitStart(this.connection, deadline);
+				case STOPPING, STOPPED -> throw stopped();
+				case FAILED -> throw failed();
+				// READY with its process gone (the exit is being handled), or RESTARTING.
+				default -> awaitChange(now, deadline);
+			}
+		}
+	}
+
+	private ChannelClosedException stopped() {
+		String name = this.pool.name();
+		return new ChannelClosedException("worker '" + name + "' is " + this.state.name().toLowerCase()
+				+ "; start it again with VmDispatcher.worker(\"" + name + "\").restart()");
+	}
+
+	private RuntimeException failed() {
+		RuntimeException launching = this.launchFailure;
+		if (launching != null) {
+			return launching;
+		}
+		ProcessConnection current = this.connection;
+		WorkerProcess process = (current != null) ? current.process() : null;
+		String name = this.pool.name();
+		if (process == null) {
+			return new WorkerStartupException(name, "worker '" + name + "' failed to start", null);
+		}
+		if (!this.everReady) {
+			return new WorkerStartupException(name, "worker '" + name + "' stopped before it was ready"
+					+ Describe.process(process), null);
+		}
+		return new WorkerDiedException(name, process.pid(), process.exitCode(), "worker '" + name + "' (pid "
+				+ process.pid() + ") died with " + process.describeExit() + "; restart it with VmDispatcher.worker(\""
+				+ name + "\").restart()");
+	}
+
+	/** Waits for the state to leave {@code from}, or for the deadline. */
+	private void awaitChange(WorkerState from, long deadline) {
+		synchronized (this.pool) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				throw new WorkerStartupException(this.pool.name(),
+						"worker '" + this.pool.name() + "' is still " + from.name().toLowerCase(), null);
+			}
+			if (this.state != from || serving() != null) {
+				return;
+			}
+			try {
+				// Bounded: a process found gone while READY changes state without a signal here.
+				TimeUnit.NANOSECONDS.timedWait(this.pool, Math.min(remaining, EXIT_WAIT_NANOS));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new WorkerStartupException(this.pool.name(),
+						"interrupted while waiting for worker '" + this.pool.name() + "'", ex);
+			}
+		}
+	}
+
+	/**
+	 * Waits until the process starting in this place is ready, failing the place when it does not
+	 * become ready in time.
+	 */
+	private void awaitStart(ProcessConnection starting, long deadline) {
+		String name = this.pool.name();
+		if (starting == null || (starting.ready().isDone() && !starting.ready().isCompletedExceptionally())) {
+			// Between STARTING and its process being installed, or ready and about to be READY.
+			awaitChange(WorkerState.STARTING, deadline);
+			return;
+		}
+		Duration timeout = this.pool.settings().startupTimeout();
+		try {
+			starting.ready().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			WorkerProcess process = starting.process();
+			String message = "worker '" + name + "' was not ready within " + timeout + " (vmworkers.startup-timeout)"
+					+ Describe.process(process);
+			synchronized (this.pool) {
+				// Stopping: a READY frame arriving meanwhile does not make it ready, nor its exit unexpected.
+				if (this.connection == starting && this.state == WorkerState.STARTING) {
+					this.state = WorkerState.STOPPING;
+					this.pool.notifyAll();
+				}
+			}
+			starting.requestStop();
+			stopProcess(starting);
+			setState(WorkerState.FAILED);
+			throw new WorkerStartupException(name, message, null);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new WorkerStartupException(name, "worker '" + name + "' failed to start", ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new WorkerStartupException(name, "interrupted while waiting for worker '" + name + "'", ex);
+		}
+	}
+
+	private void setState(WorkerState next) {
+		synchronized (this.pool) {
+			this.state = next;
+			this.pool.notifyAll();
+		}
+	}
+
+	void onExit(ProcessConnection exited) {
+		exited.markExited();
+		boolean expected;
+		Duration restartIn = null;
+		ProcessConnection spare = null;
+		synchronized (this.pool) {
+			expected = exited.stopRequested() || this.state == WorkerState.STOPPING
+					|| this.state == WorkerState.STOPPED || this.connection != exited || this.pool.isClosed();
+			if (!expected) {
+				spare = (this.role == ReplicaRole.REPLICA) ? this.pool.takeSpare() : null;
+				if (spare != null) {
+					join(spare);
+					this.state = WorkerState.READY;
+				}
+				else {
+					restartIn = restartDelay();
+					this.state = (restartIn != null) ? WorkerState.RESTARTING : WorkerState.FAILED;
+				}
+				this.pool.notifyAll();
+			}
+		}
+		WorkerProcess process = exited.process();
+		if (!expected) {
+			String next = (spare != null) ? "; spare pid " + spare.pid() + " took its place"
+					: (restartIn != null) ? "; restarting in " + restartIn.toMillis() + " ms"
+							: "; not restarting (" + restartRefusal() + ")";
+			logger.error("Worker '" + describePlace() + "' (pid " + process.pid() + ") exited unexpectedly with "
+					+ process.describeExit() + next);
+		}
+		finish(exited);
+		if (spare != null) {
+			this.pool.replenishSpares();
+		}
+		if (restartIn != null) {
+			this.pool.scheduler().schedule(this::relaunch, restartIn.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		recordExit(exited, expected);
+	}
+
+	private String describePlace() {
+		return (this.pool.poolSettings().processes() == 1) ? this.pool.name()
+				: this.pool.name() + "' " + this.role.name().toLowerCase() + " " + this.index + " ('" + this.pool.name();
+	}
+
+	/**
+	 * Decides on a restart after an unexpected exit, under the pool's lock.
+	 * @return the back-off, or null when the place is to stay failed
+	 */
+	private Duration restartDelay() {
+		RestartPolicy policy = this.pool.settings().restart();
+		if (!policy.enabled() || !this.everReady) {
+			return null;
+		}
+		long now = System.nanoTime();
+		while (!this.restarts.isEmpty() && now - this.restarts.peekFirst() > policy.window().toNanos()) {
+			this.restarts.removeFirst();
+		}
+		if (this.restarts.size() >= policy.maxRestarts()) {
+			return null;
+		}
+		Duration delay = policy.backoff(this.restarts.size());
+		this.restarts.addLast(now);
+		return delay;
+	}
+
+	private String restartRefusal() {
+		RestartPolicy policy = this.pool.settings().restart();
+		if (!policy.enabled()) {
+			return "vmworkers.restart.mode=never";
+		}
+		if (!this.everReady) {
+			return "it never became ready";
+		}
+		return policy.maxRestarts() + " restarts within " + policy.window()
+				+ " already (vmworkers.restart.max-restarts, vmworkers.restart.window)";
+	}
+
+	private void relaunch() {
+		ProcessConnection started;
+		synchronized (this.pool) {
+			if (this.state != WorkerState.RESTARTING) {
+				return;
+			}
+			this.state = WorkerState.NEW;
+		}
+		launch();
+		started = this.connection;
+		// Nobody may be waiting for it: make sure a restart that hangs is handled as a crash.
+		Duration timeout = this.pool.settings().startupTimeout();
+		this.pool.scheduler().schedule(() -> {
+			if (started != null && this.connection == started && !started.ready().isDone()
+					&& started.process() != null) {
+				logger.error("Worker '" + this.pool.name() + "' was not ready within " + timeout
+						+ " after a restart (vmworkers.startup-timeout); killing it");
+				started.process().kill();
+			}
+		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Records a call answered by a process of this place, and has the process recycled once it
+	 * reaches {@code recycle.max-calls}.
+	 * @param answering the process
+	 * @param calls how many calls it has answered
+	 */
+	void answered(ProcessConnection answering, long calls) {
+		long limit = this.pool.poolSettings().recycle().maxCalls();
+		if (limit > 0 && calls == limit && answering == this.connection && this.role == ReplicaRole.REPLICA) {
+			scheduleRecycle(maxCallsReason(calls, limit));
+		}
+	}
+
+	private String maxCallsReason(long calls, long limit) {
+		return calls + " calls (vmworkers.workers." + this.pool.name() + ".recycle.max-calls=" + limit + ")";
+	}
+
+	/**
+	 * Returns how long until {@link #watch()} could find this place's process silent for too long:
+	 * its heartbeat deadline, or its heartbeat timeout when it is not ready.
+	 * @return the time until the deadline, never negative
+	 */
+	Duration untilHeartbeatDeadline() {
+		ProcessConnection current = this.connection;
+		Duration timeout = this.pool.settings().heartbeatTimeout();
+		if (this.state != WorkerState.READY || current == null || current.killed() || current.lastSignOfLife() == 0) {
+			return timeout;
+		}
+		long left = current.lastSignOfLife() + timeout.toNanos() - System.nanoTime();
+		return Duration.ofNanos(Math.max(0, left));
+	}
+
+	/**
+	 * Kills a process that stopped sending heartbeats, that said it is closing but did not exit
+	 * within the shutdown timeout, or whose channel file vanished; its exit is then handled as a
+	 * crash. Has a replica recycled that is too old or holds too much heap. Ages are measured on
+	 * the monotonic clock, so that a step of the wall clock neither kills a healthy worker nor
+	 * hides a hung one.
+	 */
+	void watch() {
+		ProcessConnection current = this.connection;
+		if (this.state != WorkerState.READY || current == null || current.exited() || current.process() == null) {
+			return;
+		}
+		WorkerSettings settings = this.pool.settings();
+		long now = System.nanoTime();
+		String reason = null;
+		if (current.closingSince() != 0) {
+			long closing = now - current.closingSince();
+			if (closing > settings.shutdownTimeout().toNanos()) {
+				reason = "said it is closing " + TimeUnit.NANOSECONDS.toMillis(closing)
+						+ " ms ago and is still running (vmworkers.shutdown-timeout=" + settings.shutdownTimeout() + ")";
+			}
+		}
+		else if (current.lastSignOfLife() != 0 && now - current.lastSignOfLife() > settings.heartbeatTimeout().toNanos()) {
+			reason = "sent no heartbeat for " + TimeUnit.NANOSECONDS.toMillis(now - current.lastSignOfLife())
+					+ " ms (vmworkers.heartbeat-timeout=" + settings.heartbeatTimeout() + ")";
+		}
+		else if (!Files.exists(current.link().inbound().file()) || !Files.exists(current.link().outbound().file())) {
+			reason = "lost a channel file (deleted from " + settings.directory() + ")";
+		}
+		if (reason != null && current.markKilled()) {
+			logger.error("Worker '" + describePlace() + "' (pid " + current.pid() + ") " + reason + "; killing it");
+			current.process().kill();
+			return;
+		}
+		if (this.role == ReplicaRole.REPLICA) {
+			String recycle = recycleReason(current, now);
+			if (recycle != null) {
+				scheduleRecycle(recycle);
+			}
+		}
+	}
+
+	private String recycleReason(ProcessConnection current, long now) {
+		PoolSettings.Recycle recycle = this.pool.poolSettings().recycle();
+		String property = "vmworkers.workers." + this.pool.name() + ".recycle.";
+		// Also here, not only as the limit is reached: a process that reached it while the one
+		// before it was still being replaced is replaced on the next watch.
+		if (recycle.maxCalls() > 0 && current.answered() >= recycle.maxCalls()) {
+			return maxCallsReason(current.answered(), recycle.maxCalls());
+		}
+		if (!recycle.maxAge().isZero() && current.readyNanos() != 0
+				&& now - current.readyNanos() > recycle.maxAge().toNanos()) {
+			return "ready for " + Duration.ofNanos(now - current.readyNanos()).toSeconds() + " s (" + property
+					+ "max-age=" + recycle.maxAge() + ")";
+		}
+		Heartbeat heartbeat = current.heartbeat();
+		if (recycle.maxHeapUsed() > 0 && heartbeat != null
+				&& heartbeat.heapUsedAfterCollection() > recycle.maxHeapUsed()) {
+			return heartbeat.heapUsedAfterCollection() + " bytes of heap in use after a collection (" + property
+					+ "max-heap-used=" + recycle.maxHeapUsed() + "B)";
+		}
+		return null;
+	}
+
+	private void scheduleRecycle(String reason) {
+		if (!this.recycleScheduled.compareAndSet(false, true)) {
+			return;
+		}
+		Thread thread = new Thread(() -> {
+			try {
+				replace(reason);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not recycle worker '" + describePlace() + "': " + ex.getMessage());
+			}
+			finally {
+				this.recycleScheduled.set(false);
+			}
+		}, "vmworkers-" + this.pool.name() + "-" + this.index + "-recycle");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	/**
+	 * Replaces the process in this place without losing a call (see {@link ReplicaHandle#restart()});
+	 * a place that does not serve is stopped and started again instead.
+	 */
+	@Override
+	public void restart() {
+		if (this.role == ReplicaRole.REPLICA && serving() != null && replace("a restart was requested")) {
+			return;
+		}
+		close();
+		reopen();
+		awaitServing();
+	}
+
+	/** Makes a stopped place new again, for a worker started again after a stop. */
+	void reopen() {
+		synchronized (this.pool) {
+			this.state = WorkerState.NEW;
+			this.restarts.clear();
+			this.pool.notifyAll();
+		}
+	}
+
+	/**
+	 * Drain-then-replace: a spare or a new process takes this place once ready, the old one
+	 * finishes its calls and stops. Nothing changes when the replacement cannot start.
+	 * @param reason why, for the log and {@link #lastRecycle()}
+	 * @return whether the process was replaced
+	 */
+	boolean replace(String reason) {
+		this.replacing.lock();
+		try {
+			ProcessConnection old = serving();
+			if (old == null) {
+				return false;
+			}
+			ProcessConnection next;
+			synchronized (this.pool) {
+				next = this.pool.takeSpare();
+			}
+			boolean fromSpare = next != null;
+			if (next == null) {
+				next = startReplacement();
+				if (next == null) {
+					return false;
+				}
+			}
+			boolean installed;
+			synchronized (this.pool) {
+				installed = this.state == WorkerState.READY && this.connection == old && !this.pool.isClosed();
+				this.others.remove(next);
+				if (installed) {
+					old.retire();
+					this.others.add(old);
+					join(next);
+					this.lastRecycle = new RecycleInfo(old.pid(), reason, Instant.now());
+					this.pool.notifyAll();
+				}
+			}
+			if (fromSpare) {
+				this.pool.replenishSpares();
+			}
+			if (!installed) {
+				next.requestStop();
+				stopProcess(next);
+				return false;
+			}
+			logger.info("Recycling worker '" + describePlace() + "' (pid " + old.pid() + ", now pid " + next.pid()
+					+ "): " + reason);
+			drain(old);
+			old.requestStop();
+			stopProcess(old);
+			this.others.remove(old);
+			return true;
+		}
+		finally {
+			this.replacing.unlock();
+		}
+	}
+
+	/**
+	 * Starts a process to replace this place's and waits until it is ready.
+	 * @return the ready process, or null when it failed to start (logged)
+	 */
+	private ProcessConnection startReplacement() {
+		ProcessConnection next;
+		try {
+			next = startProcess();
+		}
+		catch (WorkerStartupException ex) {
+			logger.warn(ex.getMessage() + "; worker '" + describePlace() + "' keeps its process");
+			return null;
+		}
+		this.others.add(next);
+		Duration timeout = this.pool.settings().startupTimeout();
+		try {
+			next.ready().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return next;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("A replacement for worker '" + describePlace() + "' was not ready within " + timeout + " ("
+					+ ((ex.getCause() != null) ? ex.getCause().getMessage() : "vmworkers.startup-timeout")
+					+ "); it keeps its process");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.others.remove(next);
+		next.requestStop();
+		stopProcess(next);
+		return null;
+	}
+
+	/**
+	 * Waits until a retired process has answered its calls in flight (up to the call timeout, or
+	 * {@link #DRAIN_LIMIT} without one) and taken what was put to it (up to the shutdown timeout).
+	 */
+	private void drain(ProcessConnection old) {
+		WorkerSettings settings = this.pool.settings();
+		Duration callTimeout = settings.callTimeout();
+		long start = System.nanoTime();
+		long callsDeadline = start + ((callTimeout.isZero() || callTimeout.isNegative()) ? DRAIN_LIMIT : callTimeout).toNanos();
+		long dataDeadline = start + settings.shutdownTimeout().toNanos();
+		while (!old.exited()) {
+			long now = System.nanoTime();
+			boolean calls = old.hasPending() && now < callsDeadline;
+			boolean data = old.link().unconsumed() > 0 && now < dataDeadline;
+			if (!calls && !data) {
+				return;
+			}
+			LockSupport.parkNanos(this, DRAIN_CHECK_NANOS);
+		}
+	}
+
+	/**
+	 * Stops every process of this place: asks each to finish, waits the shutdown timeout, then
+	 * terminates and finally kills it, and removes its channel files.
+	 */
+	void close() {
+		ProcessConnection current;
+		Launch unconnected;
+		boolean stopped;
+		synchronized (this.pool) {
+			current = this.connection;
+			// Only a NEW place holds an adopted launch: launch() takes it.
+			unconnected = this.early;
+			this.early = null;
+			stopped = this.state == WorkerState.NEW || this.state == WorkerState.STOPPED;
+			this.state = stopped ? WorkerState.STOPPED : WorkerState.STOPPING;
+			this.pool.notifyAll();
+		}
+		if (unconnected != null) {
+			// The dispatcher stopped before it launched: the process adopted for this place goes too.
+			unconnected.discard();
+		}
+		List<ProcessConnection> stopping = new ArrayList<>(this.others);
+		if (!stopped && current != null) {
+			stopping.add(current);
+		}
+		stopping.forEach(ProcessConnection::requestStop);
+		stopping.forEach(this::stopProcess);
+		setState(WorkerState.STOPPED);
+	}
+
+	/**
+	 * Asks a process to stop and waits for it, within the shutdown timeout, then terminates it; its
+	 * exit counts as expected.
+	 */
+	private void stopProcess(ProcessConnection stopping) {
+		WorkerProcess process = stopping.process();
+		Link link = stopping.link();
+		WorkerSettings settings = this.pool.settings();
+		if (process != null) {
+			// One deadline for asking and waiting: a worker that stopped reading (a full ring) must
+			// not make the stop take longer than the shutdown timeout.
+			long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+			boolean asked = false;
+			if (link != null && link.isOpen() && process.isAlive()) {
+				try {
+					link.send(Frames.CLOSE, 0L, null, settings.shutdownTimeout().toNanos());
+					asked = true;
+				}
+				catch (RuntimeException ex) {
+					// The worker cannot be asked over the channel; end-of-file on its stdin asks instead.
+				}
+			}
+			if (!asked) {
+				process.closeInput();
+			}
+			if (!process.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+				logger.warn("Worker '" + describePlace() + "' (pid " + process.pid() + ") did not stop within "
+						+ settings.shutdownTimeout() + " (vmworkers.shutdown-timeout); terminating it");
+				process.closeInput();
+				if (!process.terminate(TERMINATE_GRACE)) {
+					logger.error("Worker '" + describePlace() + "' (pid " + process.pid() + ") survived SIGKILL");
+				}
+			}
+		}
+		finish(stopping);
+		if (process != null && !process.isAlive()) {
+			recordExit(stopping, true);
+		}
+	}
+
+	/** Fails what still waits for a process, then closes its channel and removes its files. */
+	private void finish(ProcessConnection finished) {
+		WorkerProcess process = finished.process();
+		// First: callers waiting on a dead process are what a failover waits for.
+		if (finished.hasPending()) {
+			String name = this.pool.name();
+			String message = "worker '" + name + "' " + ((process != null) ? "(pid " + process.pid() + ") " : "")
+					+ (finished.exited() ? "died with " + process.describeExit() : "was stopped")
+					+ " before answering; the call may have executed"
+					+ (finished.exited() ? Describe.process(process) : "");
+			finished.failPending(new WorkerDiedException(name, (process != null) ? process.pid() : -1,
+					(process != null) ? process.exitCode() : -1, message));
+		}
+		finished.ready().completeExceptionally(new WorkerStartupException(this.pool.name(),
+				"worker '" + this.pool.name() + "' stopped before it was ready" + Describe.process(process), null));
+		Link link = finished.link();
+		if (link != null) {
+			link.close();
+			link.deleteFiles();
+		}
+		WorkerLauncher.Launched launched = finished.launched();
+		if (launched != null) {
+			launched.deleteArgumentFile();
+			launched.finishSharing(this.pool.name(), finished.readyAt() != null);
+			// The stdin pipe is the only stream nobody closes when a process dies on its own.
+			launched.process().closeInput();
+		}
+	}
+
+	/** Keeps how a process ended and tells the observers, once per process. */
+	private void recordExit(ProcessConnection exited, boolean expected) {
+		if (!exited.markExitRecorded()) {
+			return;
+		}
+		WorkerProcess process = exited.process();
+		ExitInfo exit = new ExitInfo(process.pid(), process.exitCode(), process.describeExit(), Instant.now(), expected,
+				process.outputTail());
+		this.lastExit = exit;
+		this.pool.processExited(exit);
+	}
+
+	@Override
+	public String toString() {
+		return "Replica[" + this.pool.name() + "#" + this.index + ", " + this.role.name().toLowerCase() + ", state="
+				+ this.state + ", pid=" + pid() + "]";
+	}
+
+	/** Messages and bytes that went through a process's rings, counted from its start. */
+	private record Traffic(long messagesOut, long bytesOut, long messagesIn, long bytesIn) {
+
+		static final Traffic NONE = new Traffic(0, 0, 0, 0);
+
+		static Traffic of(ProcessConnection connection) {
+			Link link = (connection != null) ? connection.link() : null;
+			if (link == null) {
+				return NONE;
+			}
+			SharedRing out = link.outbound();
+			SharedRing in = link.inbound();
+			return new Traffic(out.statistics().messagesWritten(), out.statistics().bytesWritten(),
+					in.statistics().messagesRead(), in.statistics().bytesRead());
+		}
+
+		Traffic plus(Traffic other) {
+			return new Traffic(this.messagesOut + other.messagesOut, this.bytesOut + other.bytesOut,
+					this.messagesIn + other.messagesIn, this.bytesIn + other.bytesIn);
+		}
+
+		Traffic minus(Traffic other) {
+			return new Traffic(this.messagesOut - other.messagesOut, this.bytesOut - other.bytesOut,
+					this.messagesIn - other.messagesIn, this.bytesIn - other.bytesIn);
+		}
+
+	}
+
+}

@@ -1,0 +1,287 @@
+package io.vmworkers.dispatch.master;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.vmworkers.dispatch.WorkerContext;
+import io.vmworkers.dispatch.WorkerSettings;
+import io.vmworkers.process.ClassDataSharing;
+import io.vmworkers.process.JvmEnvironment;
+import io.vmworkers.process.ProcessStart;
+import io.vmworkers.process.WorkerCommand;
+import io.vmworkers.process.WorkerProcess;
+import io.vmworkers.protocol.LaunchParameters;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Starts worker JVMs running the same application in the worker role, through
+ * {@link io.vmworkers.dispatch.worker.WorkerMain}.
+ */
+final class WorkerLauncher {
+
+	private static final Log logger = LogFactory.getLog(WorkerLauncher.class);
+
+	private final String applicationClass;
+
+	private final Map<String, String> taskClasses;
+
+	private final List<String> packages;
+
+	private final List<String> arguments;
+
+	private final List<String> activeProfiles;
+
+	private final WorkerProcess.OutputListener outputListener;
+
+	private final ClassDataSharing classDataSharing;
+
+	private volatile boolean offReported;
+
+	private volatile Supplier<Map<String, String>> environment = Map::of;
+
+	/**
+	 * Creates a launcher.
+	 * @param applicationClass the application's {@code @SpringBootConfiguration} class, which the
+	 * worker runs
+	 * @param taskClasses each worker's task class, by worker name, for workers with a task context
+	 * @param packages the application's packages (its auto-configuration packages), which a worker
+	 * with a task context registers as its own
+	 * @param arguments the master's command-line arguments, passed on
+	 * @param activeProfiles the master's active profiles, passed on
+	 * @param outputListener receives the workers' output lines
+	 * @param classDataSharing the warm start's cache, or null to start workers without
+	 */
+	WorkerLauncher(String applicationClass, Map<String, String> taskClasses, List<String> packages,
+			List<String> arguments, List<String> activeProfiles, WorkerProcess.OutputListener outputListener,
+			ClassDataSharing classDataSharing) {
+		this.applicationClass = applicationClass;
+		this.taskClasses = Map.copyOf(taskClasses);
+		this.packages = List.copyOf(packages);
+		this.arguments = List.copyOf(arguments);
+		this.activeProfiles = List.copyOf(activeProfiles);
+		this.outputListener = outputListener;
+		this.classDataSharing = classDataSharing;
+	}
+
+	/**
+	 * Sets the variables each worker gets in its environment besides the master's own.
+	 * @param environment returns them, at each launch
+	 */
+	void environment(Supplier<Map<String, String>> environment) {
+		this.environment = environment;
+	}
+
+	/**
+	 * Whether another launcher starts workers the same way: the same application and task
+	 * classes, packages, arguments, profiles and class data sharing directory.
+	 * @param other the other launcher
+	 * @return true when a worker started by one could have been started by the other
+	 */
+	boolean launchesLike(WorkerLauncher other) {
+		return this.applicationClass.equals(other.applicationClass) && this.taskClasses.equals(other.taskClasses)
+				&& this.packages.equals(other.packages) && this.arguments.equals(other.arguments)
+				&& this.activeProfiles.equals(other.activeProfiles)
+				&& Objects.equals(cacheDirectory(this.classDataSharing), cacheDirectory(other.classDataSharing));
+	}
+
+	private static Path cacheDirectory(ClassDataSharing sharing) {
+		return (sharing != null) ? sharing.directory() : null;
+	}
+
+	private String taskClass(String name) {
+		String taskClass = this.taskClasses.get(name);
+		if (taskClass == null) {
+			throw new IllegalStateException("no @WorkerTask class is known for worker '" + name + "'");
+		}
+		return taskClass;
+	}
+
+	/**
+	 * Builds the command of a worker without starting it.
+	 * @param name the worker's name
+	 * @param settings its settings
+	 * @param inbound the ring the worker reads
+	 * @param outbound the ring the worker writes
+	 * @return the command and how it uses class data sharing
+	 */
+	Prepared command(String name, WorkerSettings settings, Path inbound, Path outbound) {
+		List<String> jvmOptions = new ArrayList<>();
+		if (settings.inheritJvmOptions()) {
+			jvmOptions.addAll(JvmEnvironment.inheritedJvmOptions());
+		}
+		jvmOptions.addAll(settings.jvmOptions());
+		String javaExecutable = JvmEnvironment.javaExecutable();
+		String classPath = System.getProperty("java.class.path");
+		Optional<Path> bootJar = JvmEnvironment.bootJar(classPath);
+		ClassDataSharing.Plan sharing = null;
+		if (this.classDataSharing != null) {
+			String reason = null;
+			if (bootJar.isPresent()) {
+				ClassDataSharing.Extracted extracted = this.classDataSharing.extract(javaExecutable, bootJar.get());
+				if (extracted.fresh()) {
+					logger.info("Extracted " + bootJar.get().getFileName() + " into "
+							+ extracted.applicationJar().getParent() + " for the workers' class data sharing");
+				}
+				if (extracted.jar().isPresent()) {
+					classPath = extracted.applicationJar().toString();
+					bootJar = Optional.empty();
+				}
+				else {
+					reason = extracted.reason();
+				}
+			}
+			if (reason == null) {
+				List<String> keyed = new ArrayList<>(jvmOptions);
+				if (settings.cpus() != null) {
+					// Fewer CPUs change the JVM's ergonomic choices (its GC among them).
+					keyed.add("cpus=" + settings.cpus());
+				}
+				if (settings.context() == WorkerContext.TASK) {
+					// A task context loads a small part of the application's classes: an archive of its own.
+					keyed.add("context=task");
+				}
+				sharing = this.classDataSharing.plan(classPath, keyed);
+				jvmOptions.addAll(sharing.jvmOptions());
+				// Another worker writing the archive is no reason to tell: the next starts share it.
+				reason = sharing.lasting() ? sharing.reason() : null;
+			}
+			if (reason != null && !this.offReported) {
+				this.offReported = true;
+				logger.info("Workers start without class data sharing: " + reason + " (vmworkers.cds.enabled)");
+			}
+		}
+		ProcessHandle self = ProcessHandle.current();
+		WorkerCommand.Builder builder = WorkerCommand.builder()
+			.javaExecutable(javaExecutable)
+			.cpus(settings.cpus())
+			.jvmOptions(jvmOptions)
+			.systemProperty(LaunchParameters.ROLE_PROPERTY, "worker")
+			.systemProperty(LaunchParameters.NAME_PROPERTY, name)
+			.systemProperty(LaunchParameters.SOURCE_PROPERTY, this.applicationClass)
+			.systemProperty(LaunchParameters.INBOUND_PROPERTY, inbound.toString())
+			.systemProperty(LaunchParameters.OUTBOUND_PROPERTY, outbound.toString())
+			.systemProperty(LaunchParameters.SPIN_PROPERTY, Long.toString(settings.spin().toNanos()))
+			.systemProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.toString(settings.sendTimeout().toNanos()))
+			.systemProperty(LaunchParameters.MASTER_PID_PROPERTY, Long.toString(self.pid()))
+			.mainClass(LaunchParameters.MAIN_CLASS)
+			.arguments(this.arguments);
+		if (settings.context() == WorkerContext.TASK) {
+			builder.systemProperty(LaunchParameters.TASK_CLASS_PROPERTY, taskClass(name));
+			builder.systemProperty(LaunchParameters.PACKAGES_PROPERTY, String.join(",", this.packages));
+		}
+		ProcessStart.ticks(self.pid())
+			.ifPresent((start) -> builder.systemProperty(LaunchParameters.MASTER_START_TICKS_PROPERTY,
+					Long.toString(start)));
+		if (!this.activeProfiles.isEmpty() && System.getProperty("spring.profiles.active") == null) {
+			builder.systemProperty("spring.profiles.active", String.join(",", this.activeProfiles));
+		}
+		if (bootJar.isPresent()) {
+			builder.bootJar(bootJar.get());
+		}
+		else {
+			builder.classPath(classPath);
+		}
+		return new Prepared(builder.build(), sharing);
+	}
+
+	/**
+	 * A worker's command before it starts.
+	 * @param command the command
+	 * @param sharing how it uses class data sharing, or null when the warm start is disabled
+	 */
+	record Prepared(WorkerCommand command, ClassDataSharing.Plan sharing) {
+	}
+
+	/**
+	 * Starts a worker.
+	 * @param name the worker's name
+	 * @param settings its settings
+	 * @param inbound the ring the worker reads
+	 * @param outbound the ring the worker writes
+	 * @param token the secret the worker must present in its READY frame
+	 * @return the process and the argument file to delete once it is running, if one was needed
+	 * @throws IOException when the process cannot be started
+	 */
+	Launched launch(String name, WorkerSettings settings, Path inbound, Path outbound, String token)
+			throws IOException {
+		Prepared prepared = command(name, settings, inbound, outbound);
+		WorkerCommand command = prepared.command();
+		Path argumentFile = null;
+		if (command.needsArgumentFile()) {
+			argumentFile = Files.createTempFile("vmworkers-" + name + "-", ".args",
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.writeString(argumentFile, command.argumentFileContent(), StandardCharsets.UTF_8);
+		}
+		try {
+			ProcessBuilder builder = command.toProcessBuilder(argumentFile);
+			// In the environment, not on the command line, which every user can read.
+			builder.environment().putAll(this.environment.get());
+			builder.environment().put(LaunchParameters.TOKEN_VARIABLE, token);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Launching worker '" + name + "' (class data sharing: "
+						+ ((prepared.sharing() != null) ? prepared.sharing() : "disabled") + "): "
+						+ String.join(" ", builder.command()));
+			}
+			return new Launched(WorkerProcess.start(name, builder, this.outputListener), argumentFile,
+					prepared.sharing());
+		}
+		catch (IOException | RuntimeException ex) {
+			if (argumentFile != null) {
+				Files.deleteIfExists(argumentFile);
+			}
+			if (prepared.sharing() != null) {
+				prepared.sharing().finish(-1);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * A started worker process.
+	 * @param process the process
+	 * @param argumentFile the class path argument file, or null
+	 * @param sharing how it uses class data sharing, or null
+	 */
+	record Launched(WorkerProcess process, Path argumentFile, ClassDataSharing.Plan sharing) {
+
+		/**
+		 * Publishes or discards the archive a training worker wrote, once the process has exited.
+		 * Only a worker that became ready has loaded what its successors need.
+		 * @param workerName the worker's name, for the log
+		 * @param wasReady whether the process became ready
+		 */
+		void finishSharing(String workerName, boolean wasReady) {
+			if (this.sharing == null || this.process.isAlive()) {
+				return;
+			}
+			if (this.sharing.finish(wasReady ? this.process.exitCode() : -1)) {
+				logger.info("Worker '" + workerName + "' wrote the class data sharing archive "
+						+ this.sharing.archive() + "; the next workers start from it");
+			}
+		}
+
+		void deleteArgumentFile() {
+			if (this.argumentFile != null) {
+				try {
+					Files.deleteIfExists(this.argumentFile);
+				}
+				catch (IOException ex) {
+					// A temporary file: the system's cleaning will get it.
+				}
+			}
+		}
+
+	}
+
+}

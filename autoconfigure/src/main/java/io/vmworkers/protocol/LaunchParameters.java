@@ -1,0 +1,54 @@
+package io.vmworkers.protocol;
+
+/**
+ * The system properties and the environment variable through which a master tells a worker JVM it
+ * launches who it is, where its rings are and who its master is; read by the worker's main class
+ * and configuration.
+ */
+public final class LaunchParameters {
+
+	/**
+	 * The main class of a worker JVM, named rather than referenced: the master launches it without
+	 * depending on the worker's code.
+	 */
+	public static final String MAIN_CLASS = "io.vmworkers.dispatch.worker.WorkerMain";
+
+	public static final String ROLE_PROPERTY = "vmworkers.role";
+
+	public static final String NAME_PROPERTY = "vmworkers.worker.name";
+
+	public static final String SOURCE_PROPERTY = "vmworkers.worker.source";
+
+	/**
+	 * The task's class, set for a worker with a task context
+	 * ({@link io.vmworkers.dispatch.WorkerContext#TASK}) only.
+	 */
+	public static final String TASK_CLASS_PROPERTY = "vmworkers.worker.task-class";
+
+	/** The master's auto-configuration packages, comma-separated, for a worker with a task context. */
+	public static final String PACKAGES_PROPERTY = "vmworkers.worker.packages";
+
+	public static final String INBOUND_PROPERTY = "vmworkers.worker.inbound";
+
+	public static final String OUTBOUND_PROPERTY = "vmworkers.worker.outbound";
+
+	public static final String SPIN_PROPERTY = "vmworkers.worker.spin-nanos";
+
+	public static final String SEND_TIMEOUT_PROPERTY = "vmworkers.worker.send-timeout-nanos";
+
+	public static final String MASTER_PID_PROPERTY = "vmworkers.worker.master-pid";
+
+	/**
+	 * The master's start in clock ticks since boot ({@link io.vmworkers.process.ProcessStart}),
+	 * absent when unknown: with the master's pid it tells the master from a process that reused its
+	 * pid.
+	 */
+	public static final String MASTER_START_TICKS_PROPERTY = "vmworkers.worker.master-start-ticks";
+
+	/** Environment variable carrying the handshake token a worker presents to its master. */
+	public static final String TOKEN_VARIABLE = "VMWORKERS_TOKEN";
+
+	private LaunchParameters() {
+	}
+
+}
