@@ -37,8 +37,6 @@ public final class ChannelEnd implements WorkerChannel {
 
 	private static final Log logger = LogFactory.getLog(ChannelEnd.class);
 
-	private static final long POLL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
 	/** How long the delivery thread stays without work before it ends; the next arrival starts another. */
 	private static final long DELIVERY_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -306,7 +304,7 @@ public final class ChannelEnd implements WorkerChannel {
 	@Override
 	public <T> T next() {
 		while (true) {
-			T value = next(Duration.ofNanos(POLL_SLICE_NANOS));
+			T value = next(Duration.ofNanos(Link.READ_SLICE_NANOS));
 			if (value != null) {
 				return value;
 			}
@@ -319,6 +317,7 @@ public final class ChannelEnd implements WorkerChannel {
 	 * no thread hand-off; with several, it waits for their receivers.
 	 */
 	@Override
+	@SuppressWarnings("unchecked")
 	public <T> T next(Duration timeout) {
 		boolean inHandler = this.deliverer.get() == Thread.currentThread();
 		T value = take(inHandler);
@@ -330,31 +329,25 @@ public final class ChannelEnd implements WorkerChannel {
 		if (current == null) {
 			return awaitArrival(null, inHandler, deadline);
 		}
+		Object[] taken = new Object[1];
 		current.enterWaiter();
 		try {
-			int attempt = 0;
-			while (true) {
-				value = take(inHandler);
-				if (value != null) {
-					return value;
+			switch (current.readUntil(() -> (taken[0] = take(inHandler)) != null, deadline, this)) {
+				case DONE -> {
+					return (T) taken[0];
 				}
-				if (!current.isOpen()) {
+				case TIMED_OUT -> {
+					return null;
+				}
+				case INTERRUPTED -> throw new ChannelInterruptedException(
+						"interrupted while waiting on the channel to worker '" + this.workerName + "'");
+				default -> {
+					// Closed: what arrived before still counts.
 					value = take(inHandler);
 					if (value != null) {
 						return value;
 					}
 					throw new ChannelClosedException("channel to worker '" + this.workerName + "' is closed");
-				}
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0) {
-					return null;
-				}
-				if (!current.poll(Math.min(remaining, POLL_SLICE_NANOS))) {
-					current.awaitTurn(this, attempt++);
-				}
-				if (Thread.currentThread().isInterrupted()) {
-					throw new ChannelInterruptedException(
-							"interrupted while waiting on the channel to worker '" + this.workerName + "'");
 				}
 			}
 		}
@@ -388,7 +381,7 @@ public final class ChannelEnd implements WorkerChannel {
 				this.waiting++;
 				try {
 					// Bounded, so that a closing channel is noticed without a signal of its own.
-					TimeUnit.NANOSECONDS.timedWait(this.lock, Math.min(remaining, POLL_SLICE_NANOS));
+					TimeUnit.NANOSECONDS.timedWait(this.lock, Math.min(remaining, Link.READ_SLICE_NANOS));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();

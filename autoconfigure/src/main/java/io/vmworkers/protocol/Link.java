@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.ChannelCorruptedException;
@@ -68,8 +69,12 @@ public final class Link {
 	 */
 	static final int UNREAD_WINDOW_RINGS = 4;
 
-	/** How long a producer waiting for credit sleeps before it looks again; a credit wakes it sooner. */
-	private static final long CREDIT_WAIT_MILLIS = 10;
+	/**
+	 * The longest a waiting thread sleeps on the ring (or, waiting for credit, on its monitor)
+	 * before it looks at its own state again (a deadline, an interrupt, a closed channel): what
+	 * it waits for wakes it sooner.
+	 */
+	public static final long READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private static final byte[] NO_PAYLOAD = new byte[0];
 
@@ -268,11 +273,11 @@ public final class Link {
 						+ " (raise vmworkers.channel.send-timeout or consume faster)");
 			}
 			// Read the credit ourselves when nobody else is reading; otherwise the reader wakes us.
-			if (!poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(CREDIT_WAIT_MILLIS)))) {
+			if (!poll(Math.min(remaining, READ_SLICE_NANOS))) {
 				synchronized (this.creditArrived) {
 					if (this.dataSent.get() - this.dataCredited.get() >= window) {
 						try {
-							this.creditArrived.wait(CREDIT_WAIT_MILLIS);
+							TimeUnit.NANOSECONDS.timedWait(this.creditArrived, READ_SLICE_NANOS);
 						}
 						catch (InterruptedException ex) {
 							Thread.currentThread().interrupt();
@@ -396,18 +401,64 @@ public final class Link {
 	}
 
 	/**
+	 * Waits until {@code done} holds, reading the ring itself whenever no other thread reads, so
+	 * that what it waits for (a call's answer, the next object) costs no thread hand-off, and
+	 * parking briefly while another thread reads, which hands over what it reads. This is the one
+	 * loop in which threads of either side wait on a channel; the calling thread must have
+	 * announced itself with {@link #enterWaiter()}.
+	 * @param done whether the wait is over; checked before each read
+	 * @param deadline a System.nanoTime() value
+	 * @param blocker what the thread waits for, for thread dumps
+	 * @return why the wait ended; the interrupt flag is left set
+	 */
+	public Wait readUntil(BooleanSupplier done, long deadline, Object blocker) {
+		int attempt = 0;
+		while (!done.getAsBoolean()) {
+			if (!this.open) {
+				return Wait.CLOSED;
+			}
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return Wait.TIMED_OUT;
+			}
+			if (!poll(Math.min(remaining, READ_SLICE_NANOS))) {
+				awaitTurn(blocker, attempt++);
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				return Wait.INTERRUPTED;
+			}
+		}
+		return Wait.DONE;
+	}
+
+	/**
 	 * Waits a little for a turn at reading while another thread reads, for a waiter whose
 	 * {@link #poll} returned false; the reader hands over what it reads for this waiter.
-	 * @param blocker what the thread waits for, for thread dumps
-	 * @param attempt how many times this waiter has waited already
 	 */
-	public void awaitTurn(Object blocker, int attempt) {
+	private void awaitTurn(Object blocker, int attempt) {
 		if (attempt < YIELDS) {
 			// The reader is often about to let go (its own answer came): a yield is cheaper than a park.
 			Thread.yield();
 			return;
 		}
 		LockSupport.parkNanos(blocker, TURN_NANOS);
+	}
+
+	/** Why {@link #readUntil} returned. */
+	public enum Wait {
+
+		/** What the thread waited for happened. */
+		DONE,
+
+		/** The channel closed first. */
+		CLOSED,
+
+		/** The deadline passed first. */
+		TIMED_OUT,
+
+		/** The thread was interrupted. */
+		INTERRUPTED
+
 	}
 
 	private void receive() {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import io.vmworkers.annotation.Idempotent;
 import io.vmworkers.dispatch.WorkerCallTimeoutException;
@@ -28,9 +29,6 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 final class RemoteCalls {
 
 	private static final Log logger = LogFactory.getLog(RemoteCalls.class);
-
-	/** How long a caller reading its own answer sleeps on the ring before re-checking. */
-	private static final long CALL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private final WorkerPool pool;
 
@@ -129,27 +127,29 @@ final class RemoteCalls {
 		Link link = target.link();
 		Duration timeout = this.pool.settings().callTimeout();
 		long deadline = (timeout.isZero() || timeout.isNegative()) ? Long.MAX_VALUE : start + timeout.toNanos();
-		int attempt = 0;
-		while (!call.isDone()) {
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				if (target.forget(id)) {
-					target.owner().callFailed();
-					throw new WorkerCallTimeoutException("call to " + method.getName() + " on worker '"
-							+ this.pool.name() + "' timed out after " + timeout
-							+ " (vmworkers.call-timeout); the call may have executed");
+		while (true) {
+			switch (link.readUntil(call::isDone, deadline, call)) {
+				case DONE -> {
+					return;
 				}
-				continue;
-			}
-			if (!link.poll(Math.min(remaining, CALL_POLL_NANOS))) {
-				link.awaitTurn(call, attempt++);
-			}
-			if (Thread.interrupted()) {
-				target.forget(id);
-				target.owner().callFailed();
-				Thread.currentThread().interrupt();
-				throw new WorkerCallTimeoutException("interrupted while waiting for " + method.getName()
-						+ " on worker '" + this.pool.name() + "'; the call may have executed");
+				case TIMED_OUT -> {
+					if (target.forget(id)) {
+						target.owner().callFailed();
+						throw new WorkerCallTimeoutException("call to " + method.getName() + " on worker '"
+								+ this.pool.name() + "' timed out after " + timeout
+								+ " (vmworkers.call-timeout); the call may have executed");
+					}
+					// Answered meanwhile: it is being completed.
+					LockSupport.parkNanos(call, Link.READ_SLICE_NANOS);
+				}
+				case INTERRUPTED -> {
+					target.forget(id);
+					target.owner().callFailed();
+					throw new WorkerCallTimeoutException("interrupted while waiting for " + method.getName()
+							+ " on worker '" + this.pool.name() + "'; the call may have executed");
+				}
+				// The process is gone: its exit fails the call, if that has not happened already.
+				case CLOSED -> LockSupport.parkNanos(call, Link.READ_SLICE_NANOS);
 			}
 		}
 	}

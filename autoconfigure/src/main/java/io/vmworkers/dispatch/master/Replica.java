@@ -60,9 +60,6 @@ final class Replica implements ReplicaHandle {
 	/** How often a drain looks whether the calls in flight have finished. */
 	private static final long DRAIN_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-	/** How long a caller that found its process gone waits for the exit to be handled. */
-	private static final long EXIT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
 	private final WorkerPool pool;
 
 	private final int index;
@@ -433,7 +430,7 @@ final class Replica implements ReplicaHandle {
 			}
 			try {
 				// Bounded: a process found gone while READY changes state without a signal here.
-				TimeUnit.NANOSECONDS.timedWait(this.pool, Math.min(remaining, EXIT_WAIT_NANOS));
+				TimeUnit.NANOSECONDS.timedWait(this.pool, Math.min(remaining, WorkerPool.STATE_WAIT_NANOS));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

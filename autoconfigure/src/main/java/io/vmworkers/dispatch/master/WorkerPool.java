@@ -42,8 +42,12 @@ final class WorkerPool implements WorkerHandle {
 
 	private static final Log logger = LogFactory.getLog(WorkerPool.class);
 
-	/** How long a caller waiting for any replica sleeps before it looks again. */
-	private static final long SERVING_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+	/**
+	 * The longest a thread waiting for a replica's state to change sleeps on the pool's lock
+	 * before it looks again: changes signal the lock, but a process found gone is only seen by
+	 * looking.
+	 */
+	static final long STATE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private final String name;
 
@@ -324,7 +328,7 @@ final class WorkerPool implements WorkerHandle {
 							null);
 				}
 				try {
-					TimeUnit.NANOSECONDS.timedWait(this, Math.min(remaining, SERVING_WAIT_NANOS));
+					TimeUnit.NANOSECONDS.timedWait(this, Math.min(remaining, STATE_WAIT_NANOS));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();

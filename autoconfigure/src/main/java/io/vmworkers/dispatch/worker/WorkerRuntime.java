@@ -62,7 +62,7 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	/** How long the exit announcement may wait for room: it must not delay the exit. */
 	private static final long EXIT_NOTICE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-	/** After this long without calls the worker counts as idle and its supervisor sleeps. */
+	/** After this long without calls the worker counts as idle and its relief thread sleeps. */
 	private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	/**
@@ -76,7 +76,7 @@ public final class WorkerRuntime implements Link.FrameHandler {
 
 	private volatile long lastActivity;
 
-	private final Thread supervisor;
+	private final Thread relief;
 
 	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "vmworkers-heartbeat");
@@ -127,8 +127,8 @@ public final class WorkerRuntime implements Link.FrameHandler {
 		this.channel = new ChannelEnd(name, this::finish, ChannelEnd.Links.of(this.link));
 		this.channel.deliverInline(this.link.receiverThread());
 		this.calls = Executors.newCachedThreadPool(new CallThreads(name));
-		this.supervisor = new Thread(this::supervise, "vmworkers-" + name + "-relief");
-		this.supervisor.setDaemon(true);
+		this.relief = new Thread(this::relieve, "vmworkers-" + name + "-relief");
+		this.relief.setDaemon(true);
 	}
 
 	public String name() {
@@ -150,7 +150,7 @@ public final class WorkerRuntime implements Link.FrameHandler {
 		this.task = bean;
 		Runtime.getRuntime().addShutdownHook(new Thread(this::announceExit, "vmworkers-exit-notice"));
 		this.link.start();
-		this.supervisor.start();
+		this.relief.start();
 		this.link.send(Frames.READY, ProcessHandle.current().pid(),
 				Objects.requireNonNullElse(System.getenv(LaunchParameters.TOKEN_VARIABLE), ""));
 		long interval = Frames.HEARTBEAT_INTERVAL.toMillis();
@@ -274,8 +274,8 @@ public final class WorkerRuntime implements Link.FrameHandler {
 			return;
 		}
 		if (System.nanoTime() - this.lastActivity > IDLE_NANOS) {
-			// The supervisor sleeps long while the worker is idle: have it watch this burst.
-			LockSupport.unpark(this.supervisor);
+			// The relief thread sleeps long while the worker is idle: have it watch this burst.
+			LockSupport.unpark(this.relief);
 		}
 		try {
 			Work work;
@@ -294,7 +294,7 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	 * Watches the receiving thread: when a call has held it for {@link #RELIEF_AFTER}, reads the
 	 * ring on this thread until the call returns. Looks often only while the worker is busy.
 	 */
-	private void supervise() {
+	private void relieve() {
 		long relief = RELIEF_AFTER.toNanos();
 		while (this.link.isOpen()) {
 			this.channel.reportSlowHandler(this.sendTimeout.toNanos());
