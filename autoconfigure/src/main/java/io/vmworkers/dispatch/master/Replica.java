@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -59,6 +62,23 @@ final class Replica implements ReplicaHandle {
 
 	/** How often a drain looks whether the calls in flight have finished. */
 	private static final long DRAIN_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+	/**
+	 * The lifecycle of a place, as the states each state may change to. NEW: no process (never
+	 * started, stopped and opened again, or a spare that gave its process away); STARTING: a
+	 * process launched, not yet ready; READY: serving (a spare taking over keeps it READY);
+	 * RESTARTING: waiting out a back-off; STOPPING and STOPPED: on request; FAILED: not restarted.
+	 */
+	private static final Map<WorkerState, Set<WorkerState>> LIFECYCLE = new EnumMap<>(Map.of(
+			WorkerState.NEW, EnumSet.of(WorkerState.STARTING, WorkerState.STOPPED),
+			WorkerState.STARTING, EnumSet.of(WorkerState.READY, WorkerState.RESTARTING, WorkerState.FAILED,
+					WorkerState.STOPPING),
+			WorkerState.READY, EnumSet.of(WorkerState.NEW, WorkerState.RESTARTING, WorkerState.FAILED,
+					WorkerState.STOPPING),
+			WorkerState.RESTARTING, EnumSet.of(WorkerState.NEW, WorkerState.STOPPING),
+			WorkerState.STOPPING, EnumSet.of(WorkerState.STOPPED, WorkerState.FAILED),
+			WorkerState.STOPPED, EnumSet.of(WorkerState.NEW),
+			WorkerState.FAILED, EnumSet.of(WorkerState.STARTING, WorkerState.STOPPING)));
 
 	private final WorkerPool pool;
 
@@ -262,10 +282,11 @@ final class Replica implements ReplicaHandle {
 	void launch() {
 		Launch launch;
 		synchronized (this.pool) {
-			if (this.state == WorkerState.STARTING || this.state == WorkerState.READY || this.pool.isClosed()) {
+			// Only a place without a process starts one: a running, restarting or stopping place does not.
+			if ((this.state != WorkerState.NEW && this.state != WorkerState.FAILED) || this.pool.isClosed()) {
 				return;
 			}
-			this.state = WorkerState.STARTING;
+			moveTo(WorkerState.STARTING);
 			this.launchFailure = null;
 			leave();
 			this.pool.notifyAll();
@@ -279,7 +300,7 @@ final class Replica implements ReplicaHandle {
 		catch (WorkerStartupException ex) {
 			synchronized (this.pool) {
 				this.launchFailure = ex;
-				this.state = WorkerState.FAILED;
+				moveTo(WorkerState.FAILED);
 				this.pool.notifyAll();
 			}
 			return;
@@ -346,14 +367,14 @@ final class Replica implements ReplicaHandle {
 			return null;
 		}
 		leave();
-		this.state = WorkerState.NEW;
+		moveTo(WorkerState.NEW);
 		return current;
 	}
 
 	void onReady(ProcessConnection ready) {
 		synchronized (this.pool) {
 			if (this.connection == ready && this.state == WorkerState.STARTING) {
-				this.state = WorkerState.READY;
+				moveTo(WorkerState.READY);
 				this.everReady = true;
 				this.pool.notifyAll();
 			}
@@ -459,16 +480,20 @@ final class Replica implements ReplicaHandle {
 			WorkerProcess process = starting.process();
 			String message = "worker '" + name + "' was not ready within " + timeout + " (vmworkers.startup-timeout)"
 					+ Describe.process(process);
+			boolean owned;
 			synchronized (this.pool) {
 				// Stopping: a READY frame arriving meanwhile does not make it ready, nor its exit unexpected.
-				if (this.connection == starting && this.state == WorkerState.STARTING) {
-					this.state = WorkerState.STOPPING;
+				owned = this.connection == starting && this.state == WorkerState.STARTING;
+				if (owned) {
+					moveTo(WorkerState.STOPPING);
 					this.pool.notifyAll();
 				}
 			}
 			starting.requestStop();
 			stopProcess(starting);
-			setState(WorkerState.FAILED);
+			if (owned) {
+				setState(WorkerState.FAILED);
+			}
 			throw new WorkerStartupException(name, message, null);
 		}
 		catch (ExecutionException ex) {
@@ -483,9 +508,22 @@ final class Replica implements ReplicaHandle {
 		}
 	}
 
+	/**
+	 * Changes the state, under the pool's lock, along the lifecycle's edges only: a change off
+	 * them is a bug of this class, reported as one instead of leaving a place in a state its
+	 * callers do not expect.
+	 */
+	private void moveTo(WorkerState next) {
+		if (next != this.state && !LIFECYCLE.get(this.state).contains(next)) {
+			throw new IllegalStateException("worker '" + this.pool.name() + "' place " + this.index + " cannot go from "
+					+ this.state + " to " + next);
+		}
+		this.state = next;
+	}
+
 	private void setState(WorkerState next) {
 		synchronized (this.pool) {
-			this.state = next;
+			moveTo(next);
 			this.pool.notifyAll();
 		}
 	}
@@ -502,11 +540,11 @@ final class Replica implements ReplicaHandle {
 				spare = (this.role == ReplicaRole.REPLICA) ? this.pool.takeSpare() : null;
 				if (spare != null) {
 					join(spare);
-					this.state = WorkerState.READY;
+					moveTo(WorkerState.READY);
 				}
 				else {
 					restartIn = restartDelay();
-					this.state = (restartIn != null) ? WorkerState.RESTARTING : WorkerState.FAILED;
+					moveTo((restartIn != null) ? WorkerState.RESTARTING : WorkerState.FAILED);
 				}
 				this.pool.notifyAll();
 			}
@@ -573,7 +611,7 @@ final class Replica implements ReplicaHandle {
 			if (this.state != WorkerState.RESTARTING) {
 				return;
 			}
-			this.state = WorkerState.NEW;
+			moveTo(WorkerState.NEW);
 		}
 		launch();
 		started = this.connection;
@@ -721,7 +759,7 @@ final class Replica implements ReplicaHandle {
 	/** Makes a stopped place new again, for a worker started again after a stop. */
 	void reopen() {
 		synchronized (this.pool) {
-			this.state = WorkerState.NEW;
+			moveTo(WorkerState.NEW);
 			this.restarts.clear();
 			this.pool.notifyAll();
 		}
@@ -852,7 +890,7 @@ final class Replica implements ReplicaHandle {
 			unconnected = this.early;
 			this.early = null;
 			stopped = this.state == WorkerState.NEW || this.state == WorkerState.STOPPED;
-			this.state = stopped ? WorkerState.STOPPED : WorkerState.STOPPING;
+			moveTo(stopped ? WorkerState.STOPPED : WorkerState.STOPPING);
 			this.pool.notifyAll();
 		}
 		if (unconnected != null) {
