@@ -1,16 +1,20 @@
 package io.vmworkers.dispatch.master;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import io.vmworkers.channel.RingDescriptor;
 import io.vmworkers.codec.RemoteThrowable;
 import io.vmworkers.dispatch.Heartbeat;
+import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.WorkerStartupException;
 import io.vmworkers.process.WorkerProcess;
 import io.vmworkers.protocol.Frames;
@@ -28,6 +32,12 @@ import org.apache.commons.logging.LogFactory;
 final class ProcessConnection implements Link.FrameHandler {
 
 	private static final Log logger = LogFactory.getLog(ProcessConnection.class);
+
+	/** How long a retired process may take to finish its calls when calls have no time limit. */
+	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+
+	/** How often a drain looks whether the calls in flight have finished. */
+	private static final long DRAIN_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
 	private final WorkerPool pool;
 
@@ -276,6 +286,29 @@ final class ProcessConnection implements Link.FrameHandler {
 
 	boolean hasPending() {
 		return !this.pending.isEmpty();
+	}
+
+	/**
+	 * Waits until this process, retired, has answered its calls in flight (up to the call timeout,
+	 * or {@link #DRAIN_LIMIT} when calls have none) and taken what was put to it (up to the
+	 * shutdown timeout), or has exited.
+	 * @param settings the worker's settings
+	 */
+	void awaitDrained(WorkerSettings settings) {
+		Duration callTimeout = settings.callTimeout();
+		long start = System.nanoTime();
+		long callsDeadline = start
+				+ ((callTimeout.isZero() || callTimeout.isNegative()) ? DRAIN_LIMIT : callTimeout).toNanos();
+		long dataDeadline = start + settings.shutdownTimeout().toNanos();
+		while (!this.exited) {
+			long now = System.nanoTime();
+			boolean calls = hasPending() && now < callsDeadline;
+			boolean data = this.link.unconsumed() > 0 && now < dataDeadline;
+			if (!calls && !data) {
+				return;
+			}
+			LockSupport.parkNanos(this, DRAIN_CHECK_NANOS);
+		}
 	}
 
 	@Override

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,29 +14,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.vmworkers.channel.ChannelClosedException;
-import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.dispatch.ChannelStatistics;
 import io.vmworkers.dispatch.ExitInfo;
 import io.vmworkers.dispatch.Heartbeat;
-import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.RecycleInfo;
 import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.ReplicaRole;
-import io.vmworkers.dispatch.RestartPolicy;
 import io.vmworkers.dispatch.WorkerDiedException;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.WorkerStartupException;
 import io.vmworkers.dispatch.WorkerState;
 import io.vmworkers.process.WorkerProcess;
-import io.vmworkers.protocol.Frames;
 import io.vmworkers.protocol.Link;
 
 import org.apache.commons.logging.Log;
@@ -53,15 +45,6 @@ import org.apache.commons.logging.LogFactory;
 final class Replica implements ReplicaHandle {
 
 	private static final Log logger = LogFactory.getLog(Replica.class);
-
-	/** After SIGTERM, how long before SIGKILL. */
-	private static final Duration TERMINATE_GRACE = Duration.ofMillis(500);
-
-	/** How long a recycled process may take to finish its calls when calls have no time limit. */
-	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
-
-	/** How often a drain looks whether the calls in flight have finished. */
-	private static final long DRAIN_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
 	/**
 	 * The lifecycle of a place, as the states each state may change to. NEW: no process (never
@@ -94,8 +77,7 @@ final class Replica implements ReplicaHandle {
 
 	private final AtomicLong callsFailed = new AtomicLong();
 
-	/** When unexpected exits were followed by restarts, newest last; for the intensity limit. */
-	private final Deque<Long> restarts = new ArrayDeque<>();
+	private final RestartBudget restarts;
 
 	/** Processes of this place other than the current one: a replacement starting, a recycled one draining. */
 	private final Set<ProcessConnection> others = ConcurrentHashMap.newKeySet();
@@ -103,7 +85,9 @@ final class Replica implements ReplicaHandle {
 	/** Held while this place's process is replaced, so that replacements happen one at a time. */
 	private final ReentrantLock replacing = new ReentrantLock();
 
-	private final AtomicBoolean recycleScheduled = new AtomicBoolean();
+	private final Recycler recycler;
+
+	private final ProcessEnding ending;
 
 	private volatile WorkerState state = WorkerState.NEW;
 
@@ -132,6 +116,9 @@ final class Replica implements ReplicaHandle {
 		this.index = index;
 		this.role = role;
 		this.channel = new ReplicaChannel(pool, this);
+		this.restarts = new RestartBudget(pool.settings().restart());
+		this.recycler = new Recycler(pool, this);
+		this.ending = new ProcessEnding(pool);
 	}
 
 	@Override
@@ -543,7 +530,7 @@ final class Replica implements ReplicaHandle {
 					moveTo(WorkerState.READY);
 				}
 				else {
-					restartIn = restartDelay();
+					restartIn = this.restarts.next(this.everReady);
 					moveTo((restartIn != null) ? WorkerState.RESTARTING : WorkerState.FAILED);
 				}
 				this.pool.notifyAll();
@@ -553,11 +540,11 @@ final class Replica implements ReplicaHandle {
 		if (!expected) {
 			String next = (spare != null) ? "; spare pid " + spare.pid() + " took its place"
 					: (restartIn != null) ? "; restarting in " + restartIn.toMillis() + " ms"
-							: "; not restarting (" + restartRefusal() + ")";
+							: "; not restarting (" + this.restarts.refusal(this.everReady) + ")";
 			logger.error("Worker '" + describePlace() + "' (pid " + process.pid() + ") exited unexpectedly with "
 					+ process.describeExit() + next);
 		}
-		finish(exited);
+		this.ending.finish(exited);
 		if (spare != null) {
 			this.pool.replenishSpares();
 		}
@@ -567,42 +554,20 @@ final class Replica implements ReplicaHandle {
 		recordExit(exited, expected);
 	}
 
-	private String describePlace() {
+	/**
+	 * Records a call answered by a process of this place, for {@code recycle.max-calls}.
+	 * @param answering the process
+	 * @param calls how many calls it has answered
+	 */
+	void answered(ProcessConnection answering, long calls) {
+		if (answering == this.connection && this.role == ReplicaRole.REPLICA) {
+			this.recycler.answered(calls);
+		}
+	}
+
+	String describePlace() {
 		return (this.pool.poolSettings().processes() == 1) ? this.pool.name()
 				: this.pool.name() + "' " + this.role.name().toLowerCase() + " " + this.index + " ('" + this.pool.name();
-	}
-
-	/**
-	 * Decides on a restart after an unexpected exit, under the pool's lock.
-	 * @return the back-off, or null when the place is to stay failed
-	 */
-	private Duration restartDelay() {
-		RestartPolicy policy = this.pool.settings().restart();
-		if (!policy.enabled() || !this.everReady) {
-			return null;
-		}
-		long now = System.nanoTime();
-		while (!this.restarts.isEmpty() && now - this.restarts.peekFirst() > policy.window().toNanos()) {
-			this.restarts.removeFirst();
-		}
-		if (this.restarts.size() >= policy.maxRestarts()) {
-			return null;
-		}
-		Duration delay = policy.backoff(this.restarts.size());
-		this.restarts.addLast(now);
-		return delay;
-	}
-
-	private String restartRefusal() {
-		RestartPolicy policy = this.pool.settings().restart();
-		if (!policy.enabled()) {
-			return "vmworkers.restart.mode=never";
-		}
-		if (!this.everReady) {
-			return "it never became ready";
-		}
-		return policy.maxRestarts() + " restarts within " + policy.window()
-				+ " already (vmworkers.restart.max-restarts, vmworkers.restart.window)";
 	}
 
 	private void relaunch() {
@@ -625,23 +590,6 @@ final class Replica implements ReplicaHandle {
 				started.process().kill();
 			}
 		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
-	}
-
-	/**
-	 * Records a call answered by a process of this place, and has the process recycled once it
-	 * reaches {@code recycle.max-calls}.
-	 * @param answering the process
-	 * @param calls how many calls it has answered
-	 */
-	void answered(ProcessConnection answering, long calls) {
-		long limit = this.pool.poolSettings().recycle().maxCalls();
-		if (limit > 0 && calls == limit && answering == this.connection && this.role == ReplicaRole.REPLICA) {
-			scheduleRecycle(maxCallsReason(calls, limit));
-		}
-	}
-
-	private String maxCallsReason(long calls, long limit) {
-		return calls + " calls (vmworkers.workers." + this.pool.name() + ".recycle.max-calls=" + limit + ")";
 	}
 
 	/**
@@ -694,52 +642,8 @@ final class Replica implements ReplicaHandle {
 			return;
 		}
 		if (this.role == ReplicaRole.REPLICA) {
-			String recycle = recycleReason(current, now);
-			if (recycle != null) {
-				scheduleRecycle(recycle);
-			}
+			this.recycler.check(current, now);
 		}
-	}
-
-	private String recycleReason(ProcessConnection current, long now) {
-		PoolSettings.Recycle recycle = this.pool.poolSettings().recycle();
-		String property = "vmworkers.workers." + this.pool.name() + ".recycle.";
-		// Also here, not only as the limit is reached: a process that reached it while the one
-		// before it was still being replaced is replaced on the next watch.
-		if (recycle.maxCalls() > 0 && current.answered() >= recycle.maxCalls()) {
-			return maxCallsReason(current.answered(), recycle.maxCalls());
-		}
-		if (!recycle.maxAge().isZero() && current.readyNanos() != 0
-				&& now - current.readyNanos() > recycle.maxAge().toNanos()) {
-			return "ready for " + Duration.ofNanos(now - current.readyNanos()).toSeconds() + " s (" + property
-					+ "max-age=" + recycle.maxAge() + ")";
-		}
-		Heartbeat heartbeat = current.heartbeat();
-		if (recycle.maxHeapUsed() > 0 && heartbeat != null
-				&& heartbeat.heapUsedAfterCollection() > recycle.maxHeapUsed()) {
-			return heartbeat.heapUsedAfterCollection() + " bytes of heap in use after a collection (" + property
-					+ "max-heap-used=" + recycle.maxHeapUsed() + "B)";
-		}
-		return null;
-	}
-
-	private void scheduleRecycle(String reason) {
-		if (!this.recycleScheduled.compareAndSet(false, true)) {
-			return;
-		}
-		Thread thread = new Thread(() -> {
-			try {
-				replace(reason);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not recycle worker '" + describePlace() + "': " + ex.getMessage());
-			}
-			finally {
-				this.recycleScheduled.set(false);
-			}
-		}, "vmworkers-" + this.pool.name() + "-" + this.index + "-recycle");
-		thread.setDaemon(true);
-		thread.start();
 	}
 
 	/**
@@ -760,7 +664,7 @@ final class Replica implements ReplicaHandle {
 	void reopen() {
 		synchronized (this.pool) {
 			moveTo(WorkerState.NEW);
-			this.restarts.clear();
+			this.restarts.reset();
 			this.pool.notifyAll();
 		}
 	}
@@ -811,7 +715,7 @@ final class Replica implements ReplicaHandle {
 			}
 			logger.info("Recycling worker '" + describePlace() + "' (pid " + old.pid() + ", now pid " + next.pid()
 					+ "): " + reason);
-			drain(old);
+			old.awaitDrained(this.pool.settings());
 			old.requestStop();
 			stopProcess(old);
 			this.others.remove(old);
@@ -856,27 +760,6 @@ final class Replica implements ReplicaHandle {
 	}
 
 	/**
-	 * Waits until a retired process has answered its calls in flight (up to the call timeout, or
-	 * {@link #DRAIN_LIMIT} without one) and taken what was put to it (up to the shutdown timeout).
-	 */
-	private void drain(ProcessConnection old) {
-		WorkerSettings settings = this.pool.settings();
-		Duration callTimeout = settings.callTimeout();
-		long start = System.nanoTime();
-		long callsDeadline = start + ((callTimeout.isZero() || callTimeout.isNegative()) ? DRAIN_LIMIT : callTimeout).toNanos();
-		long dataDeadline = start + settings.shutdownTimeout().toNanos();
-		while (!old.exited()) {
-			long now = System.nanoTime();
-			boolean calls = old.hasPending() && now < callsDeadline;
-			boolean data = old.link().unconsumed() > 0 && now < dataDeadline;
-			if (!calls && !data) {
-				return;
-			}
-			LockSupport.parkNanos(this, DRAIN_CHECK_NANOS);
-		}
-	}
-
-	/**
 	 * Stops every process of this place: asks each to finish, waits the shutdown timeout, then
 	 * terminates and finally kills it, and removes its channel files.
 	 */
@@ -907,71 +790,12 @@ final class Replica implements ReplicaHandle {
 	}
 
 	/**
-	 * Asks a process to stop and waits for it, within the shutdown timeout, then terminates it; its
-	 * exit counts as expected.
+	 * Asks a process to stop and waits for it, within the shutdown timeout, then terminates it (see
+	 * {@link ProcessEnding}); its exit counts as expected.
 	 */
 	private void stopProcess(ProcessConnection stopping) {
-		WorkerProcess process = stopping.process();
-		Link link = stopping.link();
-		WorkerSettings settings = this.pool.settings();
-		if (process != null) {
-			// One deadline for asking and waiting: a worker that stopped reading (a full ring) must
-			// not make the stop take longer than the shutdown timeout.
-			long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
-			boolean asked = false;
-			if (link != null && link.isOpen() && process.isAlive()) {
-				try {
-					link.send(Frames.CLOSE, 0L, null, settings.shutdownTimeout().toNanos());
-					asked = true;
-				}
-				catch (RuntimeException ex) {
-					// The worker cannot be asked over the channel; end-of-file on its stdin asks instead.
-				}
-			}
-			if (!asked) {
-				process.closeInput();
-			}
-			if (!process.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-				logger.warn("Worker '" + describePlace() + "' (pid " + process.pid() + ") did not stop within "
-						+ settings.shutdownTimeout() + " (vmworkers.shutdown-timeout); terminating it");
-				process.closeInput();
-				if (!process.terminate(TERMINATE_GRACE)) {
-					logger.error("Worker '" + describePlace() + "' (pid " + process.pid() + ") survived SIGKILL");
-				}
-			}
-		}
-		finish(stopping);
-		if (process != null && !process.isAlive()) {
+		if (this.ending.stop(stopping, describePlace())) {
 			recordExit(stopping, true);
-		}
-	}
-
-	/** Fails what still waits for a process, then closes its channel and removes its files. */
-	private void finish(ProcessConnection finished) {
-		WorkerProcess process = finished.process();
-		// First: callers waiting on a dead process are what a failover waits for.
-		if (finished.hasPending()) {
-			String name = this.pool.name();
-			String message = "worker '" + name + "' " + ((process != null) ? "(pid " + process.pid() + ") " : "")
-					+ (finished.exited() ? "died with " + process.describeExit() : "was stopped")
-					+ " before answering; the call may have executed"
-					+ (finished.exited() ? Describe.process(process) : "");
-			finished.failPending(new WorkerDiedException(name, (process != null) ? process.pid() : -1,
-					(process != null) ? process.exitCode() : -1, message));
-		}
-		finished.ready().completeExceptionally(new WorkerStartupException(this.pool.name(),
-				"worker '" + this.pool.name() + "' stopped before it was ready" + Describe.process(process), null));
-		Link link = finished.link();
-		if (link != null) {
-			link.close();
-			link.deleteFiles();
-		}
-		WorkerLauncher.Launched launched = finished.launched();
-		if (launched != null) {
-			launched.deleteArgumentFile();
-			launched.finishSharing(this.pool.name(), finished.readyAt() != null);
-			// The stdin pipe is the only stream nobody closes when a process dies on its own.
-			launched.process().closeInput();
 		}
 	}
 
@@ -991,34 +815,6 @@ final class Replica implements ReplicaHandle {
 	public String toString() {
 		return "Replica[" + this.pool.name() + "#" + this.index + ", " + this.role.name().toLowerCase() + ", state="
 				+ this.state + ", pid=" + pid() + "]";
-	}
-
-	/** Messages and bytes that went through a process's rings, counted from its start. */
-	private record Traffic(long messagesOut, long bytesOut, long messagesIn, long bytesIn) {
-
-		static final Traffic NONE = new Traffic(0, 0, 0, 0);
-
-		static Traffic of(ProcessConnection connection) {
-			Link link = (connection != null) ? connection.link() : null;
-			if (link == null) {
-				return NONE;
-			}
-			SharedRing out = link.outbound();
-			SharedRing in = link.inbound();
-			return new Traffic(out.statistics().messagesWritten(), out.statistics().bytesWritten(),
-					in.statistics().messagesRead(), in.statistics().bytesRead());
-		}
-
-		Traffic plus(Traffic other) {
-			return new Traffic(this.messagesOut + other.messagesOut, this.bytesOut + other.bytesOut,
-					this.messagesIn + other.messagesIn, this.bytesIn + other.bytesIn);
-		}
-
-		Traffic minus(Traffic other) {
-			return new Traffic(this.messagesOut - other.messagesOut, this.bytesOut - other.bytesOut,
-					this.messagesIn - other.messagesIn, this.bytesIn - other.bytesIn);
-		}
-
 	}
 
 }
