@@ -4,17 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
-import io.vmworkers.dispatch.PoolSettings;
-import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.master.DefaultVmDispatcher;
+import io.vmworkers.dispatch.master.LaunchPlan;
 import io.vmworkers.dispatch.master.WorkerTaskPostProcessor;
 import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
 import io.vmworkers.dispatch.worker.WorkerRuntime;
@@ -26,15 +24,12 @@ import org.springframework.beans.factory.InjectionPoint;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
@@ -73,17 +68,6 @@ public final class VmWorkersAutoConfiguration {
 		return AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
 	}
 
-	/**
-	 * The arguments a worker starts with: the master's own, then what vmworkers adds so that a
-	 * worker follows the master's decisions about development services (see
-	 * {@link DockerComposeInWorkers}).
-	 */
-	static List<String> workerArguments(List<String> sourceArgs, ConfigurableListableBeanFactory beanFactory) {
-		List<String> arguments = new ArrayList<>(sourceArgs);
-		arguments.addAll(DockerComposeInWorkers.workerArguments(beanFactory.getBeanClassLoader()));
-		return arguments;
-	}
-
 	/** The environment a worker gets besides the master's own: its connection details. */
 	private static Map<String, String> masterConnectionDetails(ConfigurableListableBeanFactory beanFactory) {
 		String encoded = MasterConnectionDetails.capture(beanFactory);
@@ -109,27 +93,27 @@ public final class VmWorkersAutoConfiguration {
 			return new WorkerTaskPostProcessor(dispatcher);
 		}
 
+		/**
+		 * The plan the workers were launched from early, or else one made the same way now, from
+		 * the bound properties.
+		 */
 		@Bean
-		DefaultVmDispatcher vmDispatcher(WorkerTaskRegistrar registrar, VmWorkersProperties properties,
-				KryoCodec codec, ApplicationContext context, ObjectProvider<ApplicationArguments> arguments,
-				Environment environment, ObjectProvider<WorkerObserver> observers, EarlyWorkerLaunch earlyLaunch) {
-			if (!context.containsBeanDefinition(CODEC_BEAN)) {
-				checkNoTaskContext(registrar, properties);
-			}
-			List<String> sourceArgs = arguments.stream()
-				.findFirst()
-				.map((applicationArguments) -> Arrays.asList(applicationArguments.getSourceArgs()))
-				.orElse(List.of());
-			ConfigurableListableBeanFactory beanFactory = (ConfigurableListableBeanFactory) context
-				.getAutowireCapableBeanFactory();
-			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(registrar.tasks(), properties::settingsFor,
-					(name) -> properties.poolFor(name, PoolSettings.annotatedReplicas(registrar.tasks().get(name))), codec,
-					applicationClass(context, registrar), applicationPackages(beanFactory),
-					workerArguments(sourceArgs, beanFactory), Arrays.asList(environment.getActiveProfiles()),
-					properties.classDataSharing());
+		@ConditionalOnMissingBean
+		LaunchPlan vmWorkersLaunchPlan(ObjectProvider<EarlyWorkerLaunch> earlyLaunch, WorkerTaskRegistrar registrar,
+				VmWorkersProperties properties, ConfigurableListableBeanFactory beanFactory, Environment environment) {
+			EarlyWorkerLaunch early = earlyLaunch.getIfAvailable();
+			LaunchPlan plan = (early != null) ? early.plan() : null;
+			return (plan != null) ? plan
+					: new LaunchPlanFactory(registrar.tasks(), beanFactory, environment).create(properties);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DefaultVmDispatcher vmDispatcher(LaunchPlan plan, KryoCodec codec, ObjectProvider<WorkerObserver> observers,
+				ConfigurableListableBeanFactory beanFactory) {
+			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(plan, codec);
 			observers.orderedStream().forEach(dispatcher::addObserver);
 			dispatcher.workerEnvironment(() -> masterConnectionDetails(beanFactory));
-			earlyLaunch.handOver(dispatcher);
 			return dispatcher;
 		}
 
@@ -137,32 +121,6 @@ public final class VmWorkersAutoConfiguration {
 		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
 		WorkerChannel workerChannel(InjectionPoint injectionPoint, DefaultVmDispatcher dispatcher) {
 			return dispatcher.channelFor(injectionPoint.getMember().getDeclaringClass());
-		}
-
-		/** A worker with a task context builds vmworkers' own codec, not the application's. */
-		private static void checkNoTaskContext(WorkerTaskRegistrar registrar, VmWorkersProperties properties) {
-			for (String name : registrar.tasks().keySet()) {
-				if (properties.settingsFor(name).context() == WorkerContext.TASK) {
-					throw new IllegalStateException("worker '" + name + "' has a task context ("
-							+ WorkerContext.taskContextProperties(name) + "), but the application defines its own KryoCodec"
-							+ " bean, which a task context does not have, so the two ends would encode differently;"
-							+ " set the context to 'application' for it");
-				}
-			}
-		}
-
-		private static String applicationClass(ApplicationContext context, WorkerTaskRegistrar registrar) {
-			String[] names = context.getBeanNamesForAnnotation(SpringBootConfiguration.class);
-			if (names.length == 0) {
-				if (registrar.tasks().isEmpty()) {
-					return "";
-				}
-				throw new IllegalStateException("vmworkers found @WorkerTask beans " + registrar.tasks().keySet()
-						+ " but no @SpringBootConfiguration class for workers to run; start the application"
-						+ " from a @SpringBootApplication class");
-			}
-			Class<?> type = context.getType(names[0]);
-			return ClassUtils.getUserClass(type).getName();
 		}
 
 	}

@@ -1,9 +1,12 @@
 package io.vmworkers.autoconfigure;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import io.vmworkers.actuate.VmWorkersHealthContributor;
 import io.vmworkers.dispatch.VmDispatcher;
+import io.vmworkers.dispatch.master.LaunchPlan;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -34,15 +37,21 @@ public final class VmWorkersHealthAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = { "vmworkersHealthIndicator", "vmworkersHealthContributor" })
 		VmWorkersHealthContributor vmworkersHealthContributor(VmDispatcher dispatcher,
-				VmWorkersHealthProperties properties, ObjectProvider<VmWorkersProperties> workersProperties) {
+				VmWorkersHealthProperties properties, ObjectProvider<LaunchPlan> plan,
+				ObjectProvider<VmWorkersProperties> workersProperties) {
 			Duration threshold = properties.getHeartbeatTimeout();
 			if (threshold != null) {
 				return new VmWorkersHealthContributor(dispatcher, (name) -> threshold,
 						properties.isDownBelowReplicas());
 			}
-			// Each worker's own: DOWN for silence exactly when its supervisor counts it hung.
-			VmWorkersProperties workers = workersProperties.getIfAvailable(VmWorkersProperties::new);
-			return new VmWorkersHealthContributor(dispatcher, (name) -> workers.settingsFor(name).heartbeatTimeout(),
+			// Each worker's own, from the settings checked at start-up: DOWN for silence exactly when
+			// its supervisor counts it hung. A worker of a dispatcher not made from the plan gets the
+			// global one.
+			Map<String, Duration> timeouts = new HashMap<>();
+			plan.ifAvailable((launchPlan) -> launchPlan.workers()
+				.forEach((name, worker) -> timeouts.put(name, worker.settings().heartbeatTimeout())));
+			Duration global = workersProperties.getIfAvailable(VmWorkersProperties::new).getHeartbeatTimeout();
+			return new VmWorkersHealthContributor(dispatcher, (name) -> timeouts.getOrDefault(name, global),
 					properties.isDownBelowReplicas());
 		}
 

@@ -198,10 +198,13 @@ public class VmWorkersProperties {
 	}
 
 	/**
-	 * Returns the effective settings of a worker: these properties with its overrides applied.
-	 * Per-worker JVM options come after the global ones.
+	 * Returns the effective settings of a worker: these properties with its overrides applied,
+	 * checked. Per-worker JVM options come after the global ones. The master's launch plan asks for
+	 * each worker's settings once, at start-up; everything later reads them from there.
 	 * @param name the worker's name
 	 * @return the settings
+	 * @throws IllegalArgumentException when a JVM option, CPU list or value is malformed or out of
+	 * range, naming the property
 	 */
 	public WorkerSettings settingsFor(String name) {
 		Worker override = this.workers.getOrDefault(name, new Worker());

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,9 +22,13 @@ class PoolPropertiesTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(VmWorkersAutoConfiguration.class));
 
+	/** The properties alone: entries for workers that do not exist would fail the launch plan. */
+	private final ApplicationContextRunner properties = new ApplicationContextRunner()
+		.withUserConfiguration(PropertiesConfiguration.class);
+
 	@Test
 	void aWorkerIsOneProcessUnlessItsAnnotationOrPropertySaysOtherwise() {
-		this.runner.withPropertyValues("vmworkers.workers.robot.replicas=4").run((context) -> {
+		this.properties.withPropertyValues("vmworkers.workers.robot.replicas=4").run((context) -> {
 			VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
 			assertThat(properties.poolFor("other", PoolSettings.annotatedReplicas(Plain.class)))
 				.isEqualTo(PoolSettings.SINGLE);
@@ -34,7 +39,7 @@ class PoolPropertiesTests {
 
 	@Test
 	void sparesAndRecyclingLimitsBind() {
-		this.runner
+		this.properties
 			.withPropertyValues("vmworkers.workers.robot.spares=2", "vmworkers.workers.robot.recycle.max-calls=2000",
 					"vmworkers.workers.robot.recycle.max-heap-used=200MB", "vmworkers.workers.robot.recycle.max-age=1h")
 			.run((context) -> {
@@ -51,7 +56,7 @@ class PoolPropertiesTests {
 
 	@Test
 	void outOfRangeCountsAreRefusedNamingTheProperty() {
-		this.runner.withPropertyValues("vmworkers.workers.robot.replicas=0", "vmworkers.workers.arm.spares=-1",
+		this.properties.withPropertyValues("vmworkers.workers.robot.replicas=0", "vmworkers.workers.arm.spares=-1",
 				"vmworkers.workers.leg.recycle.max-calls=-5")
 			.run((context) -> {
 				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
@@ -72,6 +77,11 @@ class PoolPropertiesTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("vmworkers.workers.plain.replicas must be at least 1"));
+	}
+
+	@EnableConfigurationProperties(VmWorkersProperties.class)
+	static class PropertiesConfiguration {
+
 	}
 
 	@SpringBootConfiguration

@@ -3,6 +3,7 @@ package io.vmworkers.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.vmworkers.annotation.WorkerTask;
 import io.vmworkers.codec.ClassAllowList;
@@ -11,10 +12,12 @@ import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.master.DefaultVmDispatcher;
+import io.vmworkers.dispatch.master.LaunchPlan;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,6 +29,10 @@ class VmWorkersAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(VmWorkersAutoConfiguration.class));
+
+	/** The properties alone: entries for workers that do not exist would fail the launch plan. */
+	private final ApplicationContextRunner properties = new ApplicationContextRunner()
+		.withUserConfiguration(PropertiesConfiguration.class);
 
 	@Test
 	void masterRoleProvidesDispatcherWithoutWorkersWhenThereAreNoTasks() {
@@ -45,6 +52,15 @@ class VmWorkersAutoConfigurationTests {
 	}
 
 	@Test
+	void dispatcherAndLaunchPlanBackOffWhenUserDefinesThem() {
+		this.runner.withUserConfiguration(UserDispatcherConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(DefaultVmDispatcher.class).hasSingleBean(LaunchPlan.class);
+			assertThat(context.getBean(DefaultVmDispatcher.class)).isSameAs(context.getBean("userDispatcher"));
+			assertThat(context.getBean(LaunchPlan.class)).isSameAs(context.getBean("userPlan"));
+		});
+	}
+
+	@Test
 	void workerRoleHasNoDispatcher() {
 		// Lazy, as in a worker JVM: the runtime needs the channel a master creates.
 		this.runner.withPropertyValues("vmworkers.role=worker")
@@ -57,7 +73,7 @@ class VmWorkersAutoConfigurationTests {
 
 	@Test
 	void perWorkerPropertiesOverrideGlobalOnes() {
-		this.runner
+		this.properties
 			.withPropertyValues("vmworkers.jvm-options=-Xmx64m", "vmworkers.call-timeout=5s",
 					"vmworkers.channel.capacity=1MB", "vmworkers.workers.robot.jvm-options=-XX:+UseSerialGC",
 					"vmworkers.workers.robot.channel.capacity=64KB", "vmworkers.workers.robot.startup-timeout=3s")
@@ -77,14 +93,14 @@ class VmWorkersAutoConfigurationTests {
 
 	@Test
 	void theContextIsTheApplicationUnlessSetGloballyOrForOneWorker() {
-		this.runner.run((context) -> assertThat(context.getBean(VmWorkersProperties.class).settingsFor("robot").context())
+		this.properties.run((context) -> assertThat(context.getBean(VmWorkersProperties.class).settingsFor("robot").context())
 			.isEqualTo(WorkerContext.APPLICATION));
-		this.runner.withPropertyValues("vmworkers.workers.robot.context=task").run((context) -> {
+		this.properties.withPropertyValues("vmworkers.workers.robot.context=task").run((context) -> {
 			VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
 			assertThat(properties.settingsFor("robot").context()).isEqualTo(WorkerContext.TASK);
 			assertThat(properties.settingsFor("other").context()).isEqualTo(WorkerContext.APPLICATION);
 		});
-		this.runner.withPropertyValues("vmworkers.context=task", "vmworkers.workers.robot.context=application")
+		this.properties.withPropertyValues("vmworkers.context=task", "vmworkers.workers.robot.context=application")
 			.run((context) -> {
 				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
 				assertThat(properties.settingsFor("robot").context()).isEqualTo(WorkerContext.APPLICATION);
@@ -104,7 +120,7 @@ class VmWorkersAutoConfigurationTests {
 
 	@Test
 	void cpusComeFromTheWorkerOrTheGlobalSettingAndAreChecked() {
-		this.runner.withPropertyValues("vmworkers.cpus=1", "vmworkers.workers.robot.cpus=0-1",
+		this.properties.withPropertyValues("vmworkers.cpus=1", "vmworkers.workers.robot.cpus=0-1",
 				"vmworkers.workers.broken.cpus=one")
 			.run((context) -> {
 				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
@@ -117,7 +133,7 @@ class VmWorkersAutoConfigurationTests {
 
 	@Test
 	void jvmOptionsWrittenAsOneStringAreRefusedNamingTheProperty() {
-		this.runner.withPropertyValues("vmworkers.workers.robot.jvm-options[0]=-Xmx128m -XX:+UseZGC",
+		this.properties.withPropertyValues("vmworkers.workers.robot.jvm-options[0]=-Xmx128m -XX:+UseZGC",
 				"vmworkers.workers.other.jvm-options=-Xmx128m,-XX:+UseZGC")
 			.run((context) -> {
 				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
@@ -147,6 +163,26 @@ class VmWorkersAutoConfigurationTests {
 
 		public int inc(int value) {
 			return value + 1;
+		}
+
+	}
+
+	@EnableConfigurationProperties(VmWorkersProperties.class)
+	static class PropertiesConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserDispatcherConfiguration {
+
+		@Bean
+		LaunchPlan userPlan() {
+			return new LaunchPlan("", List.of(), List.of(), List.of(), null, Map.of());
+		}
+
+		@Bean
+		DefaultVmDispatcher userDispatcher(LaunchPlan plan, KryoCodec codec) {
+			return new DefaultVmDispatcher(plan, codec);
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.vmworkers.autoconfigure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,12 +14,14 @@ import io.vmworkers.actuate.VmWorkersEndpoint;
 import io.vmworkers.actuate.VmWorkersEndpointWebExtension;
 import io.vmworkers.actuate.VmWorkersHealthContributor;
 import io.vmworkers.actuate.WorkerSampler;
+import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.ReplicaRole;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.WorkerState;
+import io.vmworkers.dispatch.master.LaunchPlan;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -284,6 +287,13 @@ class VmWorkersObservabilityAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(VmWorkersProperties.class)
 	static class OneSilentWorker {
+
+		/** What vmworkers' own configuration makes: health reads each worker's settings there. */
+		@Bean
+		LaunchPlan robotPlan(VmWorkersProperties properties) {
+			return new LaunchPlan("", List.of(), List.of(), List.of(), null, Map.of("robot",
+					new LaunchPlan.Worker(Object.class, properties.settingsFor("robot"), PoolSettings.SINGLE)));
+		}
 
 		@Bean
 		VmDispatcher robotDispatcher() {

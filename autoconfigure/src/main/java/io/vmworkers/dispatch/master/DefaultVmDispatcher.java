@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.vmworkers.channel.ChannelDirectoryException;
@@ -24,14 +23,11 @@ import io.vmworkers.channel.ChannelFiles;
 import io.vmworkers.channel.RingDescriptor;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
-import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerObserver;
-import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.WorkerState;
-import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.protocol.Frames;
 
 import org.apache.commons.logging.Log;
@@ -39,6 +35,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -62,6 +59,8 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	private final Map<String, WorkerPool> workers = new LinkedHashMap<>();
 
+	private final LaunchPlan plan;
+
 	private final WorkerLauncher launcher;
 
 	/** Restarts after back-off, and the watch for hung workers. */
@@ -80,26 +79,26 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	/**
 	 * Creates the dispatcher.
-	 * @param tasks the task classes by worker (bean) name
-	 * @param settings the settings of each worker, by name
-	 * @param pools the shape of each worker's pool, by name
+	 * @param plan the workers, their settings and how they are launched
 	 * @param codec the codec for all channels
-	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
-	 * @param packages the application's auto-configuration packages, passed to workers with a task
-	 * context
-	 * @param arguments the master's command-line arguments, passed to workers
-	 * @param activeProfiles the master's active profiles, passed to workers
-	 * @param classDataSharing the workers' warm start, or null to start them without
 	 */
-	public DefaultVmDispatcher(Map<String, Class<?>> tasks, Function<String, WorkerSettings> settings,
-			Function<String, PoolSettings> pools, KryoCodec codec, String applicationClass, List<String> packages,
-			List<String> arguments, List<String> activeProfiles, ClassDataSharing classDataSharing) {
-		this.launcher = new WorkerLauncher(applicationClass, taskClassNames(tasks), packages, arguments,
-				activeProfiles, DefaultVmDispatcher::log, classDataSharing);
-		tasks.forEach((name, type) -> this.workers.put(name, new WorkerPool(name, type, settings.apply(name),
-				pools.apply(name), this.launcher, codec, this.scheduler)));
+	public DefaultVmDispatcher(LaunchPlan plan, KryoCodec codec) {
+		Assert.notNull(plan, "'plan' must not be null");
+		Assert.notNull(codec, "'codec' must not be null");
+		this.plan = plan;
+		this.launcher = new WorkerLauncher(plan, DefaultVmDispatcher::log);
+		plan.workers().forEach((name, worker) -> this.workers.put(name, new WorkerPool(name, worker.taskClass(),
+				worker.settings(), worker.pool(), this.launcher, codec, this.scheduler)));
 		// Until start(): workers launch early, before every @OnData method of the master is known.
 		this.workers.values().forEach((worker) -> worker.channelEnd().hold());
+	}
+
+	/**
+	 * Returns the plan this dispatcher launches its workers from.
+	 * @return the plan
+	 */
+	public LaunchPlan plan() {
+		return this.plan;
 	}
 
 	/**
@@ -113,25 +112,21 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	/**
 	 * Takes over the processes launched before this dispatcher existed; call it before the
-	 * dispatcher is initialized. A launch whose worker is unknown here, or whose settings or
-	 * command differ from what this dispatcher would use, is discarded and its worker launched
-	 * again. The early launches are empty afterwards.
+	 * dispatcher is initialized. Launches made from this dispatcher's own plan are adopted as they
+	 * are; launches made from another plan (a dispatcher the application defines from other
+	 * settings) are discarded. The early launches are empty afterwards.
 	 * @param early the early launches
 	 */
 	public void adopt(EarlyLaunches early) {
+		if (early.plan() != this.plan) {
+			logger.debug("Discarding the early launches: this dispatcher was created from another launch plan");
+			early.close();
+			return;
+		}
 		for (WorkerPool worker : this.workers.values()) {
 			List<Launch> launches = early.take(worker.name());
-			if (launches.isEmpty()) {
-				continue;
-			}
-			if (early.launcher().launchesLike(this.launcher)
-					&& launches.stream().allMatch((launch) -> launch.settings().equals(worker.settings()))) {
+			if (!launches.isEmpty()) {
 				worker.adopt(launches);
-			}
-			else {
-				logger.debug("Discarding the early launch of worker '" + worker.name()
-						+ "': its settings or command changed once the context bound them");
-				launches.forEach(Launch::discard);
 			}
 		}
 		early.close();
@@ -152,18 +147,6 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 		catch (RuntimeException ex) {
 			logger.debug("Workers not launched early; the context's start will launch them", ex);
 		}
-	}
-
-	/**
-	 * Names the task classes, by worker name, as the launcher passes them to a worker with a task
-	 * context.
-	 * @param tasks the task classes by worker name
-	 * @return their names
-	 */
-	static Map<String, String> taskClassNames(Map<String, Class<?>> tasks) {
-		Map<String, String> names = new LinkedHashMap<>();
-		tasks.forEach((name, type) -> names.put(name, type.getName()));
-		return names;
 	}
 
 	static void log(String workerName, boolean error, String line) {
@@ -274,25 +257,18 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * that a bad directory fails the start-up with one clear message.
 	 */
 	private void prepareDirectories() {
-		Map<String, WorkerSettings> settings = new LinkedHashMap<>();
-		Map<String, PoolSettings> pools = new LinkedHashMap<>();
-		this.workers.forEach((name, worker) -> {
-			settings.put(name, worker.settings());
-			pools.put(name, worker.poolSettings());
-		});
-		prepareChannelDirectories(settings, pools);
+		prepareChannelDirectories(this.plan);
 	}
 
 	/**
 	 * Checks that each channel directory can hold the workers' rings, removes the channel files of
 	 * dead masters there, and creates this master's run directory.
-	 * @param workers the settings of the workers about to launch, by name
-	 * @param pools the shape of their pools, by name
+	 * @param plan the workers about to launch
 	 */
-	static void prepareChannelDirectories(Map<String, WorkerSettings> workers, Map<String, PoolSettings> pools) {
+	static void prepareChannelDirectories(LaunchPlan plan) {
 		Map<Path, Long> required = new LinkedHashMap<>();
-		workers.forEach((name, settings) -> required.merge(settings.directory(),
-				2 * RingDescriptor.fileLength(settings.capacity()) * pools.get(name).processes(), Long::sum));
+		plan.workers().values().forEach((worker) -> required.merge(worker.settings().directory(),
+				2 * RingDescriptor.fileLength(worker.settings().capacity()) * worker.pool().processes(), Long::sum));
 		required.forEach((directory, bytes) -> {
 			ChannelDirectoryException.check(directory, bytes);
 			try {

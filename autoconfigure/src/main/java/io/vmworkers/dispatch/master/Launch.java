@@ -28,8 +28,6 @@ final class Launch {
 
 	private final String name;
 
-	private final WorkerSettings settings;
-
 	private final SharedRing toWorker;
 
 	private final SharedRing fromWorker;
@@ -40,10 +38,9 @@ final class Launch {
 
 	private final Instant startedAt;
 
-	private Launch(String name, WorkerSettings settings, SharedRing toWorker, SharedRing fromWorker, String token,
+	private Launch(String name, SharedRing toWorker, SharedRing fromWorker, String token,
 			WorkerLauncher.Launched launched) {
 		this.name = name;
-		this.settings = settings;
 		this.toWorker = toWorker;
 		this.fromWorker = fromWorker;
 		this.token = token;
@@ -74,7 +71,7 @@ final class Launch {
 			in = SharedRing.create(fromWorkerFile, settings.capacity(), spin);
 			String token = ChannelFiles.newToken();
 			WorkerLauncher.Launched launched = launcher.launch(name, settings, toWorkerFile, fromWorkerFile, token);
-			return new Launch(name, settings, out, in, token, launched);
+			return new Launch(name, out, in, token, launched);
 		}
 		catch (IOException | RuntimeException ex) {
 			if (out != null) {
@@ -87,10 +84,6 @@ final class Launch {
 			deleteQuietly(fromWorkerFile);
 			throw ex;
 		}
-	}
-
-	WorkerSettings settings() {
-		return this.settings;
 	}
 
 	/** The ring the master writes and the worker reads. */

@@ -8,7 +8,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -32,19 +31,9 @@ final class WorkerLauncher {
 
 	private static final Log logger = LogFactory.getLog(WorkerLauncher.class);
 
-	private final String applicationClass;
-
-	private final Map<String, String> taskClasses;
-
-	private final List<String> packages;
-
-	private final List<String> arguments;
-
-	private final List<String> activeProfiles;
+	private final LaunchPlan plan;
 
 	private final WorkerProcess.OutputListener outputListener;
-
-	private final ClassDataSharing classDataSharing;
 
 	private volatile boolean offReported;
 
@@ -52,26 +41,13 @@ final class WorkerLauncher {
 
 	/**
 	 * Creates a launcher.
-	 * @param applicationClass the application's {@code @SpringBootConfiguration} class, which the
-	 * worker runs
-	 * @param taskClasses each worker's task class, by worker name, for workers with a task context
-	 * @param packages the application's packages (its auto-configuration packages), which a worker
-	 * with a task context registers as its own
-	 * @param arguments the master's command-line arguments, passed on
-	 * @param activeProfiles the master's active profiles, passed on
+	 * @param plan the application class, task classes, packages, arguments, profiles and warm
+	 * start workers are launched with
 	 * @param outputListener receives the workers' output lines
-	 * @param classDataSharing the warm start's cache, or null to start workers without
 	 */
-	WorkerLauncher(String applicationClass, Map<String, String> taskClasses, List<String> packages,
-			List<String> arguments, List<String> activeProfiles, WorkerProcess.OutputListener outputListener,
-			ClassDataSharing classDataSharing) {
-		this.applicationClass = applicationClass;
-		this.taskClasses = Map.copyOf(taskClasses);
-		this.packages = List.copyOf(packages);
-		this.arguments = List.copyOf(arguments);
-		this.activeProfiles = List.copyOf(activeProfiles);
+	WorkerLauncher(LaunchPlan plan, WorkerProcess.OutputListener outputListener) {
+		this.plan = plan;
 		this.outputListener = outputListener;
-		this.classDataSharing = classDataSharing;
 	}
 
 	/**
@@ -82,29 +58,12 @@ final class WorkerLauncher {
 		this.environment = environment;
 	}
 
-	/**
-	 * Whether another launcher starts workers the same way: the same application and task
-	 * classes, packages, arguments, profiles and class data sharing directory.
-	 * @param other the other launcher
-	 * @return true when a worker started by one could have been started by the other
-	 */
-	boolean launchesLike(WorkerLauncher other) {
-		return this.applicationClass.equals(other.applicationClass) && this.taskClasses.equals(other.taskClasses)
-				&& this.packages.equals(other.packages) && this.arguments.equals(other.arguments)
-				&& this.activeProfiles.equals(other.activeProfiles)
-				&& Objects.equals(cacheDirectory(this.classDataSharing), cacheDirectory(other.classDataSharing));
-	}
-
-	private static Path cacheDirectory(ClassDataSharing sharing) {
-		return (sharing != null) ? sharing.directory() : null;
-	}
-
 	private String taskClass(String name) {
-		String taskClass = this.taskClasses.get(name);
-		if (taskClass == null) {
+		LaunchPlan.Worker worker = this.plan.workers().get(name);
+		if (worker == null) {
 			throw new IllegalStateException("no @WorkerTask class is known for worker '" + name + "'");
 		}
-		return taskClass;
+		return worker.taskClass().getName();
 	}
 
 	/**
@@ -125,10 +84,11 @@ final class WorkerLauncher {
 		String classPath = System.getProperty("java.class.path");
 		Optional<Path> bootJar = JvmEnvironment.bootJar(classPath);
 		ClassDataSharing.Plan sharing = null;
-		if (this.classDataSharing != null) {
+		ClassDataSharing classDataSharing = this.plan.classDataSharing();
+		if (classDataSharing != null) {
 			String reason = null;
 			if (bootJar.isPresent()) {
-				ClassDataSharing.Extracted extracted = this.classDataSharing.extract(javaExecutable, bootJar.get());
+				ClassDataSharing.Extracted extracted = classDataSharing.extract(javaExecutable, bootJar.get());
 				if (extracted.fresh()) {
 					logger.info("Extracted " + bootJar.get().getFileName() + " into "
 							+ extracted.applicationJar().getParent() + " for the workers' class data sharing");
@@ -151,7 +111,7 @@ final class WorkerLauncher {
 					// A task context loads a small part of the application's classes: an archive of its own.
 					keyed.add("context=task");
 				}
-				sharing = this.classDataSharing.plan(classPath, keyed);
+				sharing = classDataSharing.plan(classPath, keyed);
 				jvmOptions.addAll(sharing.jvmOptions());
 				// Another worker writing the archive is no reason to tell: the next starts share it.
 				reason = sharing.lasting() ? sharing.reason() : null;
@@ -168,23 +128,23 @@ final class WorkerLauncher {
 			.jvmOptions(jvmOptions)
 			.systemProperty(LaunchParameters.ROLE_PROPERTY, "worker")
 			.systemProperty(LaunchParameters.NAME_PROPERTY, name)
-			.systemProperty(LaunchParameters.SOURCE_PROPERTY, this.applicationClass)
+			.systemProperty(LaunchParameters.SOURCE_PROPERTY, this.plan.applicationClass())
 			.systemProperty(LaunchParameters.INBOUND_PROPERTY, inbound.toString())
 			.systemProperty(LaunchParameters.OUTBOUND_PROPERTY, outbound.toString())
 			.systemProperty(LaunchParameters.SPIN_PROPERTY, Long.toString(settings.spin().toNanos()))
 			.systemProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.toString(settings.sendTimeout().toNanos()))
 			.systemProperty(LaunchParameters.MASTER_PID_PROPERTY, Long.toString(self.pid()))
 			.mainClass(LaunchParameters.MAIN_CLASS)
-			.arguments(this.arguments);
+			.arguments(this.plan.arguments());
 		if (settings.context() == WorkerContext.TASK) {
 			builder.systemProperty(LaunchParameters.TASK_CLASS_PROPERTY, taskClass(name));
-			builder.systemProperty(LaunchParameters.PACKAGES_PROPERTY, String.join(",", this.packages));
+			builder.systemProperty(LaunchParameters.PACKAGES_PROPERTY, String.join(",", this.plan.packages()));
 		}
 		ProcessStart.ticks(self.pid())
 			.ifPresent((start) -> builder.systemProperty(LaunchParameters.MASTER_START_TICKS_PROPERTY,
 					Long.toString(start)));
-		if (!this.activeProfiles.isEmpty() && System.getProperty("spring.profiles.active") == null) {
-			builder.systemProperty("spring.profiles.active", String.join(",", this.activeProfiles));
+		if (!this.plan.activeProfiles().isEmpty() && System.getProperty("spring.profiles.active") == null) {
+			builder.systemProperty("spring.profiles.active", String.join(",", this.plan.activeProfiles()));
 		}
 		if (bootJar.isPresent()) {
 			builder.bootJar(bootJar.get());

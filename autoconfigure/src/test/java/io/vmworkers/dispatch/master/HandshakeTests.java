@@ -55,9 +55,10 @@ class HandshakeTests {
 				false, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(10),
 				RestartPolicy.NEVER, null, WorkerContext.APPLICATION);
 		KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1 << 20);
-		WorkerLauncher launcher = new WorkerLauncher(Object.class.getName(), Map.of(), List.of(), List.of(), List.of(),
+		WorkerLauncher launcher = new WorkerLauncher(
+				new LaunchPlan(Object.class.getName(), List.of(), List.of(), List.of(), null, Map.of()),
 				(name, error, line) -> {
-				}, null);
+				});
 		WorkerPool worker = new WorkerPool("impostorTest", Object.class, settings, PoolSettings.SINGLE, launcher, codec,
 				this.scheduler);
 		Path run = io.vmworkers.channel.ChannelFiles.runDirectory(Path.of("/dev/shm"), ProcessHandle.current());

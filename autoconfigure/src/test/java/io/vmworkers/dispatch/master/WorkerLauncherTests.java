@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
+import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.RestartPolicy;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
@@ -28,14 +29,13 @@ class WorkerLauncherTests {
 
 	private static final Path OUT = Path.of("/dev/shm/out");
 
-	private final WorkerLauncher launcher = new WorkerLauncher("com.acme.Application",
-			Map.of("robot", "com.acme.RobotTask"), List.of("com.acme", "com.acme.shapes"), List.of("--acme.mode=fast"),
-			List.of(), (name, error, line) -> {
-			}, null);
+	private final WorkerLauncher launcher = new WorkerLauncher(
+			plan(List.of("com.acme", "com.acme.shapes"), List.of("--acme.mode=fast"), null), (name, error, line) -> {
+			});
 
 	@Test
 	void aTaskContextPassesTheTaskClassToTheWorker() {
-		assertThat(command("robot", WorkerContext.TASK)).contains("-Dvmworkers.worker.task-class=com.acme.RobotTask",
+		assertThat(command("robot", WorkerContext.TASK)).contains("-Dvmworkers.worker.task-class=" + RobotTask.class.getName(),
 				"-Dvmworkers.worker.packages=com.acme,com.acme.shapes", "-Dvmworkers.worker.source=com.acme.Application",
 				"--acme.mode=fast");
 	}
@@ -67,23 +67,6 @@ class WorkerLauncherTests {
 	}
 
 	@Test
-	void launchersWithOtherTaskClassesDoNotLaunchAlike() {
-		WorkerLauncher other = new WorkerLauncher("com.acme.Application", Map.of("robot", "com.acme.OtherTask"),
-				List.of("com.acme", "com.acme.shapes"), List.of("--acme.mode=fast"), List.of(), (name, error, line) -> {
-				}, null);
-		WorkerLauncher otherPackages = new WorkerLauncher("com.acme.Application",
-				Map.of("robot", "com.acme.RobotTask"), List.of("com.acme"), List.of("--acme.mode=fast"), List.of(),
-				(name, error, line) -> {
-				}, null);
-		WorkerLauncher same = new WorkerLauncher("com.acme.Application", Map.of("robot", "com.acme.RobotTask"),
-				List.of("com.acme", "com.acme.shapes"), List.of("--acme.mode=fast"), List.of(), (name, error, line) -> {
-				}, null);
-		assertThat(this.launcher.launchesLike(other)).isFalse();
-		assertThat(this.launcher.launchesLike(otherPackages)).isFalse();
-		assertThat(this.launcher.launchesLike(same)).isTrue();
-	}
-
-	@Test
 	void aTaskContextHasAClassDataSharingArchiveOfItsOwn(@TempDir Path temp) throws IOException {
 		Path jar = temp.resolve("application.jar");
 		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
@@ -107,12 +90,17 @@ class WorkerLauncherTests {
 
 	/** The archive a fresh launcher's first launch of 'robot' would write, so no launch is training already. */
 	private static Path archive(Path cache, WorkerContext context) {
-		WorkerLauncher launcher = new WorkerLauncher("com.acme.Application", Map.of("robot", "com.acme.RobotTask"),
-				List.of("com.acme"), List.of(), List.of(), (name, error, line) -> {
-				}, new ClassDataSharing(cache));
+		WorkerLauncher launcher = new WorkerLauncher(plan(List.of("com.acme"), List.of(), new ClassDataSharing(cache)),
+				(name, error, line) -> {
+				});
 		ClassDataSharing.Plan sharing = launcher.command("robot", settings(context), IN, OUT).sharing();
 		assertThat(sharing.use()).isEqualTo(ClassDataSharing.Use.TRAIN);
 		return sharing.archive();
+	}
+
+	private static LaunchPlan plan(List<String> packages, List<String> arguments, ClassDataSharing sharing) {
+		return new LaunchPlan("com.acme.Application", packages, arguments, List.of(), sharing,
+				Map.of("robot", new LaunchPlan.Worker(RobotTask.class, settings(WorkerContext.TASK), PoolSettings.SINGLE)));
 	}
 
 	private List<String> command(String name, WorkerContext context) {
@@ -123,6 +111,10 @@ class WorkerLauncherTests {
 		return new WorkerSettings(Path.of("/dev/shm"), 64 * 1024, Duration.ofSeconds(5), Duration.ZERO,
 				List.of("-Xmx32m"), false, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ZERO,
 				Duration.ofSeconds(10), RestartPolicy.NEVER, null, context);
+	}
+
+	static class RobotTask {
+
 	}
 
 }

@@ -13,7 +13,10 @@ import org.springframework.core.env.MapPropertySource;
 @SpringBootApplication
 public class EarlyApplication {
 
-	/** Changes the worker's JVM options after vmworkers launched it, as a late post-processor may. */
+	/**
+	 * Changes the worker's JVM options after vmworkers made its launch plan and launched it, as a
+	 * late post-processor may: too late to count.
+	 */
 	@Bean
 	static BeanFactoryPostProcessor lateSettings(ConfigurableEnvironment environment) {
 		return (beanFactory) -> environment.getPropertySources()

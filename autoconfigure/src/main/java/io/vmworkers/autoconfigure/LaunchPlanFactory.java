@@ -1,0 +1,140 @@
+package io.vmworkers.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.vmworkers.dispatch.PoolSettings;
+import io.vmworkers.dispatch.WorkerContext;
+import io.vmworkers.dispatch.master.LaunchPlan;
+
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+/**
+ * Makes the master's {@link LaunchPlan}, the one place where the workers' settings are merged and
+ * checked: names under {@code vmworkers.workers} that are no worker, JVM options, CPU lists, pool
+ * sizes, a task context beside the application's own codec, the application class. It reads only
+ * bean definitions and singletons registered before the refresh, so the early launch can make the
+ * plan before any bean exists, and the {@code vmWorkersLaunchPlan} bean the same way when no early
+ * launch did.
+ */
+final class LaunchPlanFactory {
+
+	/** Name under which Spring Boot registers the {@link ApplicationArguments}. */
+	private static final String ARGUMENTS_BEAN = "springApplicationArguments";
+
+	private final Map<String, Class<?>> tasks;
+
+	private final ConfigurableListableBeanFactory beanFactory;
+
+	private final Environment environment;
+
+	/**
+	 * Creates the factory.
+	 * @param tasks the task classes, by worker (bean) name
+	 * @param beanFactory the master's bean factory
+	 * @param environment the master's environment
+	 */
+	LaunchPlanFactory(Map<String, Class<?>> tasks, ConfigurableListableBeanFactory beanFactory,
+			Environment environment) {
+		this.tasks = tasks;
+		this.beanFactory = beanFactory;
+		this.environment = environment;
+	}
+
+	/**
+	 * Makes the plan from {@code vmworkers.*} bound here from the environment, for a plan needed
+	 * before the properties bean exists.
+	 * @return the plan
+	 * @throws RuntimeException when the properties cannot be bound or a setting is wrong
+	 */
+	LaunchPlan bind() {
+		return create(Binder.get(this.environment).bindOrCreate(VmWorkersProperties.PREFIX, VmWorkersProperties.class));
+	}
+
+	/**
+	 * Makes the plan.
+	 * @param properties the bound {@code vmworkers.*} properties
+	 * @return the plan
+	 * @throws UnknownWorkerException when {@code vmworkers.workers.<name>} names no worker
+	 * @throws IllegalArgumentException when a setting is out of range or malformed, naming it
+	 * @throws IllegalStateException when the workers cannot run as configured
+	 */
+	LaunchPlan create(VmWorkersProperties properties) {
+		checkWorkerNames(properties.getWorkers().keySet());
+		Map<String, LaunchPlan.Worker> workers = new LinkedHashMap<>();
+		this.tasks.forEach((name, taskClass) -> workers.put(name, new LaunchPlan.Worker(taskClass,
+				properties.settingsFor(name), properties.poolFor(name, PoolSettings.annotatedReplicas(taskClass)))));
+		if (!this.beanFactory.containsBeanDefinition(VmWorkersAutoConfiguration.CODEC_BEAN)) {
+			checkNoTaskContext(workers);
+		}
+		return new LaunchPlan(applicationClass(), VmWorkersAutoConfiguration.applicationPackages(this.beanFactory),
+				arguments(), Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing(),
+				workers);
+	}
+
+	private void checkWorkerNames(Set<String> configured) {
+		Set<String> unknown = new LinkedHashSet<>(configured);
+		unknown.removeAll(this.tasks.keySet());
+		if (!unknown.isEmpty()) {
+			throw new UnknownWorkerException(unknown, this.tasks.keySet());
+		}
+	}
+
+	/** A worker with a task context builds vmworkers' own codec, not the application's. */
+	private static void checkNoTaskContext(Map<String, LaunchPlan.Worker> workers) {
+		workers.forEach((name, worker) -> {
+			if (worker.settings().context() == WorkerContext.TASK) {
+				throw new IllegalStateException("worker '" + name + "' has a task context ("
+						+ WorkerContext.taskContextProperties(name) + "), but the application defines its own KryoCodec"
+						+ " bean, which a task context does not have, so the two ends would encode differently;"
+						+ " set the context to 'application' for it");
+			}
+		});
+	}
+
+	/**
+	 * Finds the {@code @SpringBootConfiguration} class among the bean definitions, without
+	 * creating or resolving any bean.
+	 */
+	private String applicationClass() {
+		if (this.tasks.isEmpty()) {
+			return "";
+		}
+		for (String name : this.beanFactory.getBeanDefinitionNames()) {
+			BeanDefinition definition = this.beanFactory.getBeanDefinition(name);
+			if (definition instanceof AnnotatedBeanDefinition annotated
+					&& annotated.getMetadata().isAnnotated(SpringBootConfiguration.class.getName())) {
+				return annotated.getMetadata().getClassName();
+			}
+		}
+		throw new IllegalStateException("vmworkers found @WorkerTask beans " + this.tasks.keySet()
+				+ " but no @SpringBootConfiguration class for workers to run; start the application"
+				+ " from a @SpringBootApplication class");
+	}
+
+	/**
+	 * The arguments a worker starts with: the master's own, then what vmworkers adds so that a
+	 * worker follows the master's decisions about development services (see
+	 * {@link DockerComposeInWorkers}).
+	 */
+	private List<String> arguments() {
+		List<String> arguments = new ArrayList<>();
+		if (this.beanFactory.getSingleton(ARGUMENTS_BEAN) instanceof ApplicationArguments applicationArguments) {
+			arguments.addAll(Arrays.asList(applicationArguments.getSourceArgs()));
+		}
+		arguments.addAll(DockerComposeInWorkers.workerArguments(this.beanFactory.getBeanClassLoader()));
+		return arguments;
+	}
+
+}

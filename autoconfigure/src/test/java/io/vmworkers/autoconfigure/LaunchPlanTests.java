@@ -1,0 +1,162 @@
+package io.vmworkers.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import io.vmworkers.annotation.WorkerTask;
+import io.vmworkers.codec.ClassAllowList;
+import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.dispatch.WorkerObserver;
+import io.vmworkers.dispatch.master.DefaultVmDispatcher;
+import io.vmworkers.dispatch.master.LaunchPlan;
+import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.AnnotatedGenericBeanDefinition;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launch plan: made once, by the early launch when there is one, else by the plan bean the
+ * same way; the dispatcher is made from it; settings for a worker that does not exist fail the
+ * start-up.
+ */
+class LaunchPlanTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(VmWorkersAutoConfiguration.class));
+
+	private final KryoCodec codec = new KryoCodec(new ClassAllowList(List.of()), getClass().getClassLoader(), 1024);
+
+	private final VmWorkersAutoConfiguration.MasterConfiguration configuration = new VmWorkersAutoConfiguration.MasterConfiguration();
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void theEarlyLaunchMakesThePlanOnceAndTheDispatcherIsMadeFromIt() {
+		Master master = new Master();
+		// No such directory: the plan is made, the early launch of processes gives up (no JVM starts).
+		master.environment.setProperty("vmworkers.channel.directory", this.temp.resolve("missing").toString());
+		master.environment.setProperty("vmworkers.jvm-options", "-Xmx64m");
+		master.environment.setProperty("vmworkers.workers.plain.heartbeat-timeout", "3s");
+		master.environment.setProperty("vmworkers.workers.plain.replicas", "2");
+		EarlyWorkerLaunch early = new EarlyWorkerLaunch(master.registrar);
+		early.setEnvironment(master.environment);
+		early.postProcessBeanFactory(master.beanFactory);
+		LaunchPlan plan = early.plan();
+		assertThat(plan.applicationClass()).isEqualTo(Application.class.getName());
+		assertThat(plan.workers()).containsOnlyKeys("plain");
+		LaunchPlan.Worker plain = plan.worker("plain");
+		assertThat(plain.taskClass()).isEqualTo(Plain.class);
+		assertThat(plain.settings().jvmOptions()).containsExactly("-Xmx64m");
+		assertThat(plain.settings().heartbeatTimeout()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(plain.pool().replicas()).isEqualTo(2);
+		// The properties bean, bound later, is not asked again: here it would say otherwise.
+		VmWorkersProperties bound = new VmWorkersProperties();
+		bound.setJvmOptions(List.of("-Xmx1g"));
+		master.beanFactory.registerSingleton("vmWorkersEarlyLaunch", early);
+		LaunchPlan bean = this.configuration.vmWorkersLaunchPlan(master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class),
+				master.registrar, bound, master.beanFactory, master.environment);
+		assertThat(bean).isSameAs(plan);
+		DefaultVmDispatcher dispatcher = this.configuration.vmDispatcher(bean, this.codec, noObservers(master),
+				master.beanFactory);
+		try {
+			assertThat(dispatcher.plan()).isSameAs(plan);
+			assertThat(dispatcher.worker("plain").replicas()).hasSize(2);
+		}
+		finally {
+			dispatcher.destroy();
+		}
+	}
+
+	@Test
+	void withoutAnEarlyLaunchThePlanIsMadeTheSameWayFromTheBoundProperties() {
+		Master master = new Master();
+		VmWorkersProperties bound = new VmWorkersProperties();
+		bound.setJvmOptions(List.of("-Xmx1g"));
+		LaunchPlan plan = this.configuration.vmWorkersLaunchPlan(master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class),
+				master.registrar, bound, master.beanFactory, master.environment);
+		assertThat(plan.applicationClass()).isEqualTo(Application.class.getName());
+		assertThat(plan.worker("plain").settings().jvmOptions()).containsExactly("-Xmx1g");
+		assertThat(plan.worker("plain").pool().replicas()).isEqualTo(1);
+	}
+
+	@Test
+	void theDispatcherIsMadeFromThePlanBean() {
+		this.runner.run((context) -> assertThat(context.getBean(DefaultVmDispatcher.class).plan())
+			.isSameAs(context.getBean(LaunchPlan.class)));
+	}
+
+	@Test
+	void settingsForAWorkerThatDoesNotExistFailTheStartUpNamingItTheWorkersAndTheFix() {
+		this.runner.withUserConfiguration(Application.class, Plain.class)
+			.withPropertyValues("vmworkers.workers.plian.spares=1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context).getFailure()
+					.rootCause()
+					.isInstanceOf(UnknownWorkerException.class)
+					.hasMessage("vmworkers.workers.plian names no @WorkerTask bean; the workers are [plain]; rename the"
+							+ " entry to a worker's bean name (countingTask for a class CountingTask, or the name given"
+							+ " in @WorkerTask(\"...\")), or remove it");
+				FailureAnalysis analysis = new UnknownWorkerFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("vmworkers.workers.plian", "[plain]");
+				assertThat(analysis.getAction()).startsWith("Rename the entry");
+			});
+	}
+
+	@Test
+	void aNameThatDiffersOnlyInCaseOrDashesIsSuggested() {
+		assertThat(new UnknownWorkerException(new LinkedHashSet<>(List.of("pid-task", "other")),
+				new LinkedHashSet<>(List.of("pidTask", "echoTask"))))
+			.hasMessageStartingWith("vmworkers.workers.pid-task, vmworkers.workers.other name no @WorkerTask bean;"
+					+ " the workers are [pidTask, echoTask]; did you mean 'pidTask' for 'pid-task'");
+	}
+
+	private static ObjectProvider<WorkerObserver> noObservers(Master master) {
+		return master.beanFactory.getBeanProvider(WorkerObserver.class);
+	}
+
+	/** A master's bean definitions and environment, as the early launch sees them. */
+	private static final class Master {
+
+		final DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+
+		final MockEnvironment environment = new MockEnvironment();
+
+		final WorkerTaskRegistrar registrar = new WorkerTaskRegistrar(true);
+
+		Master() {
+			this.beanFactory.registerBeanDefinition("application", new AnnotatedGenericBeanDefinition(Application.class));
+			this.beanFactory.registerBeanDefinition("plain", new AnnotatedGenericBeanDefinition(Plain.class));
+			this.registrar.postProcessBeanDefinitionRegistry(this.beanFactory);
+		}
+
+	}
+
+	@SpringBootConfiguration
+	static class Application {
+
+	}
+
+	@WorkerTask("plain")
+	static class Plain {
+
+		public int inc(int value) {
+			return value + 1;
+		}
+
+	}
+
+}
