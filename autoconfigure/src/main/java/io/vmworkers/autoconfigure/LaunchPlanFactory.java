@@ -83,12 +83,37 @@ final class LaunchPlanFactory {
 				workers);
 	}
 
+	/**
+	 * Checks that each {@code vmworkers.workers.<entry>} configures a worker: named as it is, or
+	 * but for case, dashes and underscores (an environment variable's name), and that no worker is
+	 * configured by two entries.
+	 */
 	private void checkWorkerNames(Set<String> configured) {
-		Set<String> unknown = new LinkedHashSet<>(configured);
-		unknown.removeAll(this.tasks.keySet());
+		Set<String> unknown = new LinkedHashSet<>();
+		Map<String, List<String>> entriesByWorker = new LinkedHashMap<>();
+		for (String entry : configured) {
+			String worker = this.tasks.containsKey(entry) ? entry : this.tasks.keySet()
+				.stream()
+				.filter((name) -> VmWorkersProperties.looseName(name).equals(VmWorkersProperties.looseName(entry)))
+				.findFirst()
+				.orElse(null);
+			if (worker == null) {
+				unknown.add(entry);
+			}
+			else {
+				entriesByWorker.computeIfAbsent(worker, (key) -> new ArrayList<>()).add(entry);
+			}
+		}
 		if (!unknown.isEmpty()) {
 			throw new UnknownWorkerException(unknown, this.tasks.keySet());
 		}
+		entriesByWorker.forEach((worker, entries) -> {
+			if (entries.size() > 1) {
+				throw new IllegalStateException("vmworkers.workers." + String.join(" and vmworkers.workers.", entries)
+						+ " both configure worker '" + worker + "' (an environment variable's name arrives in lower"
+						+ " case); configure it under one name, '" + worker + "'");
+			}
+		});
 	}
 
 	/** A worker with a task context builds vmworkers' own codec, not the application's. */

@@ -1,25 +1,26 @@
 package io.vmworkers.autoconfigure;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Thrown at start-up when {@code vmworkers.workers.<name>.*} is set for a name that is no
- * {@code @WorkerTask} bean, most often a typo: its settings would otherwise be ignored in silence.
+ * {@code @WorkerTask} bean, even but for case, dashes and underscores, most often a typo: its
+ * settings would otherwise be ignored in silence.
  */
 final class UnknownWorkerException extends IllegalStateException {
 
 	private static final long serialVersionUID = 1L;
+
+	private static final String ACTION = "rename the entry to a worker's bean name (countingTask for a class"
+			+ " CountingTask, or the name given in @WorkerTask(\"...\")), or remove it";
 
 	private final String description;
 
 	private final String action;
 
 	UnknownWorkerException(Set<String> unknown, Set<String> workers) {
-		this(description(unknown, workers), action(unknown, workers));
+		this(description(unknown, workers), ACTION);
 	}
 
 	private UnknownWorkerException(String description, String action) {
@@ -44,24 +45,6 @@ final class UnknownWorkerException extends IllegalStateException {
 			.collect(Collectors.joining(", "));
 		return entries + ((unknown.size() == 1) ? " names no @WorkerTask bean" : " name no @WorkerTask bean")
 				+ (workers.isEmpty() ? "; the application has no @WorkerTask bean" : "; the workers are " + workers);
-	}
-
-	private static String action(Set<String> unknown, Set<String> workers) {
-		List<String> guesses = new ArrayList<>();
-		for (String name : unknown) {
-			workers.stream()
-				.filter((worker) -> loose(worker).equals(loose(name)))
-				.findFirst()
-				.ifPresent((worker) -> guesses.add("'" + worker + "' for '" + name + "'"));
-		}
-		String guess = guesses.isEmpty() ? ""
-				: "did you mean " + String.join(", ", guesses) + " (names are case-sensitive)? ";
-		return guess + "rename the entry to a worker's bean name (countingTask for a class CountingTask, or the"
-				+ " name given in @WorkerTask(\"...\")), or remove it";
-	}
-
-	private static String loose(String name) {
-		return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
 	}
 
 }

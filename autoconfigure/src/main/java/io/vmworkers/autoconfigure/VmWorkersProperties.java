@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.vmworkers.dispatch.PoolSettings;
@@ -207,7 +208,7 @@ public class VmWorkersProperties {
 	 * range, naming the property
 	 */
 	public WorkerSettings settingsFor(String name) {
-		Worker override = this.workers.getOrDefault(name, new Worker());
+		Worker override = overrideFor(name);
 		WorkerChannelOverride channelOverride = override.getChannel();
 		this.jvmOptions.forEach((option) -> WorkerCommand.checkJvmOption(option, "vmworkers.jvm-options"));
 		List<String> options = new ArrayList<>(this.jvmOptions);
@@ -233,6 +234,36 @@ public class VmWorkersProperties {
 	}
 
 	/**
+	 * Returns the overrides of one worker: the entry named exactly as the worker, or else the one
+	 * entry whose name matches it but for case, dashes and underscores, as an environment variable
+	 * ({@code VMWORKERS_WORKERS_COUNTINGTASK_REPLICAS}) names it.
+	 * @param name the worker's name
+	 * @return its overrides, empty when it has none
+	 */
+	private Worker overrideFor(String name) {
+		Worker exact = this.workers.get(name);
+		if (exact != null) {
+			return exact;
+		}
+		return this.workers.entrySet()
+			.stream()
+			.filter((entry) -> looseName(entry.getKey()).equals(looseName(name)))
+			.map(Map.Entry::getValue)
+			.findFirst()
+			.orElseGet(Worker::new);
+	}
+
+	/**
+	 * Returns a worker's name as relaxed binding compares it: lower case, without dashes and
+	 * underscores.
+	 * @param name a name
+	 * @return its loose form
+	 */
+	static String looseName(String name) {
+		return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+	}
+
+	/**
 	 * Returns the shape of a worker's pool.
 	 * @param name the worker's name
 	 * @param annotatedReplicas the replicas its {@code @WorkerTask} asks for
@@ -240,7 +271,7 @@ public class VmWorkersProperties {
 	 * @throws IllegalArgumentException when a count or limit is out of range, naming the property
 	 */
 	public PoolSettings poolFor(String name, int annotatedReplicas) {
-		Worker override = this.workers.getOrDefault(name, new Worker());
+		Worker override = overrideFor(name);
 		String prefix = "vmworkers.workers." + name + ".";
 		int replicas = (override.getReplicas() != null) ? override.getReplicas() : annotatedReplicas;
 		if (replicas < 1) {

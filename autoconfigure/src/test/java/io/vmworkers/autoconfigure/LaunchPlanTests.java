@@ -2,8 +2,8 @@ package io.vmworkers.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 import io.vmworkers.annotation.WorkerTask;
 import io.vmworkers.codec.ClassAllowList;
@@ -25,6 +25,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The launch plan: made once, by the early launch when there is one, else by the plan bean the
@@ -117,11 +118,31 @@ class LaunchPlanTests {
 	}
 
 	@Test
-	void aNameThatDiffersOnlyInCaseOrDashesIsSuggested() {
-		assertThat(new UnknownWorkerException(new LinkedHashSet<>(List.of("pid-task", "other")),
-				new LinkedHashSet<>(List.of("pidTask", "echoTask"))))
-			.hasMessageStartingWith("vmworkers.workers.pid-task, vmworkers.workers.other name no @WorkerTask bean;"
-					+ " the workers are [pidTask, echoTask]; did you mean 'pidTask' for 'pid-task'");
+	void anEntryNamedButForCaseDashesAndUnderscoresConfiguresItsWorker() {
+		// As an environment variable binds: VMWORKERS_WORKERS_PLAIN_SPARES is vmworkers.workers.plain.spares,
+		// and a worker named fooBar is reached by VMWORKERS_WORKERS_FOOBAR_* as foobar.
+		Master master = new Master();
+		VmWorkersProperties bound = new VmWorkersProperties();
+		VmWorkersProperties.Worker overrides = new VmWorkersProperties.Worker();
+		overrides.setReplicas(2);
+		overrides.setSpares(1);
+		bound.setWorkers(Map.of("PLA_IN", overrides));
+		LaunchPlan plan = this.configuration.vmWorkersLaunchPlan(master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class),
+				master.registrar, bound, master.beanFactory, master.environment);
+		assertThat(plan.worker("plain").pool().replicas()).isEqualTo(2);
+		assertThat(plan.worker("plain").pool().spares()).isOne();
+	}
+
+	@Test
+	void twoEntriesForOneWorkerFailTheStartUp() {
+		Master master = new Master();
+		VmWorkersProperties bound = new VmWorkersProperties();
+		bound.setWorkers(Map.of("plain", new VmWorkersProperties.Worker(), "PLAIN", new VmWorkersProperties.Worker()));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.configuration.vmWorkersLaunchPlan(
+					master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class), master.registrar, bound,
+					master.beanFactory, master.environment))
+			.withMessageContaining("both configure worker 'plain'");
 	}
 
 	private static ObjectProvider<WorkerObserver> noObservers(Master master) {

@@ -36,6 +36,15 @@ final class Describe {
 		return text.toString();
 	}
 
+	/**
+	 * Starts a text with a capital, for a log line that starts with a name like {@code worker 'x'}.
+	 * @param text the text
+	 * @return the text, capitalized
+	 */
+	static String capitalized(String text) {
+		return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+	}
+
 	private static List<String> abbreviate(List<String> command) {
 		List<String> shown = new ArrayList<>(command.size());
 		for (String part : command) {

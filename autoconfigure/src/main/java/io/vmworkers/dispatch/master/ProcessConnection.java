@@ -97,16 +97,22 @@ final class ProcessConnection implements Link.FrameHandler {
 	}
 
 	/**
-	 * Connects to a launched process: starts reading its ring.
+	 * Connects to a launched process; nothing is read until {@link #startReading()}.
 	 * @param launch the launch
 	 */
 	void connect(Launch launch) {
-		Link connected = new Link(this.pool.name(), launch.fromWorker(), launch.toWorker(), this.pool.codec(),
+		this.link = new Link(this.pool.name(), launch.fromWorker(), launch.toWorker(), this.pool.codec(),
 				this.pool.settings().sendTimeout(), this);
-		this.link = connected;
 		this.launched = launch.launched();
 		this.startedAt = launch.startedAt();
-		connected.start();
+	}
+
+	/**
+	 * Starts reading what the process sends. Once its place has installed it: a process launched
+	 * early may have said it is ready long before, and that must find it in its place.
+	 */
+	void startReading() {
+		this.link.start();
 	}
 
 	Replica owner() {

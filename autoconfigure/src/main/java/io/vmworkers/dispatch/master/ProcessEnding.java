@@ -35,7 +35,7 @@ final class ProcessEnding {
 	 * worker that stopped reading (a full ring) does not make the stop take longer than the
 	 * shutdown timeout. Then {@link #finish finishes} it.
 	 * @param stopping the process, whose stop the caller has requested
-	 * @param place how the log names it
+	 * @param place how the log names it, for example {@code worker 'echo' replica 2}
 	 * @return whether it has exited
 	 */
 	boolean stop(ProcessConnection stopping, String place) {
@@ -58,11 +58,11 @@ final class ProcessEnding {
 				process.closeInput();
 			}
 			if (!process.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-				logger.warn("Worker '" + place + "' (pid " + process.pid() + ") did not stop within "
+				logger.warn(Describe.capitalized(place) + " (pid " + process.pid() + ") did not stop within "
 						+ settings.shutdownTimeout() + " (vmworkers.shutdown-timeout); terminating it");
 				process.closeInput();
 				if (!process.terminate(TERMINATE_GRACE)) {
-					logger.error("Worker '" + place + "' (pid " + process.pid() + ") survived SIGKILL");
+					logger.error(Describe.capitalized(place) + " (pid " + process.pid() + ") survived SIGKILL");
 				}
 			}
 		}

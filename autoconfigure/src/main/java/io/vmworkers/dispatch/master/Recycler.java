@@ -90,7 +90,7 @@ final class Recycler {
 				this.replica.replace(reason);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not recycle worker '" + this.replica.describePlace() + "': " + ex.getMessage());
+				logger.warn("Could not recycle " + this.replica.describePlace() + ": " + ex.getMessage());
 			}
 			finally {
 				this.scheduled.set(false);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -299,6 +300,7 @@ final class Replica implements ReplicaHandle {
 				join(started);
 			}
 		}
+		started.startReading();
 		if (!installed) {
 			// Stopped while it launched.
 			started.requestStop();
@@ -307,7 +309,8 @@ final class Replica implements ReplicaHandle {
 	}
 
 	/**
-	 * Starts a new process for this place, connected and watched for its exit, but not installed.
+	 * Starts a new process for this place, watched for its exit, connected but not read yet, and not
+	 * installed.
 	 */
 	private ProcessConnection startProcess() {
 		WorkerSettings settings = this.pool.settings();
@@ -358,15 +361,24 @@ final class Replica implements ReplicaHandle {
 		return current;
 	}
 
+	/**
+	 * Takes a process's ready message; called after the process has recorded when it came.
+	 * @param ready the process
+	 */
 	void onReady(ProcessConnection ready) {
 		synchronized (this.pool) {
 			if (this.connection == ready && this.state == WorkerState.STARTING) {
-				moveTo(WorkerState.READY);
-				this.everReady = true;
-				this.pool.notifyAll();
+				becameReady();
 			}
 		}
 		this.pool.processReady();
+	}
+
+	/** The current process is ready; under the pool's lock. */
+	private void becameReady() {
+		moveTo(WorkerState.READY);
+		this.everReady = true;
+		this.pool.notifyAll();
 	}
 
 	/**
@@ -541,7 +553,7 @@ final class Replica implements ReplicaHandle {
 			String next = (spare != null) ? "; spare pid " + spare.pid() + " took its place"
 					: (restartIn != null) ? "; restarting in " + restartIn.toMillis() + " ms"
 							: "; not restarting (" + this.restarts.refusal(this.everReady) + ")";
-			logger.error("Worker '" + describePlace() + "' (pid " + process.pid() + ") exited unexpectedly with "
+			logger.error(Describe.capitalized(describePlace()) + " (pid " + process.pid() + ") exited unexpectedly with "
 					+ process.describeExit() + next);
 		}
 		this.ending.finish(exited);
@@ -565,9 +577,14 @@ final class Replica implements ReplicaHandle {
 		}
 	}
 
+	/**
+	 * Names this place for the log: the worker, and in a pool of several processes the place.
+	 * @return for example {@code worker 'echo'} or {@code worker 'echo' replica 2}
+	 */
 	String describePlace() {
-		return (this.pool.poolSettings().processes() == 1) ? this.pool.name()
-				: this.pool.name() + "' " + this.role.name().toLowerCase() + " " + this.index + " ('" + this.pool.name();
+		String worker = "worker '" + this.pool.name() + "'";
+		return (this.pool.poolSettings().processes() == 1) ? worker
+				: worker + " " + this.role.name().toLowerCase(Locale.ROOT) + " " + this.index;
 	}
 
 	private void relaunch() {
@@ -637,7 +654,7 @@ final class Replica implements ReplicaHandle {
 			reason = "lost a channel file (deleted from " + settings.directory() + ")";
 		}
 		if (reason != null && current.markKilled()) {
-			logger.error("Worker '" + describePlace() + "' (pid " + current.pid() + ") " + reason + "; killing it");
+			logger.error(Describe.capitalized(describePlace()) + " (pid " + current.pid() + ") " + reason + "; killing it");
 			current.process().kill();
 			return;
 		}
@@ -713,7 +730,7 @@ final class Replica implements ReplicaHandle {
 				stopProcess(next);
 				return false;
 			}
-			logger.info("Recycling worker '" + describePlace() + "' (pid " + old.pid() + ", now pid " + next.pid()
+			logger.info("Recycling " + describePlace() + " (pid " + old.pid() + ", now pid " + next.pid()
 					+ "): " + reason);
 			old.awaitDrained(this.pool.settings());
 			old.requestStop();
@@ -736,17 +753,18 @@ final class Replica implements ReplicaHandle {
 			next = startProcess();
 		}
 		catch (WorkerStartupException ex) {
-			logger.warn(ex.getMessage() + "; worker '" + describePlace() + "' keeps its process");
+			logger.warn(ex.getMessage() + "; " + describePlace() + " keeps its process");
 			return null;
 		}
 		this.others.add(next);
+		next.startReading();
 		Duration timeout = this.pool.settings().startupTimeout();
 		try {
 			next.ready().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			return next;
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			logger.warn("A replacement for worker '" + describePlace() + "' was not ready within " + timeout + " ("
+			logger.warn("A replacement for " + describePlace() + " was not ready within " + timeout + " ("
 					+ ((ex.getCause() != null) ? ex.getCause().getMessage() : "vmworkers.startup-timeout")
 					+ "); it keeps its process");
 		}
