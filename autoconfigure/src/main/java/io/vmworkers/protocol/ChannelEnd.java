@@ -268,6 +268,9 @@ public final class ChannelEnd implements WorkerChannel {
 		else {
 			synchronized (this.lock) {
 				this.inbox.add(arrival);
+				if (this.waiting > 0) {
+					this.lock.notifyAll();
+				}
 			}
 		}
 	}

@@ -358,8 +358,9 @@ final class ProcessConnection implements Link.FrameHandler {
 		if (this.launched != null) {
 			this.launched.deleteArgumentFile();
 		}
-		this.owner.onReady(this);
+		// Complete first: the place's waiters, woken by onReady, find a process that serves.
 		this.ready.complete(this);
+		this.owner.onReady(this);
 	}
 
 	private void complete(long id, Object value, RemoteThrowable error) {

@@ -37,11 +37,12 @@ final class Recycler {
 
 	/**
 	 * Has the current process recycled the moment it reaches {@code max-calls}.
+	 * @param current the place's process
 	 * @param calls how many calls it has answered
 	 */
-	void answered(long calls) {
+	void answered(ProcessConnection current, long calls) {
 		if (this.limits.maxCalls() > 0 && calls == this.limits.maxCalls()) {
-			schedule(maxCalls(calls));
+			schedule(maxCalls(calls), current);
 		}
 	}
 
@@ -55,7 +56,7 @@ final class Recycler {
 	void check(ProcessConnection current, long now) {
 		String reason = reason(current, now);
 		if (reason != null) {
-			schedule(reason);
+			schedule(reason, current);
 		}
 	}
 
@@ -63,10 +64,12 @@ final class Recycler {
 		if (this.limits.maxCalls() > 0 && current.answered() >= this.limits.maxCalls()) {
 			return maxCalls(current.answered());
 		}
+		// Counted from when it began to serve here: a spare's idle time before it took over is not age.
+		long serving = Math.max(current.readyNanos(), this.replica.joinedNanos());
 		if (!this.limits.maxAge().isZero() && current.readyNanos() != 0
-				&& now - current.readyNanos() > this.limits.maxAge().toNanos()) {
-			return "ready for " + Duration.ofNanos(now - current.readyNanos()).toSeconds() + " s (" + this.property
-					+ "max-age=" + this.limits.maxAge() + ")";
+				&& now - serving > this.limits.maxAge().toNanos()) {
+			return "serving for " + Duration.ofNanos(now - serving).toSeconds() + " s (" + this.property + "max-age="
+					+ this.limits.maxAge() + ")";
 		}
 		Heartbeat heartbeat = current.heartbeat();
 		if (this.limits.maxHeapUsed() > 0 && heartbeat != null
@@ -81,13 +84,14 @@ final class Recycler {
 		return calls + " calls (" + this.property + "max-calls=" + this.limits.maxCalls() + ")";
 	}
 
-	private void schedule(String reason) {
+	/** Replaces {@code current}, unless it has been replaced by then (a restart came first). */
+	private void schedule(String reason, ProcessConnection current) {
 		if (!this.scheduled.compareAndSet(false, true)) {
 			return;
 		}
 		Thread thread = new Thread(() -> {
 			try {
-				this.replica.replace(reason);
+				this.replica.replace(reason, current);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not recycle " + this.replica.describePlace() + ": " + ex.getMessage());

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 import io.vmworkers.annotation.Idempotent;
+import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.dispatch.WorkerCallTimeoutException;
 import io.vmworkers.dispatch.WorkerDiedException;
 import io.vmworkers.dispatch.WorkerObserver;
@@ -60,32 +61,42 @@ final class RemoteCalls {
 		PendingCall call;
 		ProcessConnection target;
 		long id;
+		Link link;
 		while (true) {
 			target = this.pool.route(index, arguments);
 			call = async ? PendingCall.async() : PendingCall.waitedBy(Thread.currentThread());
 			id = target.register(call);
 			// Registered first, then checked: a drain that retires the process after this check
 			// sees the call and waits for it; one before it sends the call elsewhere.
-			if (!target.isRetired() && !target.exited()) {
+			if (target.isRetired() || target.exited()) {
+				target.forget(id);
+				continue;
+			}
+			link = target.link();
+			if (!async) {
+				link.enterWaiter();
+			}
+			try {
+				link.send(Frames.CALL, id, new Invocation(index, arguments));
 				break;
 			}
-			target.forget(id);
+			catch (ChannelClosedException ex) {
+				// Its process went between the check and the send: the call was not sent, so it goes
+				// to another process (the exit may have failed it already: a new call replaces it).
+				target.forget(id);
+				exitWaiter(link, async);
+			}
+			catch (RuntimeException ex) {
+				if (target.forget(id)) {
+					target.owner().callFailed();
+				}
+				exitWaiter(link, async);
+				throw ex;
+			}
 		}
 		// The call's time, and its timeout, start once it has a process: not while one starts.
 		long start = System.nanoTime();
-		Link link = target.link();
-		if (!async) {
-			link.enterWaiter();
-		}
 		try {
-			try {
-				link.send(Frames.CALL, id, new Invocation(index, arguments));
-			}
-			catch (RuntimeException ex) {
-				target.forget(id);
-				target.owner().callFailed();
-				throw ex;
-			}
 			if (async) {
 				CompletableFuture<Object> result = withTimeout(call.future(), target, id, method);
 				if (!this.pool.observers().isEmpty()) {
@@ -110,9 +121,13 @@ final class RemoteCalls {
 			}
 		}
 		finally {
-			if (!async) {
-				link.exitWaiter();
-			}
+			exitWaiter(link, async);
+		}
+	}
+
+	private static void exitWaiter(Link link, boolean async) {
+		if (!async) {
+			link.exitWaiter();
 		}
 	}
 
@@ -149,7 +164,15 @@ final class RemoteCalls {
 							+ " on worker '" + this.pool.name() + "'; the call may have executed");
 				}
 				// The process is gone: its exit fails the call, if that has not happened already.
-				case CLOSED -> LockSupport.parkNanos(call, Link.READ_SLICE_NANOS);
+				case CLOSED -> {
+					if (System.nanoTime() - deadline >= 0 && target.forget(id)) {
+						target.owner().callFailed();
+						throw new WorkerCallTimeoutException("call to " + method.getName() + " on worker '"
+								+ this.pool.name() + "' timed out after " + timeout
+								+ " (vmworkers.call-timeout); the call may have executed");
+					}
+					LockSupport.parkNanos(call, Link.READ_SLICE_NANOS);
+				}
 			}
 		}
 	}

@@ -62,7 +62,7 @@ final class Replica implements ReplicaHandle {
 			WorkerState.RESTARTING, EnumSet.of(WorkerState.NEW, WorkerState.STOPPING),
 			WorkerState.STOPPING, EnumSet.of(WorkerState.STOPPED, WorkerState.FAILED),
 			WorkerState.STOPPED, EnumSet.of(WorkerState.NEW),
-			WorkerState.FAILED, EnumSet.of(WorkerState.STARTING, WorkerState.STOPPING)));
+			WorkerState.FAILED, EnumSet.of(WorkerState.STARTING, WorkerState.STOPPING, WorkerState.STOPPED)));
 
 	private final WorkerPool pool;
 
@@ -107,10 +107,19 @@ final class Replica implements ReplicaHandle {
 	/** A process launched before the dispatcher existed, until {@link #launch()} connects to it. */
 	private Launch early;
 
+	/**
+	 * Counts launches and stops of this place, under the pool's lock: a launch installs its process
+	 * only if nothing launched or stopped the place since it began.
+	 */
+	private long generation;
+
 	/** Traffic of the processes that left this place, and where the current one's counting began. */
 	private Traffic before = Traffic.NONE;
 
 	private Traffic joinedAt = Traffic.NONE;
+
+	/** When the current process became this place's (System.nanoTime()). */
+	private volatile long joinedNanos;
 
 	Replica(WorkerPool pool, int index, ReplicaRole role) {
 		this.pool = pool;
@@ -269,6 +278,7 @@ final class Replica implements ReplicaHandle {
 	 */
 	void launch() {
 		Launch launch;
+		long launching;
 		synchronized (this.pool) {
 			// Only a place without a process starts one: a running, restarting or stopping place does not.
 			if ((this.state != WorkerState.NEW && this.state != WorkerState.FAILED) || this.pool.isClosed()) {
@@ -280,6 +290,7 @@ final class Replica implements ReplicaHandle {
 			this.pool.notifyAll();
 			launch = this.early;
 			this.early = null;
+			launching = ++this.generation;
 		}
 		ProcessConnection started;
 		try {
@@ -287,25 +298,34 @@ final class Replica implements ReplicaHandle {
 		}
 		catch (WorkerStartupException ex) {
 			synchronized (this.pool) {
-				this.launchFailure = ex;
-				moveTo(WorkerState.FAILED);
-				this.pool.notifyAll();
+				if (this.generation == launching && this.state == WorkerState.STARTING) {
+					this.launchFailure = ex;
+					moveTo(WorkerState.FAILED);
+					this.pool.notifyAll();
+				}
 			}
 			return;
 		}
 		boolean installed;
 		synchronized (this.pool) {
-			installed = this.state == WorkerState.STARTING && !this.pool.isClosed();
+			installed = this.generation == launching && this.state == WorkerState.STARTING && !this.pool.isClosed();
 			if (installed) {
 				join(started);
 			}
 		}
+		// Watched and read once installed: an exit or a ready message, even one that came before
+		// (a process launched early), then finds the process in its place.
+		watchExit(started);
 		started.startReading();
 		if (!installed) {
-			// Stopped while it launched.
-			started.requestStop();
+			// Stopped, or launched again, while it launched.
 			stopProcess(started);
 		}
+	}
+
+	/** Has a process's exit handled by the place that owns it then. */
+	private static void watchExit(ProcessConnection process) {
+		process.launched().process().onExit().thenRun(() -> process.owner().onExit(process));
 	}
 
 	/**
@@ -328,7 +348,6 @@ final class Replica implements ReplicaHandle {
 		ProcessConnection started = new ProcessConnection(this.pool, this, launch.token());
 		started.connect(launch);
 		this.startCount.incrementAndGet();
-		launch.launched().process().onExit().thenRun(() -> started.owner().onExit(started));
 		return started;
 	}
 
@@ -338,6 +357,15 @@ final class Replica implements ReplicaHandle {
 		joining.moveTo(this);
 		this.connection = joining;
 		this.joinedAt = Traffic.of(joining);
+		this.joinedNanos = System.nanoTime();
+	}
+
+	/**
+	 * Returns when the current process became this place's.
+	 * @return a System.nanoTime() value
+	 */
+	long joinedNanos() {
+		return this.joinedNanos;
 	}
 
 	/** Lets the current process go, keeping its traffic in this place's totals; under the pool's lock. */
@@ -480,6 +508,7 @@ final class Replica implements ReplicaHandle {
 			String message = "worker '" + name + "' was not ready within " + timeout + " (vmworkers.startup-timeout)"
 					+ Describe.process(process);
 			boolean owned;
+			long stoppedAt;
 			synchronized (this.pool) {
 				// Stopping: a READY frame arriving meanwhile does not make it ready, nor its exit unexpected.
 				owned = this.connection == starting && this.state == WorkerState.STARTING;
@@ -487,11 +516,15 @@ final class Replica implements ReplicaHandle {
 					moveTo(WorkerState.STOPPING);
 					this.pool.notifyAll();
 				}
+				stoppedAt = this.generation;
 			}
-			starting.requestStop();
 			stopProcess(starting);
-			if (owned) {
-				setState(WorkerState.FAILED);
+			synchronized (this.pool) {
+				// Unless it was stopped or launched again meanwhile.
+				if (owned && this.generation == stoppedAt && this.state == WorkerState.STOPPING) {
+					moveTo(WorkerState.FAILED);
+					this.pool.notifyAll();
+				}
 			}
 			throw new WorkerStartupException(name, message, null);
 		}
@@ -573,7 +606,7 @@ final class Replica implements ReplicaHandle {
 	 */
 	void answered(ProcessConnection answering, long calls) {
 		if (answering == this.connection && this.role == ReplicaRole.REPLICA) {
-			this.recycler.answered(calls);
+			this.recycler.answered(answering, calls);
 		}
 	}
 
@@ -669,7 +702,14 @@ final class Replica implements ReplicaHandle {
 	 */
 	@Override
 	public void restart() {
-		if (this.role == ReplicaRole.REPLICA && serving() != null && replace("a restart was requested")) {
+		ProcessConnection current = serving();
+		if (this.role == ReplicaRole.REPLICA && current != null) {
+			if (!replace("a restart was requested", current)) {
+				// Its process serves on: a replacement that does not start never costs a call.
+				throw new WorkerStartupException(this.pool.name(), Describe.capitalized(describePlace())
+						+ " was not restarted: no replacement became ready (see the log), or its process changed"
+						+ " meanwhile; it keeps serving", null);
+			}
 			return;
 		}
 		close();
@@ -692,19 +732,26 @@ final class Replica implements ReplicaHandle {
 	 * @param reason why, for the log and {@link #lastRecycle()}
 	 * @return whether the process was replaced
 	 */
-	boolean replace(String reason) {
+	boolean replace(String reason, ProcessConnection expected) {
 		this.replacing.lock();
 		try {
 			ProcessConnection old = serving();
-			if (old == null) {
+			if (old == null || old != expected) {
+				// Gone, or already replaced since the reason was found.
 				return false;
 			}
 			ProcessConnection next;
 			synchronized (this.pool) {
 				next = this.pool.takeSpare();
+				if (next != null) {
+					// Held as this place's from the moment it leaves its own: a close stops it too.
+					this.others.add(next);
+				}
 			}
-			boolean fromSpare = next != null;
-			if (next == null) {
+			if (next != null) {
+				this.pool.replenishSpares();
+			}
+			else {
 				next = startReplacement();
 				if (next == null) {
 					return false;
@@ -712,8 +759,9 @@ final class Replica implements ReplicaHandle {
 			}
 			boolean installed;
 			synchronized (this.pool) {
-				installed = this.state == WorkerState.READY && this.connection == old && !this.pool.isClosed();
 				this.others.remove(next);
+				installed = this.state == WorkerState.READY && this.connection == old && !this.pool.isClosed()
+						&& !next.exited();
 				if (installed) {
 					old.retire();
 					this.others.add(old);
@@ -722,20 +770,17 @@ final class Replica implements ReplicaHandle {
 					this.pool.notifyAll();
 				}
 			}
-			if (fromSpare) {
-				this.pool.replenishSpares();
-			}
 			if (!installed) {
-				next.requestStop();
 				stopProcess(next);
 				return false;
 			}
-			logger.info("Recycling " + describePlace() + " (pid " + old.pid() + ", now pid " + next.pid()
-					+ "): " + reason);
+			logger.info("Replacing " + describePlace() + " (pid " + old.pid() + ", now pid " + next.pid() + "): "
+					+ reason);
 			old.awaitDrained(this.pool.settings());
-			old.requestStop();
 			stopProcess(old);
-			this.others.remove(old);
+			synchronized (this.pool) {
+				this.others.remove(old);
+			}
 			return true;
 		}
 		finally {
@@ -756,8 +801,19 @@ final class Replica implements ReplicaHandle {
 			logger.warn(ex.getMessage() + "; " + describePlace() + " keeps its process");
 			return null;
 		}
-		this.others.add(next);
+		boolean held;
+		synchronized (this.pool) {
+			held = !this.pool.isClosed() && this.state != WorkerState.STOPPING && this.state != WorkerState.STOPPED;
+			if (held) {
+				this.others.add(next);
+			}
+		}
+		watchExit(next);
 		next.startReading();
+		if (!held) {
+			stopProcess(next);
+			return null;
+		}
 		Duration timeout = this.pool.settings().startupTimeout();
 		try {
 			next.ready().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -771,8 +827,9 @@ final class Replica implements ReplicaHandle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.others.remove(next);
-		next.requestStop();
+		synchronized (this.pool) {
+			this.others.remove(next);
+		}
 		stopProcess(next);
 		return null;
 	}
@@ -785,6 +842,7 @@ final class Replica implements ReplicaHandle {
 		ProcessConnection current;
 		Launch unconnected;
 		boolean stopped;
+		List<ProcessConnection> stopping;
 		synchronized (this.pool) {
 			current = this.connection;
 			// Only a NEW place holds an adopted launch: launch() takes it.
@@ -792,13 +850,14 @@ final class Replica implements ReplicaHandle {
 			this.early = null;
 			stopped = this.state == WorkerState.NEW || this.state == WorkerState.STOPPED;
 			moveTo(stopped ? WorkerState.STOPPED : WorkerState.STOPPING);
+			this.generation++;
+			stopping = new ArrayList<>(this.others);
 			this.pool.notifyAll();
 		}
 		if (unconnected != null) {
 			// The dispatcher stopped before it launched: the process adopted for this place goes too.
 			unconnected.discard();
 		}
-		List<ProcessConnection> stopping = new ArrayList<>(this.others);
 		if (!stopped && current != null) {
 			stopping.add(current);
 		}
@@ -812,6 +871,7 @@ final class Replica implements ReplicaHandle {
 	 * {@link ProcessEnding}); its exit counts as expected.
 	 */
 	private void stopProcess(ProcessConnection stopping) {
+		stopping.requestStop();
 		if (this.ending.stop(stopping, describePlace())) {
 			recordExit(stopping, true);
 		}

@@ -1,8 +1,11 @@
 package io.vmworkers.dispatch.master;
 
 import java.time.Duration;
+import java.util.Locale;
 
+import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.dispatch.WorkerState;
 
 import org.springframework.util.Assert;
 
@@ -42,6 +45,16 @@ final class ReplicaChannel implements WorkerChannel {
 
 	@Override
 	public <T> T next(Duration timeout) {
+		T value = this.pool.channelEnd().takeFrom(this.replica);
+		if (value != null) {
+			return value;
+		}
+		WorkerState state = this.replica.state();
+		if (state == WorkerState.FAILED || state == WorkerState.STOPPED) {
+			// Nothing more can come from this place, whatever its pool's other places do.
+			throw new ChannelClosedException("channel to worker '" + this.pool.name() + "' replica "
+					+ this.replica.index() + " is closed: the replica is " + state.name().toLowerCase(Locale.ROOT));
+		}
 		return this.pool.channelEnd().nextFrom(this.replica, timeout);
 	}
 

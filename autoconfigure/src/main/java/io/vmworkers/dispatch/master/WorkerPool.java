@@ -446,8 +446,9 @@ final class WorkerPool implements WorkerHandle {
 			}
 			for (Replica spare : this.spares) {
 				Instant started = spare.startedAt();
-				// A spare that took a replica's place during this restart was replaced by a fresh one.
-				if (started == null || started.isBefore(begun)) {
+				// A spare that took a replica's place during this restart was replaced by a fresh one,
+				// which is new already (or still starting: no start time yet).
+				if (started != null && started.isBefore(begun)) {
 					spare.restart();
 				}
 			}

@@ -105,4 +105,50 @@ class PoolRestartIntegrationTests {
 		}
 	}
 
+	@Test
+	void rollingRestartWithASpareTakesItAndReplacesEveryReplicaWithoutAFailedCall() throws Exception {
+		ConfigurableApplicationContext context = Pools.start(Pools.PREFIX + "spares=1");
+		try {
+			PoolTask task = context.getBean(PoolTask.class);
+			WorkerHandle handle = Pools.handle(context);
+			List<Long> before = Pools.awaitReady(handle, 2, 1);
+			long spare = Pools.pids(handle, ReplicaRole.SPARE).get(0);
+			Callers callers = Callers.start("two callers, rolling restart of two replicas and a spare", 2,
+					() -> task.pidAfter(1));
+			try {
+				await().atMost(Duration.ofSeconds(60)).until(() -> callers.pids().containsAll(before));
+				handle.restart();
+			}
+			finally {
+				callers.close();
+			}
+			assertThat(callers.failures()).isEmpty();
+			// The spare served first, in the first replica's place; the replicas were replaced.
+			assertThat(Pools.pids(handle, ReplicaRole.REPLICA)).contains(spare).doesNotContainAnyElementsOf(before);
+			Pools.awaitExited(before);
+			// Back to its shape, a fresh spare included.
+			Pools.awaitReady(handle, 2, 1);
+			assertThat(Pools.pids(handle, ReplicaRole.SPARE)).doesNotContain(spare).doesNotContainAnyElementsOf(before);
+		}
+		finally {
+			Workers.closeAndCheckNothingLeft(context);
+		}
+	}
+
+	@Test
+	void closingWhileAReplacementStartsLeavesNothingBehind() throws Exception {
+		// Recycled as soon as the watch looks: a replacement JVM starts beside the serving one.
+		ConfigurableApplicationContext context = Pools.start(Pools.PREFIX + "replicas=1",
+				Pools.PREFIX + "recycle.max-age=1ms");
+		try {
+			WorkerHandle handle = Pools.handle(context);
+			Pools.awaitReady(handle, 1, 0);
+			await().atMost(Duration.ofSeconds(30)).until(() -> Workers.children().size() >= 2);
+		}
+		finally {
+			// Closes with the replacement still starting (or just swapped in): both go, and their files.
+			Workers.closeAndCheckNothingLeft(context);
+		}
+	}
+
 }
