@@ -46,6 +46,27 @@ public final class JvmEnvironment {
 	}
 
 	/**
+	 * Returns the options a worker gets on a JVM of this feature release so that vmworkers' own
+	 * libraries start it without warnings: jnr-posix loads its native stub with
+	 * {@code System::load}, a restricted method from Java 22, and Kryo reads array offsets through
+	 * {@code sun.misc.Unsafe}, whose memory access methods warn from Java 24. Without them each worker
+	 * prints a block of warnings into the master's log at every start.
+	 * @param feature the Java feature release the worker runs on ({@code Runtime.version().feature()})
+	 * @return the options, empty on Java 21 and earlier
+	 */
+	public static List<String> libraryAccessOptions(int feature) {
+		List<String> options = new ArrayList<>();
+		if (feature >= 22) {
+			options.add("--enable-native-access=ALL-UNNAMED");
+		}
+		if (feature >= 23) {
+			// The option exists from Java 23 (JEP 471); its default turned to a warning in Java 24.
+			options.add("--sun-misc-unsafe-memory-access=allow");
+		}
+		return options;
+	}
+
+	/**
 	 * Returns this JVM's options that a worker should share.
 	 * @return the options, in order
 	 */

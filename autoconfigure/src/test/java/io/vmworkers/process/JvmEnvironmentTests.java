@@ -36,4 +36,13 @@ class JvmEnvironmentTests {
 		assertThat(new java.io.File(JvmEnvironment.javaExecutable())).canRead();
 	}
 
+	@Test
+	void workersOnACurrentJdkGetTheAccessTheirLibrariesNeedAndNoneBefore() {
+		assertThat(JvmEnvironment.libraryAccessOptions(17)).isEmpty();
+		assertThat(JvmEnvironment.libraryAccessOptions(21)).isEmpty();
+		assertThat(JvmEnvironment.libraryAccessOptions(22)).containsExactly("--enable-native-access=ALL-UNNAMED");
+		assertThat(JvmEnvironment.libraryAccessOptions(25)).containsExactly("--enable-native-access=ALL-UNNAMED",
+				"--sun-misc-unsafe-memory-access=allow");
+	}
+
 }

@@ -75,7 +75,8 @@ final class WorkerLauncher {
 	 * @return the command and how it uses class data sharing
 	 */
 	Prepared command(String name, WorkerSettings settings, Path inbound, Path outbound) {
-		List<String> jvmOptions = new ArrayList<>();
+		// The worker runs on this JVM's java: the same release.
+		List<String> jvmOptions = new ArrayList<>(JvmEnvironment.libraryAccessOptions(Runtime.version().feature()));
 		if (settings.inheritJvmOptions()) {
 			jvmOptions.addAll(JvmEnvironment.inheritedJvmOptions());
 		}
