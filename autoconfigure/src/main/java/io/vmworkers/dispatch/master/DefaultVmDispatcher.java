@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -327,21 +325,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 		if (current != null) {
 			current.cancel(false);
 		}
-		List<CompletableFuture<Void>> stops = new ArrayList<>();
-		for (WorkerPool worker : this.workers.values()) {
-			stops.add(CompletableFuture.runAsync(worker::close, (task) -> {
-				Thread thread = new Thread(task, "vmworkers-stop-" + worker.name());
-				thread.start();
-			}));
-		}
-		for (CompletableFuture<Void> stop : stops) {
-			try {
-				stop.join();
-			}
-			catch (RuntimeException ex) {
-				logger.error("Failed to stop a worker", ex);
-			}
-		}
+		ParallelStop.all(this.workers.values(), (worker) -> "vmworkers-stop-" + worker.name(), WorkerPool::close);
 		this.workers.values()
 			.stream()
 			.map((worker) -> ChannelFiles.runDirectory(worker.settings().directory(), ProcessHandle.current()))

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +29,6 @@ import io.vmworkers.protocol.ChannelEnd;
 import io.vmworkers.protocol.Link;
 import io.vmworkers.protocol.TaskMethods;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 /**
  * The master's side of one worker: a pool of places ({@link Replica}), the replicas that serve and
@@ -39,8 +36,6 @@ import org.apache.commons.logging.LogFactory;
  * one its {@code @RoutingKey} names, else the one with the fewest calls in flight.
  */
 final class WorkerPool implements WorkerHandle {
-
-	private static final Log logger = LogFactory.getLog(WorkerPool.class);
 
 	/**
 	 * The longest a thread waiting for a replica's state to change sleeps on the pool's lock
@@ -472,21 +467,8 @@ final class WorkerPool implements WorkerHandle {
 			this.places.get(0).close();
 		}
 		else {
-			List<CompletableFuture<Void>> stops = new ArrayList<>();
-			for (Replica place : this.places) {
-				stops.add(CompletableFuture.runAsync(place::close, (task) -> {
-					Thread thread = new Thread(task, "vmworkers-stop-" + this.name + "-" + place.index());
-					thread.start();
-				}));
-			}
-			for (CompletableFuture<Void> stop : stops) {
-				try {
-					stop.join();
-				}
-				catch (RuntimeException ex) {
-					logger.error("Failed to stop a process of worker '" + this.name + "'", ex);
-				}
-			}
+			ParallelStop.all(this.places, (place) -> "vmworkers-stop-" + this.name + "-" + place.index(),
+					Replica::close);
 		}
 		this.channel.stopDelivery();
 	}
