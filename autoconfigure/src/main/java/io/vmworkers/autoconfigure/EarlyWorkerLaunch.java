@@ -59,6 +59,10 @@ final class EarlyWorkerLaunch
 		if (this.registrar.tasks().isEmpty() || !(this.environment instanceof ConfigurableEnvironment)) {
 			return;
 		}
+		if (inProcess(this.environment)) {
+			// Workers in the master's JVM start with its context, once the beans they may need exist.
+			return;
+		}
 		if (MasterConnectionDetails.defined(beanFactory)) {
 			// Their values exist only once the beans do: the dispatcher launches the workers then.
 			logger.debug("Workers not launched early: they get the master's connection details");
@@ -77,6 +81,11 @@ final class EarlyWorkerLaunch
 		this.plan = early;
 		this.launches = launched;
 		launched.launch();
+	}
+
+	static boolean inProcess(Environment environment) {
+		return environment.getProperty(VmWorkersProperties.PREFIX + ".mode", VmWorkersProperties.Mode.class,
+				VmWorkersProperties.Mode.PROCESS) == VmWorkersProperties.Mode.IN_PROCESS;
 	}
 
 	/**

@@ -11,8 +11,10 @@ import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.WorkerObserver;
+import io.vmworkers.dispatch.inprocess.InProcessStarter;
 import io.vmworkers.dispatch.master.DefaultVmDispatcher;
 import io.vmworkers.dispatch.master.LaunchPlan;
+import io.vmworkers.dispatch.master.WorkerStarter;
 import io.vmworkers.dispatch.master.WorkerTaskPostProcessor;
 import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
 import io.vmworkers.dispatch.worker.WorkerRuntime;
@@ -30,6 +32,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
@@ -110,8 +113,11 @@ public final class VmWorkersAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		DefaultVmDispatcher vmDispatcher(LaunchPlan plan, KryoCodec codec, ObjectProvider<WorkerObserver> observers,
+				VmWorkersProperties properties, ConfigurableApplicationContext context,
 				ConfigurableListableBeanFactory beanFactory) {
-			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(plan, codec);
+			WorkerStarter starter = (properties.getMode() == VmWorkersProperties.Mode.IN_PROCESS)
+					? new InProcessStarter(context, plan, codec) : null;
+			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(plan, codec, starter);
 			observers.orderedStream().forEach(dispatcher::addObserver);
 			dispatcher.workerEnvironment(() -> masterConnectionDetails(beanFactory));
 			return dispatcher;

@@ -33,6 +33,12 @@ public class VmWorkersProperties {
 	 */
 	private Role role = Role.MASTER;
 
+	/**
+	 * Where the workers run: 'process' (each in a JVM of its own) or 'in-process' (on threads of
+	 * the master's JVM, through the same channel, codec and allow-list; for tests).
+	 */
+	private Mode mode = Mode.PROCESS;
+
 	private final Channel channel = new Channel();
 
 	private final Serialization serialization = new Serialization();
@@ -100,6 +106,14 @@ public class VmWorkersProperties {
 
 	public void setRole(Role role) {
 		this.role = role;
+	}
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
 	}
 
 	public Channel getChannel() {
@@ -311,6 +325,20 @@ public class VmWorkersProperties {
 
 		/** Runs one {@code @WorkerTask} bean for a master. */
 		WORKER
+
+	}
+
+	/** Where the workers run. */
+	public enum Mode {
+
+		/** Each worker in a JVM of its own, started by the master. */
+		PROCESS,
+
+		/**
+		 * Each worker on threads of the master's JVM, its task in a child context of the master's,
+		 * reached over rings in memory: the same dispatch, codec and allow-list, no process.
+		 */
+		IN_PROCESS
 
 	}
 

@@ -101,7 +101,14 @@ public final class SharedRing {
 	 */
 	private boolean announcedReading;
 
+	/** The ring's file, or null for a ring in this process's memory. */
 	private final Path file;
+
+	/** What messages name the ring by: its file, or where it lives in memory. */
+	private final String where;
+
+	/** The memory of the ring, control block first. */
+	private final ByteBuffer memory;
 
 	private final ByteBuffer control;
 
@@ -183,8 +190,10 @@ public final class SharedRing {
 	/** When this producer last woke a sleeping consumer (System.nanoTime()). */
 	private volatile long lastWakeNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
-	private SharedRing(Path file, MappedByteBuffer mapping, int capacity, long spinNanos) {
+	private SharedRing(Path file, String where, ByteBuffer mapping, int capacity, long spinNanos) {
 		this.file = file;
+		this.where = where;
+		this.memory = mapping;
 		mapping.order(ByteOrder.nativeOrder());
 		this.control = mapping.slice(0, CONTROL_LENGTH).order(ByteOrder.nativeOrder());
 		this.data = mapping.slice(CONTROL_LENGTH, capacity).order(ByteOrder.nativeOrder());
@@ -224,12 +233,45 @@ public final class SharedRing {
 			Files.deleteIfExists(file);
 			throw ex;
 		}
-		mapping.order(ByteOrder.nativeOrder());
-		mapping.putInt(CAPACITY_OFFSET, capacity);
-		mapping.putLong(CREATOR_PID_OFFSET, ProcessHandle.current().pid());
-		INTS.setRelease(mapping, VERSION_OFFSET, VERSION);
-		INTS.setRelease(mapping, MAGIC_OFFSET, MAGIC);
-		return new SharedRing(file, mapping, capacity, spinNanos);
+		initialize(mapping, capacity);
+		return new SharedRing(file, file.toString(), mapping, capacity, spinNanos);
+	}
+
+	/**
+	 * Creates a ring in this process's memory, with no file: for a worker that runs in the
+	 * master's JVM. The other end is {@link #otherEnd()}; both wait and wake as between processes.
+	 * @param where what messages name the ring by
+	 * @param capacity the data area's size, a power of two
+	 * @param spinNanos how long a waiter spins before it sleeps
+	 * @return the ring
+	 */
+	public static SharedRing inMemory(String where, int capacity, long spinNanos) {
+		RingDescriptor.checkCapacity(capacity);
+		long length = RingDescriptor.fileLength(capacity);
+		if (length > Integer.MAX_VALUE - 64) {
+			throw new IllegalArgumentException("capacity too large for a ring in memory: " + capacity);
+		}
+		// Aligned as a mapping is: the futex words and the atomic positions need it.
+		ByteBuffer memory = ByteBuffer.allocateDirect((int) length + 64).alignedSlice(64).limit((int) length).slice();
+		initialize(memory, capacity);
+		return new SharedRing(null, "memory:" + where, memory, capacity, spinNanos);
+	}
+
+	/**
+	 * Returns another end of this ring, over the same memory, as {@link #attach} gives another
+	 * process: one end produces, the other consumes, and each closes on its own.
+	 * @return the other end
+	 */
+	public SharedRing otherEnd() {
+		return new SharedRing(this.file, this.where, this.memory, this.capacity, this.spinNanos);
+	}
+
+	private static void initialize(ByteBuffer memory, int capacity) {
+		memory.order(ByteOrder.nativeOrder());
+		memory.putInt(CAPACITY_OFFSET, capacity);
+		memory.putLong(CREATOR_PID_OFFSET, ProcessHandle.current().pid());
+		INTS.setRelease(memory, VERSION_OFFSET, VERSION);
+		INTS.setRelease(memory, MAGIC_OFFSET, MAGIC);
 	}
 
 	/**
@@ -271,12 +313,12 @@ public final class SharedRing {
 		if (head < 0 || tail < 0) {
 			throw new IOException("corrupt ring: negative position: file=" + file + " head=" + head + " tail=" + tail);
 		}
-		return new SharedRing(file, mapping, capacity, spinNanos);
+		return new SharedRing(file, file.toString(), mapping, capacity, spinNanos);
 	}
 
 	/**
 	 * Returns the ring's file.
-	 * @return the path
+	 * @return the path, or null for a ring {@linkplain #inMemory in memory}
 	 */
 	public Path file() {
 		return this.file;
@@ -395,7 +437,7 @@ public final class SharedRing {
 			if (!this.writeLock.tryLock(Math.max(0, timeoutNanos - (System.nanoTime() - start)),
 					TimeUnit.NANOSECONDS)) {
 				throw new ChannelFullException("ring full for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-						+ " ms, waiting for another thread of this process to finish writing: file=" + this.file
+						+ " ms, waiting for another thread of this process to finish writing: file=" + this.where
 						+ " capacity=" + this.capacity + " waiting=" + bytesWaiting()
 						+ "; the other side is not reading (raise vmworkers.channel.send-timeout or read faster)");
 			}
@@ -403,7 +445,7 @@ public final class SharedRing {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new ChannelInterruptedException("interrupted while waiting for the ring's write lock: file="
-					+ this.file + " waited=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms");
+					+ this.where + " waited=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms");
 		}
 	}
 
@@ -509,13 +551,13 @@ public final class SharedRing {
 			}
 			long now = System.nanoTime();
 			if (Thread.currentThread().isInterrupted()) {
-				throw new ChannelInterruptedException("interrupted while waiting for room in the ring: file=" + this.file
+				throw new ChannelInterruptedException("interrupted while waiting for room in the ring: file=" + this.where
 						+ " waited=" + TimeUnit.NANOSECONDS.toMillis(now - start) + "ms");
 			}
 			long remaining = timeoutNanos - (now - start);
 			if (remaining <= 0) {
 				throw new ChannelFullException("ring full for " + TimeUnit.NANOSECONDS.toMillis(now - start)
-						+ " ms: file=" + this.file + " capacity=" + this.capacity + " required=" + required
+						+ " ms: file=" + this.where + " capacity=" + this.capacity + " required=" + required
 						+ " waiting=" + (this.producerTail - this.headCache)
 						+ "; the other side is not reading (raise vmworkers.channel.send-timeout or read faster)");
 			}
@@ -543,7 +585,7 @@ public final class SharedRing {
 	private long checkedHead(long head) {
 		long waiting = this.producerTail - head;
 		if (waiting < 0 || waiting > this.capacity) {
-			throw new ChannelCorruptedException("corrupt ring head: file=" + this.file + " head=" + head + " tail="
+			throw new ChannelCorruptedException("corrupt ring head: file=" + this.where + " head=" + head + " tail="
 					+ this.producerTail + " capacity=" + this.capacity);
 		}
 		return head;
@@ -568,7 +610,7 @@ public final class SharedRing {
 		// The head is this side's own and never negative, so the difference cannot overflow into range.
 		long waiting = tail - head;
 		if (waiting < 0 || waiting > this.capacity) {
-			throw new ChannelCorruptedException("corrupt ring tail: file=" + this.file + " head=" + head + " tail="
+			throw new ChannelCorruptedException("corrupt ring tail: file=" + this.where + " head=" + head + " tail="
 					+ tail + " capacity=" + this.capacity);
 		}
 		int delivered = 0;
@@ -586,7 +628,7 @@ public final class SharedRing {
 				if (recordLength < 0 || head + recordLength > tail || recordPosition != head
 						|| (type & ~TYPE_BITS) != 0 || correlationId < 0
 						|| header.getInt(RECORD_RESERVED_OFFSET) != 0) {
-					throw new ChannelCorruptedException("corrupt record: file=" + this.file + " position=" + head
+					throw new ChannelCorruptedException("corrupt record: file=" + this.where + " position=" + head
 							+ " recordPosition=" + recordPosition + " length=" + length + " type=0x"
 							+ Integer.toHexString(type) + " correlationId=" + correlationId + " tail=" + tail);
 				}
@@ -621,7 +663,7 @@ public final class SharedRing {
 			this.assembled = 0;
 		}
 		else if (!this.assembling || frameType != this.assemblyType || correlationId != this.assemblyId) {
-			throw new ChannelCorruptedException("fragment continues no message: file=" + this.file + " position="
+			throw new ChannelCorruptedException("fragment continues no message: file=" + this.where + " position="
 					+ position + " type=0x" + Integer.toHexString(type) + " correlationId=" + correlationId
 					+ " assembling=" + this.assembling);
 		}
@@ -694,7 +736,7 @@ public final class SharedRing {
 	private void verify(int expected, int type, byte[] payload, int offset, int payloadLength, long position) {
 		int actual = checksum(this.consumerChecksum, this.consumerHeader, payload, offset, payloadLength);
 		if (actual != expected) {
-			throw new ChannelCorruptedException("checksum mismatch: file=" + this.file + " position=" + position
+			throw new ChannelCorruptedException("checksum mismatch: file=" + this.where + " position=" + position
 					+ " length=" + this.consumerHeader.getInt(RECORD_LENGTH_OFFSET) + " type=0x"
 					+ Integer.toHexString(type) + " expected=0x" + Integer.toHexString(expected) + " actual=0x"
 					+ Integer.toHexString(actual));
@@ -703,7 +745,7 @@ public final class SharedRing {
 
 	private ChannelCorruptedException tooLong(long length, long position) {
 		return new ChannelCorruptedException("message exceeds maxMessageLength=" + this.maxMessageLength + ", length="
-				+ length + ": file=" + this.file + " position=" + position);
+				+ length + ": file=" + this.where + " position=" + position);
 	}
 
 	private void release(long head) {
@@ -880,7 +922,7 @@ public final class SharedRing {
 
 	private void checkOpen() {
 		if (this.closed) {
-			throw new ChannelClosedException("channel closed: file=" + this.file);
+			throw new ChannelClosedException("channel closed: file=" + this.where);
 		}
 	}
 

@@ -1,44 +1,20 @@
 package io.vmworkers.process;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A running worker JVM: its pid, its output (each line passed to a listener and the last lines
- * kept for error messages), its exit, and how to terminate it.
+ * A running worker: its pid, its exit, its last output lines and how to end it. Normally a child
+ * JVM ({@link #start}); in in-process mode the worker runs on threads of the master's JVM and
+ * implements this with the same meaning, so that the master supervises both alike.
  */
-public final class WorkerProcess {
+public interface WorkerProcess {
 
 	/** Lines of output kept for error messages. */
-	static final int TAIL_LINES = 40;
-
-	private final String name;
-
-	private final Process process;
-
-	private final List<String> command;
-
-	private final Deque<String> tail = new ArrayDeque<>();
-
-	private final List<Thread> pumps = new ArrayList<>(2);
-
-	private WorkerProcess(String name, Process process, List<String> command) {
-		this.name = name;
-		this.process = process;
-		this.command = List.copyOf(command);
-	}
+	int TAIL_LINES = 40;
 
 	/**
 	 * Starts a worker process and begins copying its output to the listener.
@@ -48,102 +24,74 @@ public final class WorkerProcess {
 	 * @return the started process
 	 * @throws IOException when the process cannot be started
 	 */
-	public static WorkerProcess start(String name, ProcessBuilder builder, OutputListener listener)
-			throws IOException {
+	static WorkerProcess start(String name, ProcessBuilder builder, OutputListener listener) throws IOException {
 		Objects.requireNonNull(listener, "'listener' must not be null");
-		WorkerProcess worker = new WorkerProcess(name, builder.start(), builder.command());
-		worker.pump(worker.process.getInputStream(), false, listener);
-		worker.pump(worker.process.getErrorStream(), true, listener);
+		ChildProcess worker = new ChildProcess(name, builder.start(), builder.command());
+		worker.pumpOutput(listener);
 		return worker;
 	}
 
-	private void pump(InputStream stream, boolean error, OutputListener listener) {
-		Thread thread = new Thread(() -> {
-			try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = reader.readLine()) != null) {
-					synchronized (this.tail) {
-						if (this.tail.size() == TAIL_LINES) {
-							this.tail.removeFirst();
-						}
-						this.tail.addLast(line);
-					}
-					listener.onLine(this.name, error, line);
-				}
-			}
-			catch (IOException ex) {
-				// The pipe closes when the process dies: nothing more to copy.
-			}
-		}, "vmworkers-" + this.name + (error ? "-stderr" : "-stdout"));
-		thread.setDaemon(true);
-		thread.start();
-		this.pumps.add(thread);
-	}
+	String name();
 
-	public String name() {
-		return this.name;
-	}
+	/** The process id: the master's own for a worker in its JVM. */
+	long pid();
 
-	public long pid() {
-		return this.process.pid();
-	}
+	List<String> command();
 
-	public List<String> command() {
-		return this.command;
-	}
+	boolean isAlive();
 
-	public boolean isAlive() {
-		return this.process.isAlive();
-	}
-
-	public CompletableFuture<Process> onExit() {
-		return this.process.onExit();
-	}
+	/** Completes when the worker has exited. */
+	CompletableFuture<?> onExit();
 
 	/**
 	 * Returns the exit code, or -1 while running.
 	 * @return the exit code; 128 + n for a process ended by signal n
 	 */
-	public int exitCode() {
-		return this.process.isAlive() ? -1 : this.process.exitValue();
-	}
+	int exitCode();
 
 	/**
-	 * Returns the last lines the process printed, waiting briefly for the output pipes to drain
-	 * when the process has exited, so that its dying words are included.
+	 * Returns the last lines the worker printed, waiting briefly for its output to drain when it
+	 * has exited, so that its dying words are included.
 	 * @return up to {@value #TAIL_LINES} lines
 	 */
-	public List<String> outputTail() {
-		if (!this.process.isAlive()) {
-			for (Thread pump : this.pumps) {
-				try {
-					pump.join(500);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					break;
-				}
-			}
-		}
-		synchronized (this.tail) {
-			return List.copyOf(this.tail);
-		}
-	}
+	List<String> outputTail();
 
 	/**
-	 * Describes how the process ended, for example {@code exit code 1} or {@code signal 9 (SIGKILL)}.
+	 * Describes how the worker ended, for example {@code exit code 1} or {@code signal 9 (SIGKILL)}.
 	 * @return the description, or {@code running}
 	 */
-	public String describeExit() {
-		return this.process.isAlive() ? "running" : describeExitCode(this.process.exitValue());
-	}
+	String describeExit();
+
+	/**
+	 * Tells the worker that its master is gone (a child JVM's stdin closes).
+	 */
+	void closeInput();
+
+	/**
+	 * Waits for the worker to exit.
+	 * @param timeout the longest wait
+	 * @return true when it has exited
+	 */
+	boolean awaitExit(Duration timeout);
+
+	/**
+	 * Ends the worker: asks it to exit, then, after {@code grace}, kills it.
+	 * @param grace how long to wait for it to exit
+	 * @return true when the worker is gone
+	 */
+	boolean terminate(Duration grace);
+
+	/**
+	 * Ends the worker at once, as SIGKILL does.
+	 */
+	void kill();
 
 	/**
 	 * Describes an exit code as the JDK reports it (128 + n for signal n).
 	 * @param exitCode the code
 	 * @return a description
 	 */
-	public static String describeExitCode(int exitCode) {
+	static String describeExitCode(int exitCode) {
 		if (exitCode > 128 && exitCode < 128 + 65) {
 			int signal = exitCode - 128;
 			String name = switch (signal) {
@@ -165,66 +113,9 @@ public final class WorkerProcess {
 		return "exit code " + exitCode;
 	}
 
-	/**
-	 * Closes the worker's stdin: a worker takes end-of-file as its master's end and exits.
-	 */
-	public void closeInput() {
-		try {
-			OutputStream input = this.process.getOutputStream();
-			input.close();
-		}
-		catch (IOException ex) {
-			// Already closed or the process is gone: the signal has been given either way.
-		}
-	}
-
-	/**
-	 * Waits for the process to exit.
-	 * @param timeout the longest wait
-	 * @return true when it has exited
-	 */
-	public boolean awaitExit(Duration timeout) {
-		try {
-			return this.process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return !this.process.isAlive();
-		}
-	}
-
-	/**
-	 * Ends the process: SIGTERM to it and its descendants, then, after {@code grace}, SIGKILL.
-	 * @param grace how long to wait after SIGTERM
-	 * @return true when the process is gone
-	 */
-	public boolean terminate(Duration grace) {
-		List<ProcessHandle> descendants = this.process.descendants().toList();
-		this.process.destroy();
-		descendants.forEach(ProcessHandle::destroy);
-		if (!awaitExit(grace)) {
-			kill(descendants);
-			return awaitExit(Duration.ofSeconds(5));
-		}
-		descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-		return true;
-	}
-
-	/**
-	 * Kills the process and its descendants with SIGKILL at once.
-	 */
-	public void kill() {
-		kill(this.process.descendants().toList());
-	}
-
-	private void kill(List<ProcessHandle> descendants) {
-		this.process.destroyForcibly();
-		descendants.forEach(ProcessHandle::destroyForcibly);
-	}
-
 	/** Receives the lines a worker prints. */
 	@FunctionalInterface
-	public interface OutputListener {
+	interface OutputListener {
 
 		/**
 		 * Called for each line, from the thread copying that stream.

@@ -529,10 +529,13 @@ public final class Link {
 	}
 
 	/**
-	 * Deletes both ring files; the mappings stay valid until collected.
+	 * Deletes both ring files, if the rings have files; the mappings stay valid until collected.
 	 */
 	public void deleteFiles() {
 		for (Path file : new Path[] { this.inbound.file(), this.outbound.file() }) {
+			if (file == null) {
+				continue;
+			}
 			try {
 				Files.deleteIfExists(file);
 			}
@@ -540,6 +543,16 @@ public final class Link {
 				logger.warn("Could not delete channel file " + file + ": " + ex.getMessage());
 			}
 		}
+	}
+
+	/**
+	 * Returns whether a ring file of this link was deleted by someone else.
+	 * @return false as long as both files exist, and always for rings in memory
+	 */
+	public boolean lostFile() {
+		Path in = this.inbound.file();
+		Path out = this.outbound.file();
+		return (in != null && !Files.exists(in)) || (out != null && !Files.exists(out));
 	}
 
 	/** Receives the frames decoded by a {@link Link}, on the thread that read them. */

@@ -70,8 +70,8 @@ class LaunchPlanTests {
 		LaunchPlan bean = this.configuration.vmWorkersLaunchPlan(master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class),
 				master.registrar, bound, master.beanFactory, master.environment);
 		assertThat(bean).isSameAs(plan);
-		DefaultVmDispatcher dispatcher = this.configuration.vmDispatcher(bean, this.codec, noObservers(master),
-				master.beanFactory);
+		DefaultVmDispatcher dispatcher = this.configuration.vmDispatcher(bean, this.codec, noObservers(master), bound,
+				null, master.beanFactory);
 		try {
 			assertThat(dispatcher.plan()).isSameAs(plan);
 			assertThat(dispatcher.worker("plain").replicas()).hasSize(2);

@@ -59,6 +59,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	private final LaunchPlan plan;
 
+	/** Starts the workers' processes; null when the workers run in this JVM. */
 	private final WorkerLauncher launcher;
 
 	/** Restarts after back-off, and the watch for hung workers. */
@@ -81,12 +82,23 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * @param codec the codec for all channels
 	 */
 	public DefaultVmDispatcher(LaunchPlan plan, KryoCodec codec) {
+		this(plan, codec, null);
+	}
+
+	/**
+	 * Creates a dispatcher whose workers are started by the given starter.
+	 * @param plan the workers, their settings and how they are launched
+	 * @param codec the codec for all channels
+	 * @param starter starts a worker, or null to launch each as a child JVM
+	 */
+	public DefaultVmDispatcher(LaunchPlan plan, KryoCodec codec, WorkerStarter starter) {
 		Assert.notNull(plan, "'plan' must not be null");
 		Assert.notNull(codec, "'codec' must not be null");
 		this.plan = plan;
-		this.launcher = new WorkerLauncher(plan, DefaultVmDispatcher::log);
+		this.launcher = (starter != null) ? null : new WorkerLauncher(plan, DefaultVmDispatcher::log);
+		WorkerStarter workerStarter = (starter != null) ? starter : this.launcher;
 		plan.workers().forEach((name, worker) -> this.workers.put(name, new WorkerPool(name, worker.taskClass(),
-				worker.settings(), worker.pool(), this.launcher, codec, this.scheduler)));
+				worker.settings(), worker.pool(), workerStarter, codec, this.scheduler)));
 		// Until start(): workers launch early, before every @OnData method of the master is known.
 		this.workers.values().forEach((worker) -> worker.channelEnd().hold());
 	}
@@ -105,7 +117,9 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * @param environment returns the variables, read when a worker is launched
 	 */
 	public void workerEnvironment(Supplier<Map<String, String>> environment) {
-		this.launcher.environment(environment);
+		if (this.launcher != null) {
+			this.launcher.environment(environment);
+		}
 	}
 
 	/**
@@ -138,6 +152,10 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 */
 	@Override
 	public void afterPropertiesSet() {
+		if (this.launcher == null) {
+			// Workers in this JVM start with the context, once the beans they may need exist.
+			return;
+		}
 		try {
 			prepareDirectories();
 			this.workers.values().forEach(WorkerPool::launch);
@@ -255,7 +273,9 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * that a bad directory fails the start-up with one clear message.
 	 */
 	private void prepareDirectories() {
-		prepareChannelDirectories(this.plan);
+		if (this.launcher != null) {
+			prepareChannelDirectories(this.plan);
+		}
 	}
 
 	/**

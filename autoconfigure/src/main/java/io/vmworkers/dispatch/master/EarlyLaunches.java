@@ -57,7 +57,7 @@ public final class EarlyLaunches implements AutoCloseable {
 			Deque<Launch> launched = this.launches.computeIfAbsent(name, (key) -> new ArrayDeque<>());
 			for (int i = 0; i < worker.pool().processes(); i++) {
 				try {
-					launched.add(Launch.start(name, worker.settings(), this.launcher));
+					launched.add(this.launcher.start(name, worker.settings()));
 				}
 				catch (IOException | RuntimeException ex) {
 					logger.debug("Worker '" + name + "' not launched early; the dispatcher will launch it", ex);

@@ -19,7 +19,7 @@ import org.apache.commons.logging.LogFactory;
  * what a {@link Replica} connects to. A launch made before the dispatcher existed waits in
  * {@link EarlyLaunches} until its worker adopts it.
  */
-final class Launch {
+public final class Launch {
 
 	private static final Log logger = LogFactory.getLog(Launch.class);
 
@@ -86,6 +86,20 @@ final class Launch {
 		}
 	}
 
+	/**
+	 * A worker started in this JVM, its rings in memory (see {@link WorkerStarter}).
+	 * @param name the worker's name
+	 * @param toWorker the master's end of the ring the worker reads
+	 * @param fromWorker the master's end of the ring the worker writes
+	 * @param token the secret the worker presents in its READY frame
+	 * @param worker the running worker
+	 * @return the launch
+	 */
+	public static Launch inMemory(String name, SharedRing toWorker, SharedRing fromWorker, String token,
+			WorkerProcess worker) {
+		return new Launch(name, toWorker, fromWorker, token, new WorkerLauncher.Launched(worker, null, null));
+	}
+
 	/** The ring the master writes and the worker reads. */
 	SharedRing toWorker() {
 		return this.toWorker;
@@ -124,9 +138,13 @@ final class Launch {
 		this.launched.finishSharing(this.name, false);
 		for (SharedRing ring : new SharedRing[] { this.toWorker, this.fromWorker }) {
 			ring.close();
-			deleteQuietly(ring.file());
+			if (ring.file() != null) {
+				deleteQuietly(ring.file());
+			}
 		}
-		ChannelFiles.deleteIfEmpty(this.toWorker.file().getParent());
+		if (this.toWorker.file() != null) {
+			ChannelFiles.deleteIfEmpty(this.toWorker.file().getParent());
+		}
 	}
 
 	private static void deleteQuietly(Path file) {

@@ -1,7 +1,6 @@
 package io.vmworkers.dispatch.master;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -335,7 +334,7 @@ final class Replica implements ReplicaHandle {
 	private ProcessConnection startProcess() {
 		WorkerSettings settings = this.pool.settings();
 		try {
-			return connect(Launch.start(this.pool.name(), settings, this.pool.launcher()));
+			return connect(this.pool.starter().start(this.pool.name(), settings));
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new WorkerStartupException(this.pool.name(), "worker '" + this.pool.name()
@@ -683,7 +682,7 @@ final class Replica implements ReplicaHandle {
 			reason = "sent no heartbeat for " + TimeUnit.NANOSECONDS.toMillis(now - current.lastSignOfLife())
 					+ " ms (vmworkers.heartbeat-timeout=" + settings.heartbeatTimeout() + ")";
 		}
-		else if (!Files.exists(current.link().inbound().file()) || !Files.exists(current.link().outbound().file())) {
+		else if (current.link().lostFile()) {
 			reason = "lost a channel file (deleted from " + settings.directory() + ")";
 		}
 		if (reason != null && current.markKilled()) {

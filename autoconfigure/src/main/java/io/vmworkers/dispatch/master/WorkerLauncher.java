@@ -27,7 +27,7 @@ import org.apache.commons.logging.LogFactory;
  * Starts worker JVMs running the same application in the worker role, through
  * {@link io.vmworkers.dispatch.worker.WorkerMain}.
  */
-final class WorkerLauncher {
+final class WorkerLauncher implements WorkerStarter {
 
 	private static final Log logger = LogFactory.getLog(WorkerLauncher.class);
 
@@ -154,6 +154,14 @@ final class WorkerLauncher {
 			builder.classPath(classPath);
 		}
 		return new Prepared(builder.build(), sharing);
+	}
+
+	/**
+	 * Creates the worker's channel files and starts its JVM.
+	 */
+	@Override
+	public Launch start(String name, WorkerSettings settings) throws IOException {
+		return Launch.start(name, settings, this);
 	}
 
 	/**

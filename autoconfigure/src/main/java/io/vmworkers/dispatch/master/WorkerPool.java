@@ -52,7 +52,7 @@ final class WorkerPool implements WorkerHandle {
 
 	private final PoolSettings poolSettings;
 
-	private final WorkerLauncher launcher;
+	private final WorkerStarter starter;
 
 	private final KryoCodec codec;
 
@@ -74,13 +74,13 @@ final class WorkerPool implements WorkerHandle {
 	private volatile boolean closed;
 
 	WorkerPool(String name, Class<?> taskClass, WorkerSettings settings, PoolSettings poolSettings,
-			WorkerLauncher launcher, KryoCodec codec, ScheduledExecutorService scheduler) {
+			WorkerStarter starter, KryoCodec codec, ScheduledExecutorService scheduler) {
 		this.name = name;
 		this.methods = TaskMethods.of(taskClass);
 		this.methods.checkInterceptable();
 		this.settings = settings;
 		this.poolSettings = poolSettings;
-		this.launcher = launcher;
+		this.starter = starter;
 		this.codec = codec;
 		this.scheduler = scheduler;
 		List<Replica> all = new ArrayList<>();
@@ -111,8 +111,8 @@ final class WorkerPool implements WorkerHandle {
 		return this.poolSettings;
 	}
 
-	WorkerLauncher launcher() {
-		return this.launcher;
+	WorkerStarter starter() {
+		return this.starter;
 	}
 
 	KryoCodec codec() {

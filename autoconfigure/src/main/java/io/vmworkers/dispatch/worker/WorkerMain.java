@@ -76,7 +76,8 @@ public final class WorkerMain {
 		WorkerRuntime runtime;
 		try {
 			runtime = context.getBean(WorkerRuntime.class);
-			runtime.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(runtime::announceExit, "vmworkers-exit-notice"));
+			runtime.start(System.getenv(LaunchParameters.TOKEN_VARIABLE));
 		}
 		catch (Throwable ex) {
 			ex.printStackTrace();

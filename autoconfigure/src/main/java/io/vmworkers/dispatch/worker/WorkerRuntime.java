@@ -30,7 +30,6 @@ import io.vmworkers.protocol.ChannelEnd;
 import io.vmworkers.protocol.DataHandlers;
 import io.vmworkers.protocol.Frames;
 import io.vmworkers.protocol.Invocation;
-import io.vmworkers.protocol.LaunchParameters;
 import io.vmworkers.protocol.Link;
 import io.vmworkers.protocol.TaskMethods;
 
@@ -78,11 +77,7 @@ public final class WorkerRuntime implements Link.FrameHandler {
 
 	private final Thread relief;
 
-	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "vmworkers-heartbeat");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService heartbeats;
 
 	private final String name;
 
@@ -106,7 +101,7 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	private volatile TaskMethods methods;
 
 	/**
-	 * Attaches to the channel.
+	 * Attaches to the channel the master created under the channel directory.
 	 * @param name the worker's (bean) name
 	 * @param inbound the ring the master writes
 	 * @param outbound the ring this worker writes
@@ -118,10 +113,23 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	 */
 	public WorkerRuntime(String name, Path inbound, Path outbound, Duration spin, Duration sendTimeout, KryoCodec codec,
 			BeanFactory beanFactory) throws IOException {
+		this(name, SharedRing.attach(inbound, spin.toNanos()), SharedRing.attach(outbound, spin.toNanos()),
+				sendTimeout, codec, beanFactory);
+	}
+
+	/**
+	 * Serves the channel made of the given rings: a worker's ends of them.
+	 * @param name the worker's (bean) name
+	 * @param in the ring the master writes
+	 * @param out the ring this worker writes
+	 * @param sendTimeout how long a sender waits for room
+	 * @param codec the codec
+	 * @param beanFactory where the task bean comes from
+	 */
+	public WorkerRuntime(String name, SharedRing in, SharedRing out, Duration sendTimeout, KryoCodec codec,
+			BeanFactory beanFactory) {
 		this.name = name;
 		this.beanFactory = beanFactory;
-		SharedRing in = SharedRing.attach(inbound, spin.toNanos());
-		SharedRing out = SharedRing.attach(outbound, spin.toNanos());
 		this.sendTimeout = sendTimeout;
 		this.link = new Link(name, in, out, codec, sendTimeout, this);
 		this.channel = new ChannelEnd(name, this::finish, ChannelEnd.Links.of(this.link));
@@ -129,6 +137,11 @@ public final class WorkerRuntime implements Link.FrameHandler {
 		this.calls = Executors.newCachedThreadPool(new CallThreads(name));
 		this.relief = new Thread(this::relieve, "vmworkers-" + name + "-relief");
 		this.relief.setDaemon(true);
+		this.heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "vmworkers-" + name + "-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	public String name() {
@@ -141,18 +154,17 @@ public final class WorkerRuntime implements Link.FrameHandler {
 
 	/**
 	 * Creates the task bean and tells the master this worker is ready.
+	 * @param token the secret the master gave this worker at its launch
 	 */
-	public void start() {
+	public void start(String token) {
 		Object bean = this.beanFactory.getBean(this.name);
 		Class<?> taskClass = ClassUtils.getUserClass(bean);
 		this.methods = TaskMethods.of(taskClass);
 		this.channel.handlers(DataHandlers.of(bean, taskClass, false));
 		this.task = bean;
-		Runtime.getRuntime().addShutdownHook(new Thread(this::announceExit, "vmworkers-exit-notice"));
 		this.link.start();
 		this.relief.start();
-		this.link.send(Frames.READY, ProcessHandle.current().pid(),
-				Objects.requireNonNullElse(System.getenv(LaunchParameters.TOKEN_VARIABLE), ""));
+		this.link.send(Frames.READY, ProcessHandle.current().pid(), Objects.requireNonNullElse(token, ""));
 		long interval = Frames.HEARTBEAT_INTERVAL.toMillis();
 		this.heartbeats.scheduleAtFixedRate(this::beat, interval, interval, TimeUnit.MILLISECONDS);
 	}
@@ -190,10 +202,10 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	}
 
 	/**
-	 * Tells the master that this JVM is exiting, unless the master asked for it: a shutdown hook,
-	 * so that it also runs for {@code System.exit} in the task and for signals.
+	 * Tells the master that this JVM is exiting, unless the master asked for it: for a shutdown
+	 * hook, so that it also runs for {@code System.exit} in the task and for signals.
 	 */
-	private void announceExit() {
+	public void announceExit() {
 		if (this.closed.getCount() == 0 || !this.link.isOpen()) {
 			return;
 		}
@@ -220,6 +232,15 @@ public final class WorkerRuntime implements Link.FrameHandler {
 			this.calls.shutdownNow();
 			this.link.close();
 		}
+	}
+
+	/**
+	 * Stops serving at once without a word to the master, as a killed process does: what is in
+	 * flight is lost; {@link #awaitClose()} returns.
+	 */
+	public void halt() {
+		this.link.close();
+		this.closed.countDown();
 	}
 
 	/**

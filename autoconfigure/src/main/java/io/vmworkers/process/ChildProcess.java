@@ -1,0 +1,196 @@
+package io.vmworkers.process;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker JVM started as a child process: its output (each line passed to a listener and the
+ * last {@value WorkerProcess#TAIL_LINES} lines kept for error messages), its exit, and how to
+ * terminate it with signals.
+ */
+final class ChildProcess implements WorkerProcess {
+
+	private final String name;
+
+	private final Process process;
+
+	private final List<String> command;
+
+	private final Deque<String> tail = new ArrayDeque<>();
+
+	private final List<Thread> pumps = new ArrayList<>(2);
+
+	ChildProcess(String name, Process process, List<String> command) {
+		this.name = name;
+		this.process = process;
+		this.command = List.copyOf(command);
+	}
+
+	private void pump(InputStream stream, boolean error, OutputListener listener) {
+		Thread thread = new Thread(() -> {
+			try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = reader.readLine()) != null) {
+					synchronized (this.tail) {
+						if (this.tail.size() == TAIL_LINES) {
+							this.tail.removeFirst();
+						}
+						this.tail.addLast(line);
+					}
+					listener.onLine(this.name, error, line);
+				}
+			}
+			catch (IOException ex) {
+				// The pipe closes when the process dies: nothing more to copy.
+			}
+		}, "vmworkers-" + this.name + (error ? "-stderr" : "-stdout"));
+		thread.setDaemon(true);
+		thread.start();
+		this.pumps.add(thread);
+	}
+
+	/** Begins copying the process's output to the listener. */
+	void pumpOutput(OutputListener listener) {
+		pump(this.process.getInputStream(), false, listener);
+		pump(this.process.getErrorStream(), true, listener);
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public long pid() {
+		return this.process.pid();
+	}
+
+	@Override
+	public List<String> command() {
+		return this.command;
+	}
+
+	@Override
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	@Override
+	public CompletableFuture<?> onExit() {
+		return this.process.onExit();
+	}
+
+	/**
+	 * Returns the exit code, or -1 while running.
+	 * @return the exit code; 128 + n for a process ended by signal n
+	 */
+	@Override
+	public int exitCode() {
+		return this.process.isAlive() ? -1 : this.process.exitValue();
+	}
+
+	/**
+	 * Returns the last lines the process printed, waiting briefly for the output pipes to drain
+	 * when the process has exited, so that its dying words are included.
+	 * @return up to {@value #TAIL_LINES} lines
+	 */
+	@Override
+	public List<String> outputTail() {
+		if (!this.process.isAlive()) {
+			for (Thread pump : this.pumps) {
+				try {
+					pump.join(500);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+		}
+		synchronized (this.tail) {
+			return List.copyOf(this.tail);
+		}
+	}
+
+	/**
+	 * Describes how the process ended, for example {@code exit code 1} or {@code signal 9 (SIGKILL)}.
+	 * @return the description, or {@code running}
+	 */
+	@Override
+	public String describeExit() {
+		return this.process.isAlive() ? "running" : WorkerProcess.describeExitCode(this.process.exitValue());
+	}
+
+	/**
+	 * Closes the worker's stdin: a worker takes end-of-file as its master's end and exits.
+	 */
+	@Override
+	public void closeInput() {
+		try {
+			OutputStream input = this.process.getOutputStream();
+			input.close();
+		}
+		catch (IOException ex) {
+			// Already closed or the process is gone: the signal has been given either way.
+		}
+	}
+
+	/**
+	 * Waits for the process to exit.
+	 * @param timeout the longest wait
+	 * @return true when it has exited
+	 */
+	@Override
+	public boolean awaitExit(Duration timeout) {
+		try {
+			return this.process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return !this.process.isAlive();
+		}
+	}
+
+	/**
+	 * Ends the process: SIGTERM to it and its descendants, then, after {@code grace}, SIGKILL.
+	 * @param grace how long to wait after SIGTERM
+	 * @return true when the process is gone
+	 */
+	@Override
+	public boolean terminate(Duration grace) {
+		List<ProcessHandle> descendants = this.process.descendants().toList();
+		this.process.destroy();
+		descendants.forEach(ProcessHandle::destroy);
+		if (!awaitExit(grace)) {
+			kill(descendants);
+			return awaitExit(Duration.ofSeconds(5));
+		}
+		descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+		return true;
+	}
+
+	/**
+	 * Kills the process and its descendants with SIGKILL at once.
+	 */
+	@Override
+	public void kill() {
+		kill(this.process.descendants().toList());
+	}
+
+	private void kill(List<ProcessHandle> descendants) {
+		this.process.destroyForcibly();
+		descendants.forEach(ProcessHandle::destroyForcibly);
+	}
+
+}
