@@ -122,7 +122,8 @@ public class VmWorkersEndpoint {
 			.stream()
 			.map((place) -> describe(worker.name(), place, now))
 			.toList();
-		return new WorkerDescriptor(worker.name(), PoolFigures.name(state), running ? worker.pid() : -1, startedAt,
+		return new WorkerDescriptor(worker.name(), PoolFigures.name(state), running ? worker.pid() : -1,
+				running ? worker.debugPort() : -1, startedAt,
 				(running && startedAt != null) ? millisBetween(startedAt, now) : null, worker.startCount(),
 				PoolFigures.restarts(worker), (running && heartbeatAge != null) ? heartbeatAge.toMillis() : null,
 				exit(worker.lastExit()), process(running ? PoolFigures.heap(worker) : null, running ? activity : null),
@@ -138,7 +139,7 @@ public class VmWorkersEndpoint {
 		ChannelStatistics statistics = place.statistics();
 		RecycleInfo recycle = place.lastRecycle();
 		return new ReplicaDescriptor(place.index(), place.role().name().toLowerCase(Locale.ROOT),
-				PoolFigures.name(state), running ? place.pid() : -1, startedAt,
+				PoolFigures.name(state), running ? place.pid() : -1, running ? place.debugPort() : -1, startedAt,
 				(running && startedAt != null) ? millisBetween(startedAt, now) : null, place.startCount(),
 				(running && heartbeatAge != null) ? heartbeatAge.toMillis() : null, exit(place.lastExit()),
 				(recycle != null) ? new RecycleDescriptor(recycle.pid(), recycle.reason(), recycle.at()) : null,
@@ -229,6 +230,8 @@ public class VmWorkersEndpoint {
 	 * @param state {@code new}, {@code starting}, {@code ready}, {@code restarting}, {@code stopping},
 	 * {@code stopped} or {@code failed}; {@code ready} while at least one replica serves
 	 * @param pid the process id of the first serving replica, or -1 when no process runs
+	 * @param debugPort the port that process listens on for a debugger, or -1 when it has none
+	 * ({@code vmworkers.workers.<name>.debug.port})
 	 * @param startedAt when the current (or last) process was started, or null before the first start
 	 * @param uptimeMillis how long the current process has run, or null when none runs
 	 * @param startCount how many processes were started for this worker, all places counted
@@ -244,7 +247,7 @@ public class VmWorkersEndpoint {
 	 * @param calls calls of the worker's methods, all places summed
 	 * @param replicas each place of the pool, replicas (index 0 to replicas - 1) then spares
 	 */
-	public record WorkerDescriptor(String name, String state, long pid, Instant startedAt, Long uptimeMillis,
+	public record WorkerDescriptor(String name, String state, long pid, int debugPort, Instant startedAt, Long uptimeMillis,
 			int startCount, int restarts, Long heartbeatAgeMillis, ExitDescriptor lastExit, ProcessDescriptor process,
 			ChannelDescriptor channel, CallsDescriptor calls, List<ReplicaDescriptor> replicas) {
 
@@ -257,6 +260,7 @@ public class VmWorkersEndpoint {
 	 * @param role {@code replica} or {@code spare}
 	 * @param state the state of its process, as a worker's
 	 * @param pid its process id, or -1 when no process runs in it
+	 * @param debugPort the port its process listens on for a debugger, or -1 when it has none
 	 * @param startedAt when its current (or last) process was started, or null before the first start
 	 * @param uptimeMillis how long its current process has run, or null when none runs
 	 * @param startCount how many processes were started for this place
@@ -267,7 +271,7 @@ public class VmWorkersEndpoint {
 	 * @param channel its own channel's two directions
 	 * @param calls calls sent to its processes
 	 */
-	public record ReplicaDescriptor(int index, String role, String state, long pid, Instant startedAt,
+	public record ReplicaDescriptor(int index, String role, String state, long pid, int debugPort, Instant startedAt,
 			Long uptimeMillis, int startCount, Long heartbeatAgeMillis, ExitDescriptor lastExit,
 			RecycleDescriptor lastRecycle, ProcessDescriptor process, ChannelDescriptor channel,
 			ReplicaCallsDescriptor calls) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.vmworkers.dispatch.DebugSettings;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.RestartPolicy;
 import io.vmworkers.dispatch.WorkerContext;
@@ -27,6 +28,9 @@ public class VmWorkersProperties {
 
 	/** Prefix of these properties. */
 	static final String PREFIX = "vmworkers";
+
+	/** The start-up and heartbeat timeouts of a worker being debugged: a year. */
+	static final Duration DEBUGGER_PATIENCE = Duration.ofDays(365);
 
 	/**
 	 * Role of this JVM. A vmworkers master sets 'worker' on the JVMs it starts; leave it unset.
@@ -235,16 +239,21 @@ public class VmWorkersProperties {
 		if (capacity.toBytes() > Integer.MAX_VALUE) {
 			throw new IllegalArgumentException("vmworkers channel capacity too large: " + capacity);
 		}
+		DebugSettings debug = override.getDebug().toSettings(name);
+		// A worker stopped at a breakpoint sends no heartbeat, and with suspend waits for its
+		// debugger before it starts: neither is a hang to kill it for.
+		Duration startupTimeout = debug.suspend() ? DEBUGGER_PATIENCE
+				: orDefault(override.getStartupTimeout(), this.startupTimeout);
+		Duration heartbeatTimeout = debug.enabled() ? DEBUGGER_PATIENCE
+				: orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout);
 		return new WorkerSettings(this.channel.getDirectory(), (int) capacity.toBytes(),
 				orDefault(channelOverride.getSendTimeout(), this.channel.getSendTimeout()),
 				orDefault(channelOverride.getSpin(), this.channel.getSpin()), List.copyOf(options),
-				orDefault(override.getInheritJvmOptions(), this.inheritJvmOptions),
-				orDefault(override.getStartupTimeout(), this.startupTimeout),
+				orDefault(override.getInheritJvmOptions(), this.inheritJvmOptions), startupTimeout,
 				orDefault(override.getShutdownTimeout(), this.shutdownTimeout),
-				orDefault(override.getCallTimeout(), this.callTimeout),
-				orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout),
+				orDefault(override.getCallTimeout(), this.callTimeout), heartbeatTimeout,
 				this.restart.merge(override.getRestart()).toPolicy(), cpus(name, override),
-				orDefault(override.getContext(), this.context));
+				orDefault(override.getContext(), this.context), debug);
 	}
 
 	/**
@@ -294,6 +303,12 @@ public class VmWorkersProperties {
 		}
 		if (override.getSpares() < 0) {
 			throw new IllegalArgumentException(prefix + "spares cannot be negative: " + override.getSpares());
+		}
+		Integer debugPort = override.getDebug().getPort();
+		if (debugPort != null && debugPort > 0 && replicas + override.getSpares() > 1) {
+			throw new IllegalArgumentException(prefix + "debug.port=" + debugPort + " cannot serve "
+					+ (replicas + override.getSpares()) + " processes (replicas and spares): set it to 0, which gives"
+					+ " each process a free port of its own");
 		}
 		try {
 			return new PoolSettings(replicas, override.getSpares(), override.getRecycle().toPolicy());
@@ -350,6 +365,55 @@ public class VmWorkersProperties {
 
 		/** Leave the worker failed. */
 		NEVER
+
+	}
+
+	/** A worker's debugger port. */
+	public static class Debug {
+
+		/**
+		 * Port on the loopback interface the worker's JVM listens on for a debugger (JDWP); 0
+		 * picks a free port, reported in the log, by WorkerHandle.debugPort() and the endpoint.
+		 * While set, the worker's heartbeat timeout is off: a breakpoint stops its heartbeats.
+		 */
+		private Integer port;
+
+		/**
+		 * Whether the worker waits for a debugger to attach before it runs; its start-up timeout
+		 * is off meanwhile.
+		 */
+		private boolean suspend;
+
+		public Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(Integer port) {
+			this.port = port;
+		}
+
+		public boolean isSuspend() {
+			return this.suspend;
+		}
+
+		public void setSuspend(boolean suspend) {
+			this.suspend = suspend;
+		}
+
+		DebugSettings toSettings(String name) {
+			if (this.port == null) {
+				if (this.suspend) {
+					throw new IllegalArgumentException("vmworkers.workers." + name
+							+ ".debug.suspend=true needs vmworkers.workers." + name + ".debug.port (0 picks a free port)");
+				}
+				return DebugSettings.OFF;
+			}
+			if (this.port < 0 || this.port > 65535) {
+				throw new IllegalArgumentException("vmworkers.workers." + name + ".debug.port=" + this.port
+						+ " is not a port: use 0 to pick a free port, or 1-65535");
+			}
+			return new DebugSettings(this.port, this.suspend);
+		}
 
 	}
 
@@ -623,6 +687,12 @@ public class VmWorkersProperties {
 		 * What this worker's Spring context holds: 'application' or 'task'.
 		 */
 		private WorkerContext context;
+
+		private final Debug debug = new Debug();
+
+		public Debug getDebug() {
+			return this.debug;
+		}
 
 		public String getCpus() {
 			return this.cpus;

@@ -30,6 +30,12 @@ public interface ReplicaHandle {
 	 */
 	long pid();
 
+	/**
+	 * Returns the port this place's process listens on for a debugger.
+	 * @return the port, or -1 when it runs without one
+	 */
+	int debugPort();
+
 	WorkerState state();
 
 	/**

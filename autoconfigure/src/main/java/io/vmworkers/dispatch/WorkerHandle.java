@@ -27,6 +27,13 @@ public interface WorkerHandle {
 	long pid();
 
 	/**
+	 * Returns the port the first serving replica's JVM listens on for a debugger
+	 * ({@code vmworkers.workers.<name>.debug.port}).
+	 * @return the port, or -1 when the worker runs without one
+	 */
+	int debugPort();
+
+	/**
 	 * Returns the pool's state: {@link WorkerState#READY} while at least one replica serves;
 	 * otherwise the state of the replica closest to serving.
 	 * @return the state

@@ -20,9 +20,33 @@ import java.util.List;
  * @param restart when the worker is started again after an unexpected exit
  * @param cpus the CPUs the worker runs on, as {@code taskset -c} takes them, or null for all
  * @param context what the worker's Spring context holds besides its task
+ * @param debug whether the worker starts with a debugger port
  */
 public record WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
 		boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
-		RestartPolicy restart, String cpus, WorkerContext context) {
+		RestartPolicy restart, String cpus, WorkerContext context, DebugSettings debug) {
+
+	/**
+	 * Settings of a worker without a debugger port.
+	 * @param directory where channel files are created
+	 * @param capacity bytes per ring (per direction)
+	 * @param sendTimeout how long a sender waits for room in a full ring
+	 * @param spin how long a waiting reader spins before it sleeps
+	 * @param jvmOptions JVM options added after the inherited ones
+	 * @param inheritJvmOptions whether the master's own JVM options are passed on
+	 * @param startupTimeout how long to wait for the worker to become ready
+	 * @param shutdownTimeout how long a stopping worker may take before it is terminated
+	 * @param callTimeout how long a call may take; zero for no limit
+	 * @param heartbeatTimeout how long without a heartbeat before a worker counts as hung
+	 * @param restart when the worker is started again after an unexpected exit
+	 * @param cpus the CPUs the worker runs on, or null for all
+	 * @param context what the worker's Spring context holds besides its task
+	 */
+	public WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
+			boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout,
+			Duration heartbeatTimeout, RestartPolicy restart, String cpus, WorkerContext context) {
+		this(directory, capacity, sendTimeout, spin, jvmOptions, inheritJvmOptions, startupTimeout, shutdownTimeout,
+				callTimeout, heartbeatTimeout, restart, cpus, context, DebugSettings.OFF);
+	}
 
 }

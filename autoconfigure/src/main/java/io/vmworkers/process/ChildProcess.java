@@ -31,6 +31,8 @@ final class ChildProcess implements WorkerProcess {
 
 	private final List<Thread> pumps = new ArrayList<>(2);
 
+	private volatile int debugPort = -1;
+
 	ChildProcess(String name, Process process, List<String> command) {
 		this.name = name;
 		this.process = process;
@@ -48,6 +50,9 @@ final class ChildProcess implements WorkerProcess {
 						}
 						this.tail.addLast(line);
 					}
+					if (!error && this.debugPort < 0) {
+						this.debugPort = WorkerProcess.listeningPort(line);
+					}
 					listener.onLine(this.name, error, line);
 				}
 			}
@@ -64,6 +69,11 @@ final class ChildProcess implements WorkerProcess {
 	void pumpOutput(OutputListener listener) {
 		pump(this.process.getInputStream(), false, listener);
 		pump(this.process.getErrorStream(), true, listener);
+	}
+
+	@Override
+	public int debugPort() {
+		return this.debugPort;
 	}
 
 	@Override

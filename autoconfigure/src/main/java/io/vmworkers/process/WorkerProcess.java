@@ -16,6 +16,9 @@ public interface WorkerProcess {
 	/** Lines of output kept for error messages. */
 	int TAIL_LINES = 40;
 
+	/** The line a JVM started with a JDWP socket prints once it listens, before the address. */
+	String DEBUGGER_LISTENING = "Listening for transport dt_socket at address: ";
+
 	/**
 	 * Starts a worker process and begins copying its output to the listener.
 	 * @param name the worker's name, used in thread names and messages
@@ -39,6 +42,14 @@ public interface WorkerProcess {
 	List<String> command();
 
 	boolean isAlive();
+
+	/**
+	 * Returns the port the worker's JVM listens on for a debugger.
+	 * @return the port, or -1 when it was started without one or has not said it yet
+	 */
+	default int debugPort() {
+		return -1;
+	}
 
 	/** Completes when the worker has exited. */
 	CompletableFuture<?> onExit();
@@ -111,6 +122,24 @@ public interface WorkerProcess {
 			return "exit code " + exitCode + " (" + name + ", signal " + signal + ")";
 		}
 		return "exit code " + exitCode;
+	}
+
+	/**
+	 * Returns the port a worker's output line says its JVM listens on for a debugger.
+	 * @param line a line the worker printed
+	 * @return the port, or -1 when the line does not say
+	 */
+	static int listeningPort(String line) {
+		if (!line.startsWith(DEBUGGER_LISTENING)) {
+			return -1;
+		}
+		String address = line.substring(DEBUGGER_LISTENING.length()).trim();
+		try {
+			return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
 	}
 
 	/** Receives the lines a worker prints. */

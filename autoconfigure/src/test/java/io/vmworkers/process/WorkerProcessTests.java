@@ -14,6 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerProcessTests {
 
 	@Test
+	void debuggerPortIsReadFromTheJvmsListeningLine() {
+		assertThat(WorkerProcess.listeningPort("Listening for transport dt_socket at address: 40123")).isEqualTo(40123);
+		assertThat(WorkerProcess.listeningPort("Listening for transport dt_socket at address: 127.0.0.1:5005"))
+			.isEqualTo(5005);
+		assertThat(WorkerProcess.listeningPort("INFO started in 1.2 s")).isEqualTo(-1);
+	}
+
+	@Test
 	void exitCodesAreDescribedWithSignalNames() {
 		assertThat(WorkerProcess.describeExitCode(0)).isEqualTo("exit code 0");
 		assertThat(WorkerProcess.describeExitCode(2)).isEqualTo("exit code 2");

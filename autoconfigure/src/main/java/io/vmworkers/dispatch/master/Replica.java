@@ -147,6 +147,13 @@ final class Replica implements ReplicaHandle {
 	}
 
 	@Override
+	public int debugPort() {
+		ProcessConnection current = this.connection;
+		WorkerProcess process = (current != null) ? current.process() : null;
+		return (process != null) ? process.debugPort() : -1;
+	}
+
+	@Override
 	public WorkerState state() {
 		return this.state;
 	}

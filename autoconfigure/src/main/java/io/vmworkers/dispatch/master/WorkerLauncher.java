@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.vmworkers.dispatch.WorkerContext;
@@ -122,6 +123,10 @@ final class WorkerLauncher implements WorkerStarter {
 				logger.info("Workers start without class data sharing: " + reason + " (vmworkers.cds.enabled)");
 			}
 		}
+		if (settings.debug().enabled()) {
+			// After the class data sharing plan: the debugger does not change what the archive holds.
+			jvmOptions.add(settings.debug().jvmOption());
+		}
 		ProcessHandle self = ProcessHandle.current();
 		WorkerCommand.Builder builder = WorkerCommand.builder()
 			.javaExecutable(javaExecutable)
@@ -202,8 +207,9 @@ final class WorkerLauncher implements WorkerStarter {
 						+ ((prepared.sharing() != null) ? prepared.sharing() : "disabled") + "): "
 						+ String.join(" ", builder.command()));
 			}
-			return new Launched(WorkerProcess.start(name, builder, this.outputListener), argumentFile,
-					prepared.sharing());
+			WorkerProcess.OutputListener listener = settings.debug().enabled()
+					? announcingDebugPort(settings.debug().suspend()) : this.outputListener;
+			return new Launched(WorkerProcess.start(name, builder, listener), argumentFile, prepared.sharing());
 		}
 		catch (IOException | RuntimeException ex) {
 			if (argumentFile != null) {
@@ -214,6 +220,24 @@ final class WorkerLauncher implements WorkerStarter {
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Passes the output on, and tells how to attach a debugger once the worker's JVM listens (it
+	 * says so again each time a debugger leaves).
+	 */
+	private WorkerProcess.OutputListener announcingDebugPort(boolean suspended) {
+		AtomicBoolean announced = new AtomicBoolean();
+		return (worker, error, line) -> {
+			int port = error ? -1 : WorkerProcess.listeningPort(line);
+			if (port >= 0 && announced.compareAndSet(false, true)) {
+				logger.info("Worker '" + worker + "' listens for a debugger on 127.0.0.1:" + port
+						+ (suspended ? " and waits for one before it starts" : "")
+						+ ": attach a remote JVM debugger (IntelliJ IDEA: Remote JVM Debug; VS Code: \"request\": \"attach\")"
+						+ " to localhost:" + port);
+			}
+			this.outputListener.onLine(worker, error, line);
+		};
 	}
 
 	/**

@@ -155,6 +155,11 @@ final class WorkerPool implements WorkerHandle {
 	}
 
 	@Override
+	public int debugPort() {
+		return primary().debugPort();
+	}
+
+	@Override
 	public WorkerState state() {
 		if (this.closed) {
 			return this.places.stream().anyMatch((place) -> place.state() == WorkerState.STOPPING)

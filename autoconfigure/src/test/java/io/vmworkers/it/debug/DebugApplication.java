@@ -1,0 +1,8 @@
+package io.vmworkers.it.debug;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class DebugApplication {
+
+}
