@@ -20,9 +20,11 @@ import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
 import io.vmworkers.dispatch.worker.WorkerRuntime;
 import io.vmworkers.protocol.Frames;
 import io.vmworkers.protocol.LaunchParameters;
+import io.vmworkers.protocol.Tracing;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.InjectionPoint;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -49,6 +51,13 @@ public final class VmWorkersAutoConfiguration {
 
 	/** Name of the codec bean defined here, unless the application defines its own. */
 	static final String CODEC_BEAN = "vmWorkersCodec";
+
+	/** Traces crossing the channel, when the application traces; off otherwise. */
+	@Bean
+	@ConditionalOnMissingBean
+	Tracing vmWorkersTracing(VmWorkersProperties properties, ListableBeanFactory beanFactory) {
+		return properties.getTracing().isEnabled() ? TracingDetection.tracing(beanFactory) : Tracing.OFF;
+	}
 
 	@Bean(CODEC_BEAN)
 	@ConditionalOnMissingBean
@@ -113,11 +122,13 @@ public final class VmWorkersAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		DefaultVmDispatcher vmDispatcher(LaunchPlan plan, KryoCodec codec, ObjectProvider<WorkerObserver> observers,
-				VmWorkersProperties properties, ConfigurableApplicationContext context,
+				ObjectProvider<Tracing> tracing, VmWorkersProperties properties, ConfigurableApplicationContext context,
 				ConfigurableListableBeanFactory beanFactory) {
+			Tracing traces = tracing.getIfAvailable(() -> Tracing.OFF);
 			WorkerStarter starter = (properties.getMode() == VmWorkersProperties.Mode.IN_PROCESS)
-					? new InProcessStarter(context, plan, codec) : null;
+					? new InProcessStarter(context, plan, codec, traces) : null;
 			DefaultVmDispatcher dispatcher = new DefaultVmDispatcher(plan, codec, starter);
+			dispatcher.tracing(traces);
 			observers.orderedStream().forEach(dispatcher::addObserver);
 			dispatcher.workerEnvironment(() -> masterConnectionDetails(beanFactory));
 			return dispatcher;
@@ -152,15 +163,17 @@ public final class VmWorkersAutoConfiguration {
 		}
 
 		@Bean
-		WorkerRuntime vmWorkerRuntime(Environment environment, KryoCodec codec, BeanFactory beanFactory)
-				throws IOException {
-			return new WorkerRuntime(environment.getRequiredProperty(LaunchParameters.NAME_PROPERTY),
+		WorkerRuntime vmWorkerRuntime(Environment environment, KryoCodec codec, ObjectProvider<Tracing> tracing,
+				BeanFactory beanFactory) throws IOException {
+			WorkerRuntime runtime = new WorkerRuntime(environment.getRequiredProperty(LaunchParameters.NAME_PROPERTY),
 					Path.of(environment.getRequiredProperty(LaunchParameters.INBOUND_PROPERTY)),
 					Path.of(environment.getRequiredProperty(LaunchParameters.OUTBOUND_PROPERTY)),
 					Duration.ofNanos(environment.getRequiredProperty(LaunchParameters.SPIN_PROPERTY, Long.class)),
 					Duration.ofNanos(
 							environment.getRequiredProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.class)),
 					codec, beanFactory);
+			runtime.tracing(tracing.getIfAvailable(() -> Tracing.OFF));
+			return runtime;
 		}
 
 		@Bean

@@ -49,6 +49,8 @@ public class VmWorkersProperties {
 
 	private final Cds cds = new Cds();
 
+	private final Traces tracing = new Traces();
+
 	/**
 	 * JVM options for every worker, after the master's own, separated by commas (for example
 	 * -Xmx256m,-XX:+UseZGC).
@@ -122,6 +124,10 @@ public class VmWorkersProperties {
 
 	public Channel getChannel() {
 		return this.channel;
+	}
+
+	public Traces getTracing() {
+		return this.tracing;
 	}
 
 	public Cds getCds() {
@@ -365,6 +371,26 @@ public class VmWorkersProperties {
 
 		/** Leave the worker failed. */
 		NEVER
+
+	}
+
+	/** Traces across the channel. */
+	public static class Traces {
+
+		/**
+		 * Whether calls and data carry the trace they are made in to the workers and back, as
+		 * observations (client and server, producer and consumer) when the application traces
+		 * with Micrometer Tracing (Brave or OpenTelemetry). Without a tracer nothing is traced.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
 
 	}
 

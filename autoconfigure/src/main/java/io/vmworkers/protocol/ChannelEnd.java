@@ -3,6 +3,7 @@ package io.vmworkers.protocol;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -66,6 +67,8 @@ public final class ChannelEnd implements WorkerChannel {
 
 	private volatile DataHandlers handlers;
 
+	private volatile Tracing tracing = Tracing.OFF;
+
 	/** The thread that delivers arrivals itself after reading them, so is never signalled. */
 	private volatile Thread inlineDeliverer;
 
@@ -93,6 +96,15 @@ public final class ChannelEnd implements WorkerChannel {
 
 	public void handlers(DataHandlers handlers) {
 		this.handlers = handlers;
+	}
+
+	/**
+	 * Has a {@code put} inside a span carry its trace to the other side, and handlers continue
+	 * the trace an object came with.
+	 * @param tracing the tracing
+	 */
+	public void tracing(Tracing tracing) {
+		this.tracing = tracing;
 	}
 
 	/**
@@ -137,7 +149,9 @@ public final class ChannelEnd implements WorkerChannel {
 	 * @param origin who sent it (on the master, the replica), for {@link #nextFrom}; or null
 	 */
 	public void arrive(Object object, int length, Link source, Object origin) {
-		Arrival arrival = new Arrival(object, length, source, origin);
+		Arrival arrival = (object instanceof TracedData traced)
+				? new Arrival(traced.payload(), length, source, origin, traced.trace())
+				: new Arrival(object, length, source, origin, null);
 		synchronized (this.lock) {
 			if (this.waiting > 0) {
 				this.lock.notifyAll();
@@ -146,7 +160,7 @@ public final class ChannelEnd implements WorkerChannel {
 			// Straight to the inbox when nothing is ahead of it and no handler takes it: next()
 			// gets it without waiting for a delivery.
 			if (!this.holding && this.arrivals.isEmpty() && this.deliverer.get() == null
-					&& (current == null || !current.takes(object))) {
+					&& (current == null || !current.takes(arrival.object()))) {
 				this.inbox.add(arrival);
 				return;
 			}
@@ -251,16 +265,24 @@ public final class ChannelEnd implements WorkerChannel {
 		DataHandlers current = this.handlers;
 		boolean taken;
 		this.handlerStart = System.nanoTime();
+		Tracing.Span span = (arrival.trace() != null && current != null && current.takes(arrival.object()))
+				? this.tracing.receive(this.workerName, current.handlerName(arrival.object()), arrival.trace()) : null;
 		try {
 			taken = current != null && current.deliver(arrival.object());
 		}
 		catch (Throwable ex) {
+			if (span != null) {
+				span.failed(ex);
+			}
 			logger.error("@OnData handler of worker '" + this.workerName + "' failed for "
 					+ arrival.object().getClass().getName(), ex);
 			taken = true;
 		}
 		finally {
 			this.handlerStart = 0;
+			if (span != null) {
+				span.end();
+			}
 		}
 		if (taken) {
 			arrival.consumed();
@@ -301,7 +323,22 @@ public final class ChannelEnd implements WorkerChannel {
 	@Override
 	public void put(Object object) {
 		Assert.notNull(object, "'object' must not be null");
-		this.links.forPut().sendData(object);
+		// A byte array keeps its copy-free path, untraced.
+		Tracing.Span span = (object instanceof byte[]) ? null : this.tracing.startPut(this.workerName);
+		if (span == null) {
+			this.links.forPut().sendData(object);
+			return;
+		}
+		try {
+			this.links.forPut().sendData(new TracedData(span.context(), object));
+		}
+		catch (RuntimeException ex) {
+			span.failed(ex);
+			throw ex;
+		}
+		finally {
+			span.end();
+		}
 	}
 
 	@Override
@@ -564,8 +601,11 @@ public final class ChannelEnd implements WorkerChannel {
 
 	}
 
-	/** An object received, with what its consumption gives back to the producer. */
-	private record Arrival(Object object, int length, Link source, Object origin) {
+	/**
+	 * An object received, with what its consumption gives back to the producer and the trace it
+	 * was put in (or null).
+	 */
+	private record Arrival(Object object, int length, Link source, Object origin, Map<String, String> trace) {
 
 		void consumed() {
 			if (this.source != null) {

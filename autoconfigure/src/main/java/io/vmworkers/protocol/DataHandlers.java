@@ -91,6 +91,16 @@ public final class DataHandlers {
 	}
 
 	/**
+	 * Returns the name of the method that takes an object.
+	 * @param object the object
+	 * @return the method's name, or null when none takes it
+	 */
+	String handlerName(Object object) {
+		Method method = this.methods.isEmpty() ? NONE : this.byClass.computeIfAbsent(object.getClass(), this::find);
+		return (method != NONE) ? method.getName() : null;
+	}
+
+	/**
 	 * Delivers an object to the handler that takes it.
 	 * @param object the object received
 	 * @return false when no handler takes it

@@ -50,12 +50,12 @@ public final class Frames {
 
 	/**
 	 * Returns the protocol's own payload classes, for the codec to register by id so that frames do not carry their
-	 * names: {@link Invocation} and what {@link RemoteThrowable} holds. The JDK classes the other payloads use
+	 * names: {@link Invocation}, what {@link RemoteThrowable} holds and {@link TracedData}. The JDK classes the other payloads use
 	 * ({@code long[]}, the list of stack frames) are registered by the codec itself.
 	 * @return the classes, in a fixed order
 	 */
 	public static List<Class<?>> payloadTypes() {
-		return List.of(Invocation.class, RemoteThrowable.class, RemoteThrowable.Frame.class);
+		return List.of(Invocation.class, RemoteThrowable.class, RemoteThrowable.Frame.class, TracedData.class);
 	}
 
 }

@@ -1,5 +1,8 @@
 package io.vmworkers.protocol;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
@@ -11,7 +14,8 @@ import com.esotericsoftware.kryo.io.Output;
  * The payload of a CALL frame: which routable method (by its index in {@link TaskMethods}) and the
  * arguments. It has a serializer of its own: it is on every call's path, and Kryo's field
  * serializer, going through reflection and an array serializer, took two to three times as long
- * to write and read it as an {@code Integer}.
+ * to write and read it as an {@code Integer}. A call made in a trace also carries the trace's
+ * context (for example W3C's {@code traceparent}); one made outside any adds not a byte.
  */
 @DefaultSerializer(Invocation.KryoSerializer.class)
 public final class Invocation {
@@ -22,14 +26,27 @@ public final class Invocation {
 
 	private final Object[] arguments;
 
+	private final Map<String, String> trace;
+
 	/**
-	 * Creates an invocation.
+	 * Creates an invocation outside any trace.
 	 * @param method the method's index
 	 * @param arguments the arguments, null for none
 	 */
 	public Invocation(int method, Object[] arguments) {
+		this(method, arguments, null);
+	}
+
+	/**
+	 * Creates an invocation.
+	 * @param method the method's index
+	 * @param arguments the arguments, null for none
+	 * @param trace the trace context the worker continues, or null (or empty) for none
+	 */
+	public Invocation(int method, Object[] arguments, Map<String, String> trace) {
 		this.method = method;
 		this.arguments = (arguments != null) ? arguments : NO_ARGUMENTS;
+		this.trace = (trace != null && !trace.isEmpty()) ? trace : null;
 	}
 
 	public int method() {
@@ -41,9 +58,18 @@ public final class Invocation {
 	}
 
 	/**
-	 * Writes the method's index and the argument count as variable-length ints, then each argument
-	 * with its class; reads an invocation back, refusing a count larger than the bytes left (each
-	 * argument takes at least one) before it allocates the array.
+	 * Returns the trace context the call was made in.
+	 * @return its entries, or null when the call was made outside any trace
+	 */
+	public Map<String, String> trace() {
+		return this.trace;
+	}
+
+	/**
+	 * Writes the method's index, shifted left with the lowest bit telling whether a trace context
+	 * follows, and the argument count as variable-length ints, then each argument with its class,
+	 * then the trace context's entries if any; reads an invocation back, refusing a count larger
+	 * than the bytes left (each argument or entry takes at least one) before it allocates.
 	 */
 	public static final class KryoSerializer extends Serializer<Invocation> {
 
@@ -53,28 +79,49 @@ public final class Invocation {
 
 		@Override
 		public void write(Kryo kryo, Output output, Invocation invocation) {
-			output.writeVarInt(invocation.method, true);
+			Map<String, String> trace = invocation.trace;
+			output.writeVarInt((invocation.method << 1) | ((trace != null) ? 1 : 0), true);
 			Object[] arguments = invocation.arguments;
 			output.writeVarInt(arguments.length, true);
 			for (Object argument : arguments) {
 				kryo.writeClassAndObject(output, argument);
 			}
+			if (trace != null) {
+				output.writeVarInt(trace.size(), true);
+				trace.forEach((key, value) -> {
+					output.writeString(key);
+					output.writeString(value);
+				});
+			}
 		}
 
 		@Override
 		public Invocation read(Kryo kryo, Input input, Class<? extends Invocation> type) {
-			int method = input.readVarInt(true);
-			int count = input.readVarInt(true);
-			int left = input.limit() - input.position();
-			if (count < 0 || count > left) {
-				throw new KryoException("an invocation declares " + count + " arguments, but only " + left
-						+ " bytes remain in the message");
-			}
+			int word = input.readVarInt(true);
+			int count = checkedCount(input, "arguments");
 			Object[] arguments = new Object[count];
 			for (int i = 0; i < count; i++) {
 				arguments[i] = kryo.readClassAndObject(input);
 			}
-			return new Invocation(method, arguments);
+			Map<String, String> trace = null;
+			if ((word & 1) != 0) {
+				int entries = checkedCount(input, "trace entries");
+				trace = new HashMap<>(entries * 2);
+				for (int i = 0; i < entries; i++) {
+					trace.put(input.readString(), input.readString());
+				}
+			}
+			return new Invocation(word >>> 1, arguments, trace);
+		}
+
+		private static int checkedCount(Input input, String what) {
+			int count = input.readVarInt(true);
+			int left = input.limit() - input.position();
+			if (count < 0 || count > left) {
+				throw new KryoException("an invocation declares " + count + " " + what + ", but only " + left
+						+ " bytes remain in the message");
+			}
+			return count;
 		}
 
 	}

@@ -12,6 +12,7 @@ import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.master.DefaultVmDispatcher;
 import io.vmworkers.dispatch.master.LaunchPlan;
 import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
+import io.vmworkers.protocol.Tracing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,8 +71,8 @@ class LaunchPlanTests {
 		LaunchPlan bean = this.configuration.vmWorkersLaunchPlan(master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class),
 				master.registrar, bound, master.beanFactory, master.environment);
 		assertThat(bean).isSameAs(plan);
-		DefaultVmDispatcher dispatcher = this.configuration.vmDispatcher(bean, this.codec, noObservers(master), bound,
-				null, master.beanFactory);
+		DefaultVmDispatcher dispatcher = this.configuration.vmDispatcher(bean, this.codec, noObservers(master),
+				master.beanFactory.getBeanProvider(Tracing.class), bound, null, master.beanFactory);
 		try {
 			assertThat(dispatcher.plan()).isSameAs(plan);
 			assertThat(dispatcher.worker("plain").replicas()).hasSize(2);

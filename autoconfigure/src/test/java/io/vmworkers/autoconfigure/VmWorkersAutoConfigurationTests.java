@@ -13,6 +13,7 @@ import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.master.DefaultVmDispatcher;
 import io.vmworkers.dispatch.master.LaunchPlan;
+import io.vmworkers.protocol.Tracing;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
@@ -41,6 +42,11 @@ class VmWorkersAutoConfigurationTests {
 			assertThat(context.getBean(VmDispatcher.class).workers()).isEmpty();
 			assertThat(context).doesNotHaveBean("vmWorkerRuntime");
 		});
+	}
+
+	@Test
+	void withoutATracerOnTheClassPathNothingIsTraced() {
+		this.runner.run((context) -> assertThat(context.getBean(Tracing.class)).isSameAs(Tracing.OFF));
 	}
 
 	@Test

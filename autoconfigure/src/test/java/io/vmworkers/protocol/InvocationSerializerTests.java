@@ -2,6 +2,7 @@ package io.vmworkers.protocol;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import com.esotericsoftware.kryo.KryoException;
 import io.vmworkers.codec.ClassAllowList;
@@ -58,6 +59,22 @@ class InvocationSerializerTests {
 			.isThrownBy(() -> this.codec.decode(hostile, 0, hostile.length))
 			.withMessageContaining("declares 1000000 arguments");
 		assertThat(roundTrip(new Invocation(5, new Object[] { 7 })).arguments()).containsExactly(7);
+	}
+
+	@Test
+	void traceContextCrossesWithTheCallAndAnUntracedCallCarriesNoTraceBytes() {
+		Map<String, String> trace = Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+				"tracestate", "vendor=1");
+		Invocation read = roundTrip(new Invocation(300, new Object[] { 41 }, trace));
+		assertThat(read.method()).isEqualTo(300);
+		assertThat(read.arguments()).containsExactly(41);
+		assertThat(read.trace()).isEqualTo(trace);
+		assertThat(roundTrip(new Invocation(300, new Object[] { 41 })).trace()).isNull();
+		// One byte for the index (a method index below 64 and the flag), one for the count, the argument.
+		assertThat(encode(new Invocation(5, new Object[] { 7 }, Map.of())))
+			.isEqualTo(encode(new Invocation(5, new Object[] { 7 })));
+		assertThat(encode(new Invocation(5, new Object[] { 7 }, trace)).length)
+			.isGreaterThan(encode(new Invocation(5, new Object[] { 7 })).length + 60);
 	}
 
 	private Invocation roundTrip(Invocation invocation) {

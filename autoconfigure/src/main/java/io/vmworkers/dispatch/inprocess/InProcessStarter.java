@@ -7,6 +7,7 @@ import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.master.Launch;
 import io.vmworkers.dispatch.master.LaunchPlan;
 import io.vmworkers.dispatch.master.WorkerStarter;
+import io.vmworkers.protocol.Tracing;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -23,16 +24,21 @@ public final class InProcessStarter implements WorkerStarter {
 
 	private final KryoCodec codec;
 
+	private final Tracing tracing;
+
 	/**
 	 * Creates the starter.
 	 * @param master the master's context: the parent of each worker's
 	 * @param plan the workers and their task classes
 	 * @param codec the codec, the one the master's ends use
+	 * @param tracing the master's tracing, which the workers continue traces with
 	 */
-	public InProcessStarter(ConfigurableApplicationContext master, LaunchPlan plan, KryoCodec codec) {
+	public InProcessStarter(ConfigurableApplicationContext master, LaunchPlan plan, KryoCodec codec,
+			Tracing tracing) {
 		this.master = master;
 		this.plan = plan;
 		this.codec = codec;
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -46,7 +52,7 @@ public final class InProcessStarter implements WorkerStarter {
 		SharedRing fromWorker = SharedRing.inMemory(name + ChannelFiles.FROM_WORKER, settings.capacity(), spin);
 		String token = ChannelFiles.newToken();
 		InProcessWorker running = InProcessWorker.start(name, worker.taskClass(), this.master, toWorker.otherEnd(),
-				fromWorker.otherEnd(), settings.sendTimeout(), this.codec, token);
+				fromWorker.otherEnd(), settings.sendTimeout(), this.codec, this.tracing, token);
 		return Launch.inMemory(name, toWorker, fromWorker, token, running);
 	}
 

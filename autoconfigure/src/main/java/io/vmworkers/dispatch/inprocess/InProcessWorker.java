@@ -14,6 +14,7 @@ import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.worker.WorkerRuntime;
 import io.vmworkers.process.WorkerProcess;
+import io.vmworkers.protocol.Tracing;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -72,12 +73,14 @@ final class InProcessWorker implements WorkerProcess {
 	 * @param out the worker's end of the ring the worker writes
 	 * @param sendTimeout how long a sender waits for room
 	 * @param codec the codec
+	 * @param tracing continues the traces calls and data come with
 	 * @param token the secret to present
 	 * @return the running worker
 	 */
 	static InProcessWorker start(String name, Class<?> taskClass, ConfigurableApplicationContext master,
-			SharedRing in, SharedRing out, Duration sendTimeout, KryoCodec codec, String token) {
+			SharedRing in, SharedRing out, Duration sendTimeout, KryoCodec codec, Tracing tracing, String token) {
 		InProcessWorker worker = new InProcessWorker(name, taskClass, master, in, out, sendTimeout, codec);
+		worker.runtime.tracing(tracing);
 		Thread thread = new Thread(() -> worker.run(token), "vmworkers-" + name + "-in-process");
 		thread.setDaemon(true);
 		thread.start();

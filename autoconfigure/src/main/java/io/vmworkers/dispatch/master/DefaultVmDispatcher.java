@@ -27,6 +27,7 @@ import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.WorkerState;
 import io.vmworkers.protocol.Frames;
+import io.vmworkers.protocol.Tracing;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -191,6 +192,16 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 */
 	public void addObserver(WorkerObserver observer) {
 		this.workers.values().forEach((worker) -> worker.addObserver(observer));
+	}
+
+	/**
+	 * Has calls and data carry the trace they are made in to the workers; call it before the
+	 * dispatcher is used.
+	 * @param tracing the tracing, {@link Tracing#OFF} by default
+	 */
+	public void tracing(Tracing tracing) {
+		Assert.notNull(tracing, "'tracing' must not be null");
+		this.workers.values().forEach((worker) -> worker.tracing(tracing));
 	}
 
 	WorkerPool pool(String name) {

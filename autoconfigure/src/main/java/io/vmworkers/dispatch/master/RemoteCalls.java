@@ -3,6 +3,7 @@ package io.vmworkers.dispatch.master;
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +18,7 @@ import io.vmworkers.protocol.Frames;
 import io.vmworkers.protocol.Invocation;
 import io.vmworkers.protocol.Link;
 import io.vmworkers.protocol.TaskMethods;
+import io.vmworkers.protocol.Tracing;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -43,8 +45,39 @@ final class RemoteCalls {
 	 * is sent once more, to a live replica or the restarted one.
 	 */
 	Object invoke(Method method, int index, Object[] arguments) throws Throwable {
+		Tracing.Span span = this.pool.tracing().startCall(this.pool.name(), method.getName());
+		if (span == null) {
+			return invokeAgainIfIdempotent(method, index, arguments, null);
+		}
+		Object result;
 		try {
-			return invokeOnce(method, index, arguments);
+			result = invokeAgainIfIdempotent(method, index, arguments, span.context());
+		}
+		catch (Throwable ex) {
+			span.failed(ex);
+			span.end();
+			throw ex;
+		}
+		if (result instanceof CompletableFuture<?> future && !future.isDone()) {
+			// The span is current only while the caller's thread is here; it ends with the answer.
+			span.leave();
+			future.whenComplete((value, failure) -> {
+				if (failure != null) {
+					span.failed(failure);
+				}
+				span.end();
+			});
+		}
+		else {
+			span.end();
+		}
+		return result;
+	}
+
+	private Object invokeAgainIfIdempotent(Method method, int index, Object[] arguments, Map<String, String> trace)
+			throws Throwable {
+		try {
+			return invokeOnce(method, index, arguments, trace);
 		}
 		catch (WorkerDiedException ex) {
 			if (!AnnotatedElementUtils.hasAnnotation(method, Idempotent.class)) {
@@ -52,11 +85,12 @@ final class RemoteCalls {
 			}
 			logger.info("Sending idempotent " + method.getName() + " of worker '" + this.pool.name()
 					+ "' again after its process died");
-			return invokeOnce(method, index, arguments);
+			return invokeOnce(method, index, arguments, trace);
 		}
 	}
 
-	private Object invokeOnce(Method method, int index, Object[] arguments) throws Throwable {
+	private Object invokeOnce(Method method, int index, Object[] arguments, Map<String, String> trace)
+			throws Throwable {
 		boolean async = TaskMethods.isAsync(method);
 		PendingCall call;
 		ProcessConnection target;
@@ -77,7 +111,7 @@ final class RemoteCalls {
 				link.enterWaiter();
 			}
 			try {
-				link.send(Frames.CALL, id, new Invocation(index, arguments));
+				link.send(Frames.CALL, id, new Invocation(index, arguments, trace));
 				break;
 			}
 			catch (ChannelClosedException ex) {

@@ -28,6 +28,7 @@ import io.vmworkers.dispatch.WorkerState;
 import io.vmworkers.protocol.ChannelEnd;
 import io.vmworkers.protocol.Link;
 import io.vmworkers.protocol.TaskMethods;
+import io.vmworkers.protocol.Tracing;
 
 
 /**
@@ -70,6 +71,8 @@ final class WorkerPool implements WorkerHandle {
 	private final List<Replica> spares;
 
 	private final List<WorkerObserver> observers = new CopyOnWriteArrayList<>();
+
+	private volatile Tracing tracing = Tracing.OFF;
 
 	private volatile boolean closed;
 
@@ -129,6 +132,15 @@ final class WorkerPool implements WorkerHandle {
 
 	List<WorkerObserver> observers() {
 		return this.observers;
+	}
+
+	Tracing tracing() {
+		return this.tracing;
+	}
+
+	void tracing(Tracing tracing) {
+		this.tracing = tracing;
+		this.channel.tracing(tracing);
 	}
 
 	void addObserver(WorkerObserver observer) {

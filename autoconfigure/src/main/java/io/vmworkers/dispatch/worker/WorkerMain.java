@@ -42,6 +42,9 @@ public final class WorkerMain {
 
 	private static final long EXIT_GRACE_MILLIS = 500;
 
+	/** The class whose presence makes Spring Boot add trace and span ids to log lines. */
+	private static final String TRACER_CLASS = "io.micrometer.tracing.Tracer";
+
 	private WorkerMain() {
 	}
 
@@ -122,7 +125,8 @@ public final class WorkerMain {
 
 	/**
 	 * Defaults a worker applies unless the application sets them: no bean is created that the task
-	 * does not need, and log lines are short, because the master adds time and the worker's name.
+	 * does not need, and log lines are short, because the master adds time and the worker's name,
+	 * but keep the trace when the application traces.
 	 */
 	static Map<String, Object> defaultProperties() {
 		Map<String, Object> properties = new LinkedHashMap<>();
@@ -130,7 +134,11 @@ public final class WorkerMain {
 		properties.put("spring.main.log-startup-info", "false");
 		properties.put("spring.jmx.enabled", "false");
 		properties.put("spring.output.ansi.enabled", "never");
-		properties.put("logging.pattern.console", "%-5level %logger{36} [%thread] %msg%n");
+		// With tracing on the class path, Boot's correlation column ([trace id-span id]) is kept:
+		// the master shows the worker's lines in the trace of the call or data that caused them.
+		properties.put("logging.pattern.console", "%-5level %logger{36} [%thread] "
+				+ (ClassUtils.isPresent(TRACER_CLASS, WorkerMain.class.getClassLoader()) ? "%correlationId" : "")
+				+ "%msg%n");
 		return properties;
 	}
 

@@ -32,6 +32,7 @@ import io.vmworkers.protocol.Frames;
 import io.vmworkers.protocol.Invocation;
 import io.vmworkers.protocol.Link;
 import io.vmworkers.protocol.TaskMethods;
+import io.vmworkers.protocol.Tracing;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -100,6 +101,8 @@ public final class WorkerRuntime implements Link.FrameHandler {
 
 	private volatile TaskMethods methods;
 
+	private volatile Tracing tracing = Tracing.OFF;
+
 	/**
 	 * Attaches to the channel the master created under the channel directory.
 	 * @param name the worker's (bean) name
@@ -142,6 +145,15 @@ public final class WorkerRuntime implements Link.FrameHandler {
 			thread.setDaemon(true);
 			return thread;
 		});
+	}
+
+	/**
+	 * Has calls and data that come with a trace continue it here; call it before {@link #start}.
+	 * @param tracing the tracing
+	 */
+	public void tracing(Tracing tracing) {
+		this.tracing = tracing;
+		this.channel.tracing(tracing);
 	}
 
 	public String name() {
@@ -359,32 +371,55 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	private void call(long id, Invocation invocation) {
 		Method method;
 		Object result;
+		Tracing.Span span = null;
 		try {
 			method = this.methods.method(invocation.method());
+			if (invocation.trace() != null) {
+				span = this.tracing.serveCall(this.name, method.getName(), invocation.trace());
+			}
 			result = method.invoke(this.task, invocation.arguments());
 		}
 		catch (InvocationTargetException ex) {
-			replyError(id, ex.getTargetException());
+			replyError(id, ex.getTargetException(), span);
 			return;
 		}
 		catch (Throwable ex) {
-			replyError(id, ex);
+			replyError(id, ex, span);
 			return;
 		}
 		if (result instanceof CompletableFuture<?> future) {
+			Tracing.Span served = span;
+			if (served != null) {
+				served.leave();
+			}
 			future.whenComplete((value, failure) -> {
 				if (failure != null) {
 					replyError(id, (failure instanceof CompletionException && failure.getCause() != null)
-							? failure.getCause() : failure);
+							? failure.getCause() : failure, served);
 				}
 				else {
-					reply(id, value);
+					reply(id, value, served);
 				}
 			});
 		}
 		else {
-			reply(id, result);
+			reply(id, result, span);
 		}
+	}
+
+	private void reply(long id, Object value, Tracing.Span span) {
+		if (span != null) {
+			span.end();
+		}
+		reply(id, value);
+	}
+
+	private void replyError(long id, Throwable failure, Tracing.Span span) {
+		if (span != null) {
+			span.failed(failure);
+			span.end();
+		}
+		replyError(id, failure);
 	}
 
 	private void reply(long id, Object value) {
