@@ -78,9 +78,24 @@ final class LaunchPlanFactory {
 		if (!this.beanFactory.containsBeanDefinition(VmWorkersAutoConfiguration.CODEC_BEAN)) {
 			checkNoTaskContext(workers);
 		}
+		checkDebugPortsDiffer(workers);
 		return new LaunchPlan(applicationClass(), VmWorkersAutoConfiguration.applicationPackages(this.beanFactory),
 				arguments(), Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing(),
 				workers);
+	}
+
+	/** Checks that no two workers are given the same fixed debugger port. */
+	private static void checkDebugPortsDiffer(Map<String, LaunchPlan.Worker> workers) {
+		Map<Integer, String> owners = new LinkedHashMap<>();
+		workers.forEach((name, worker) -> {
+			int port = worker.settings().debug().port();
+			String other = (port > 0) ? owners.putIfAbsent(port, name) : null;
+			if (other != null) {
+				throw new IllegalArgumentException("vmworkers.workers." + other + ".debug.port and vmworkers.workers."
+						+ name + ".debug.port are both " + port + ": give each worker a port of its own, or 0 for a"
+						+ " free one");
+			}
+		});
 	}
 
 	/**

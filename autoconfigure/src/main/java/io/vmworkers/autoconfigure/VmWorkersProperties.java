@@ -316,6 +316,11 @@ public class VmWorkersProperties {
 					+ (replicas + override.getSpares()) + " processes (replicas and spares): set it to 0, which gives"
 					+ " each process a free port of its own");
 		}
+		if (debugPort != null && debugPort > 0 && override.getRecycle().toPolicy().enabled()) {
+			throw new IllegalArgumentException(prefix + "debug.port=" + debugPort + " cannot serve a recycled worker,"
+					+ " whose replacement starts while the process it replaces still holds the port: set it to 0, or"
+					+ " leave " + prefix + "recycle.* unset while debugging");
+		}
 		try {
 			return new PoolSettings(replicas, override.getSpares(), override.getRecycle().toPolicy());
 		}

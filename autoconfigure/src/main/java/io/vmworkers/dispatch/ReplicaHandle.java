@@ -34,7 +34,9 @@ public interface ReplicaHandle {
 	 * Returns the port this place's process listens on for a debugger.
 	 * @return the port, or -1 when it runs without one
 	 */
-	int debugPort();
+	default int debugPort() {
+		return -1;
+	}
 
 	WorkerState state();
 

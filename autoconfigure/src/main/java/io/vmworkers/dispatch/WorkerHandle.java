@@ -31,7 +31,9 @@ public interface WorkerHandle {
 	 * ({@code vmworkers.workers.<name>.debug.port}).
 	 * @return the port, or -1 when the worker runs without one
 	 */
-	int debugPort();
+	default int debugPort() {
+		return -1;
+	}
 
 	/**
 	 * Returns the pool's state: {@link WorkerState#READY} while at least one replica serves;

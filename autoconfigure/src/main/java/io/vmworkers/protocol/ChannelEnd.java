@@ -323,14 +323,23 @@ public final class ChannelEnd implements WorkerChannel {
 	@Override
 	public void put(Object object) {
 		Assert.notNull(object, "'object' must not be null");
+		putThrough(this.links.forPut(), object);
+	}
+
+	/**
+	 * Sends an object through a link, with the trace it is put in, if any.
+	 * @param link the link
+	 * @param object the object, not null
+	 */
+	public void putThrough(Link link, Object object) {
 		// A byte array keeps its copy-free path, untraced.
 		Tracing.Span span = (object instanceof byte[]) ? null : this.tracing.startPut(this.workerName);
 		if (span == null) {
-			this.links.forPut().sendData(object);
+			link.sendData(object);
 			return;
 		}
 		try {
-			this.links.forPut().sendData(new TracedData(span.context(), object));
+			link.sendData(new TracedData(span.context(), object));
 		}
 		catch (RuntimeException ex) {
 			span.failed(ex);

@@ -36,10 +36,10 @@ public interface Tracing {
 	};
 
 	/**
-	 * Begins the span of a call on the caller's side, current on the calling thread.
+	 * Begins the span of a call made inside a span, current on the calling thread.
 	 * @param worker the worker's name
 	 * @param method the method's name
-	 * @return the span, whose context goes with the call; or null when calls are not traced
+	 * @return the span, whose context goes with the call; or null outside a span
 	 */
 	Span startCall(String worker, String method);
 

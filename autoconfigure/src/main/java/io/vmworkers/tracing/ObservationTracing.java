@@ -11,9 +11,10 @@ import io.micrometer.observation.transport.SenderContext;
 import io.vmworkers.protocol.Tracing;
 
 /**
- * {@link Tracing} through Micrometer Observation: a call is a {@code vmworkers.client.calls}
- * observation on the caller (client kind) and a {@code vmworkers.server.calls} one on the worker
- * (server kind); a put inside an observation is a {@code vmworkers.data.put} (producer) and its
+ * {@link Tracing} through Micrometer Observation: a call made inside an observation is a
+ * {@code vmworkers.client.calls} observation on the caller (client kind) and a
+ * {@code vmworkers.server.calls} one on the worker (server kind); a put inside an observation is
+ * a {@code vmworkers.data.put} (producer) and its
  * delivery to an {@code @OnData} handler a {@code vmworkers.data.receive} (consumer). Their
  * low-cardinality tags are {@code worker}, {@code method} (or {@code handler}) and
  * {@code outcome}. The tracing bridge's propagating handlers write the trace context into the
@@ -33,6 +34,10 @@ public final class ObservationTracing implements Tracing {
 
 	@Override
 	public Span startCall(String worker, String method) {
+		if (this.registry.getCurrentObservation() == null) {
+			// A call outside any span (a control loop's) costs nothing more than an untraced one.
+			return null;
+		}
 		SenderContext<Map<String, String>> context = new SenderContext<>(Map::put, Kind.CLIENT);
 		context.setCarrier(new HashMap<>(4));
 		context.setRemoteServiceName(worker);

@@ -72,6 +72,17 @@ class DebugPropertiesTests {
 			});
 	}
 
+	@Test
+	void aFixedDebuggerPortCannotServeARecycledWorker() {
+		this.properties
+			.withPropertyValues("vmworkers.workers.leg.debug.port=5005", "vmworkers.workers.leg.recycle.max-calls=100")
+			.run((context) -> {
+				VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
+				assertThatIllegalArgumentException().isThrownBy(() -> properties.poolFor("leg", 1))
+					.withMessageContaining("vmworkers.workers.leg.debug.port=5005 cannot serve a recycled worker");
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(VmWorkersProperties.class)
 	static class PropertiesConfiguration {

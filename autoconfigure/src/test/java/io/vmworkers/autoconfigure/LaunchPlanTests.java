@@ -119,6 +119,15 @@ class LaunchPlanTests {
 	}
 
 	@Test
+	void twoWorkersGivenTheSameDebuggerPortFailTheStartUpNamingBoth() {
+		this.runner.withUserConfiguration(Application.class, Plain.class, Other.class)
+			.withPropertyValues("vmworkers.workers.plain.debug.port=5005", "vmworkers.workers.other.debug.port=5005")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("vmworkers.workers.plain.debug.port and vmworkers.workers.other.debug.port are both 5005"));
+	}
+
+	@Test
 	void anEntryNamedButForCaseDashesAndUnderscoresConfiguresItsWorker() {
 		// As an environment variable binds: VMWORKERS_WORKERS_PLAIN_SPARES is vmworkers.workers.plain.spares,
 		// and a worker named fooBar is reached by VMWORKERS_WORKERS_FOOBAR_* as foobar.
@@ -169,6 +178,11 @@ class LaunchPlanTests {
 
 	@SpringBootConfiguration
 	static class Application {
+
+	}
+
+	@WorkerTask("other")
+	static class Other {
 
 	}
 

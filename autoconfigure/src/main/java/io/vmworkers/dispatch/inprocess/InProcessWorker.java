@@ -55,7 +55,10 @@ final class InProcessWorker implements WorkerProcess {
 		this.name = name;
 		this.taskClass = taskClass;
 		this.runtime = new WorkerRuntime(name, in, out, sendTimeout, codec, this.context.getBeanFactory());
-		this.context.setParent(master);
+		// The master's beans and environment, not the master as parent context: a parent would
+		// receive this context's events (refreshed, closed) as its own at each start and stop.
+		this.context.getBeanFactory().setParentBeanFactory(master.getBeanFactory());
+		this.context.setEnvironment(master.getEnvironment());
 		this.context.setId(master.getId() + ":" + name);
 		this.context.setClassLoader(taskClass.getClassLoader());
 		this.context.registerBean(name, taskClass);
@@ -190,7 +193,8 @@ final class InProcessWorker implements WorkerProcess {
 	@Override
 	public void kill() {
 		this.runtime.halt();
-		this.exit.complete(KILLED);
+		// As the JDK reports a child's exit: on a thread of its own, not the caller's.
+		this.exit.completeAsync(() -> KILLED);
 	}
 
 	@Override

@@ -30,7 +30,7 @@ final class ReplicaChannel implements WorkerChannel {
 	@Override
 	public void put(Object object) {
 		Assert.notNull(object, "'object' must not be null");
-		this.replica.awaitServing().link().sendData(object);
+		this.pool.channelEnd().putThrough(this.replica.awaitServing().link(), object);
 	}
 
 	@Override

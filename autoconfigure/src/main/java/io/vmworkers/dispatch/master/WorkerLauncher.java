@@ -82,6 +82,11 @@ final class WorkerLauncher implements WorkerStarter {
 			jvmOptions.addAll(JvmEnvironment.inheritedJvmOptions());
 		}
 		jvmOptions.addAll(settings.jvmOptions());
+		if (settings.debug().enabled()) {
+			// Before the class data sharing plan, which must see the agent: a JVM writing an archive
+			// refuses to start with one.
+			jvmOptions.add(settings.debug().jvmOption());
+		}
 		String javaExecutable = JvmEnvironment.javaExecutable();
 		String classPath = System.getProperty("java.class.path");
 		Optional<Path> bootJar = JvmEnvironment.bootJar(classPath);
@@ -122,10 +127,6 @@ final class WorkerLauncher implements WorkerStarter {
 				this.offReported = true;
 				logger.info("Workers start without class data sharing: " + reason + " (vmworkers.cds.enabled)");
 			}
-		}
-		if (settings.debug().enabled()) {
-			// After the class data sharing plan: the debugger does not change what the archive holds.
-			jvmOptions.add(settings.debug().jvmOption());
 		}
 		ProcessHandle self = ProcessHandle.current();
 		WorkerCommand.Builder builder = WorkerCommand.builder()

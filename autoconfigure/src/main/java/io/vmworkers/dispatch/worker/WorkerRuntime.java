@@ -243,6 +243,10 @@ public final class WorkerRuntime implements Link.FrameHandler {
 			this.heartbeats.shutdownNow();
 			this.calls.shutdownNow();
 			this.link.close();
+			// Nothing reaches the task any more, and the data thread ends: a worker in the
+			// master's JVM does not end with its process.
+			this.channel.handlers(null);
+			this.channel.stopDelivery();
 		}
 	}
 
@@ -408,10 +412,19 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	}
 
 	private void reply(long id, Object value, Tracing.Span span) {
-		if (span != null) {
-			span.end();
+		if (span == null) {
+			reply(id, value);
+			return;
 		}
-		reply(id, value);
+		try {
+			this.link.send(Frames.RESULT, id, value);
+		}
+		catch (RuntimeException ex) {
+			// For example a result class the allow-list refuses: the caller learns why.
+			replyError(id, ex, span);
+			return;
+		}
+		span.end();
 	}
 
 	private void replyError(long id, Throwable failure, Tracing.Span span) {

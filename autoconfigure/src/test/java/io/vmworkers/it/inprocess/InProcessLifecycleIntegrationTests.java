@@ -41,6 +41,8 @@ class InProcessLifecycleIntegrationTests {
 			// A fresh task: no data has reached it yet.
 			assertThat(task.dataThread()).isNull();
 			assertThat(task.greeting("again")).isEqualTo("hello again");
+			// The worker's contexts, started twice, are not the master's.
+			assertThat(context.getBean(InProcessApplication.RefreshCounter.class).refreshes).hasValue(1);
 			assertThat(Workers.children()).isEmpty();
 		}
 		finally {
