@@ -33,6 +33,11 @@ final class ChildProcess implements WorkerProcess {
 
 	private volatile int debugPort = -1;
 
+	private final CompletableFuture<Process> exit = new CompletableFuture<>();
+
+	/** A thread's stack for the exit watch, which only waits. */
+	private static final long WATCH_STACK_BYTES = 256 * 1024;
+
 	ChildProcess(String name, Process process, List<String> command) {
 		this.name = name;
 		this.process = process;
@@ -71,6 +76,29 @@ final class ChildProcess implements WorkerProcess {
 		pump(this.process.getErrorStream(), true, listener);
 	}
 
+	/**
+	 * Begins watching for the process's exit on a thread of its own. Not through
+	 * {@link Process#onExit()}: the JDK completes that on the common fork-join pool, which tasks
+	 * blocked there (a call to this very worker made from a parallel stream or an async task) can
+	 * hold until the exit is noticed late or never.
+	 */
+	void watchExit() {
+		Thread watch = new Thread(null, () -> {
+			while (true) {
+				try {
+					this.process.waitFor();
+					break;
+				}
+				catch (InterruptedException ex) {
+					// Only the exit ends this thread.
+				}
+			}
+			this.exit.complete(this.process);
+		}, "vmworkers-" + this.name + "-exit", WATCH_STACK_BYTES);
+		watch.setDaemon(true);
+		watch.start();
+	}
+
 	@Override
 	public int debugPort() {
 		return this.debugPort;
@@ -98,7 +126,7 @@ final class ChildProcess implements WorkerProcess {
 
 	@Override
 	public CompletableFuture<?> onExit() {
-		return this.process.onExit();
+		return this.exit;
 	}
 
 	/**

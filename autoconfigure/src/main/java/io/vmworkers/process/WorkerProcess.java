@@ -31,6 +31,7 @@ public interface WorkerProcess {
 		Objects.requireNonNull(listener, "'listener' must not be null");
 		ChildProcess worker = new ChildProcess(name, builder.start(), builder.command());
 		worker.pumpOutput(listener);
+		worker.watchExit();
 		return worker;
 	}
 

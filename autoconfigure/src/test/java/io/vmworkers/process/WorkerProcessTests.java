@@ -1,8 +1,12 @@
 package io.vmworkers.process;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +16,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WorkerProcessTests {
+
+	@Test
+	void exitIsSeenWhileTheCommonPoolIsHeldByBlockedTasks() throws Exception {
+		// A parallel stream or async tasks blocked on the worker itself: its death must still be seen.
+		CountDownLatch release = new CountDownLatch(1);
+		List<CompletableFuture<Void>> blocked = new ArrayList<>();
+		for (int i = 0; i < ForkJoinPool.getCommonPoolParallelism() + 1; i++) {
+			blocked.add(CompletableFuture.runAsync(() -> {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, ForkJoinPool.commonPool()));
+		}
+		try {
+			WorkerProcess process = WorkerProcess.start("sleeper", new ProcessBuilder("sleep", "60"),
+					(name, error, line) -> {
+					});
+			process.kill();
+			assertThat(process.onExit()).succeedsWithin(Duration.ofSeconds(10));
+		}
+		finally {
+			release.countDown();
+		}
+		CompletableFuture.allOf(blocked.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+	}
 
 	@Test
 	void debuggerPortIsReadFromTheJvmsListeningLine() {

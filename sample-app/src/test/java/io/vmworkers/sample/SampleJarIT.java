@@ -3,6 +3,8 @@ package io.vmworkers.sample;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +101,33 @@ class SampleJarIT {
 			.contains("-XX:SharedArchiveFile=" + cache);
 		assertThat(Files.readString(classes)).contains("io.vmworkers.sample.CountingTask source: shared objects file (top)");
 		assertThat(this.output).noneMatch((line) -> line.contains("Extracted "));
+		stop();
+	}
+
+	@Test
+	void debuggedWorkerOfTheJarStartsWithoutWritingAnArchiveAndAnswersItsDebugger() throws Exception {
+		// A fresh archive directory: without the debugger, the worker would write the archive.
+		Path cache = Path.of("target", "cds-debug-it").toAbsolutePath();
+		deleteTree(cache);
+		start("--vmworkers.cds.directory=" + cache, "--vmworkers.workers.countingTask.replicas=1",
+				"--vmworkers.workers.countingTask.debug.port=0");
+		await().atMost(Duration.ofSeconds(120))
+			.until(() -> this.output.stream().anyMatch((line) -> line.startsWith("Counted 2000 rounds")));
+		Pattern listening = Pattern.compile("Worker 'countingTask' listens for a debugger on 127\\.0\\.0\\.1:(\\d+)");
+		int port = this.output.stream()
+			.map(listening::matcher)
+			.filter(Matcher::find)
+			.map((matcher) -> Integer.parseInt(matcher.group(1)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(this.output).anyMatch((line) -> line.contains("Workers start without class data sharing")
+				&& line.contains("-agentlib:jdwp"));
+		try (Socket debugger = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			debugger.setSoTimeout(10_000);
+			byte[] handshake = "JDWP-Handshake".getBytes(StandardCharsets.US_ASCII);
+			debugger.getOutputStream().write(handshake);
+			assertThat(debugger.getInputStream().readNBytes(handshake.length)).isEqualTo(handshake);
+		}
 		stop();
 	}
 

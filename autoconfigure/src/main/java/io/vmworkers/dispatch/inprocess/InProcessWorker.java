@@ -193,8 +193,11 @@ final class InProcessWorker implements WorkerProcess {
 	@Override
 	public void kill() {
 		this.runtime.halt();
-		// As the JDK reports a child's exit: on a thread of its own, not the caller's.
-		this.exit.completeAsync(() -> KILLED);
+		// On a thread of its own, as a child JVM's exit is reported: not the caller's (the master's
+		// exit handling runs there), and not the common pool's, which blocked tasks can hold.
+		Thread reporter = new Thread(() -> this.exit.complete(KILLED), "vmworkers-" + this.name + "-killed");
+		reporter.setDaemon(true);
+		reporter.start();
 	}
 
 	@Override
