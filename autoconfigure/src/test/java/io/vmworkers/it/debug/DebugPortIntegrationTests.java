@@ -15,13 +15,17 @@ import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(OutputCaptureExtension.class)
 class DebugPortIntegrationTests {
 
 	@Test
@@ -53,10 +57,15 @@ class DebugPortIntegrationTests {
 	}
 
 	@Test
-	void workerWithoutPortReportsNone() {
+	void workerWithoutPortReportsNoneAndForwardsNoJvmWarning(CapturedOutput output) {
 		ConfigurableApplicationContext context = Workers.start(DebugApplication.class);
 		try {
 			assertThat(context.getBean(VmDispatcher.class).worker("debuggedTask").debugPort()).isEqualTo(-1);
+			assertThat(context.getBean(DebuggedTask.class).inc(1)).isEqualTo(2);
+			assertThat(output.getAll()).contains("Worker 'debuggedTask' ready");
+			// On Java 22+ jnr-posix's native stub and Kryo's Unsafe make the JVM warn unless the
+			// worker starts with the options vmworkers adds for it: none is forwarded.
+			assertThat(output.getAll()).doesNotContain("[debuggedTask] WARNING:");
 		}
 		finally {
 			Workers.closeAndCheckNothingLeft(context);
