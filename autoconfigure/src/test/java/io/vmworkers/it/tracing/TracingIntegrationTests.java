@@ -30,7 +30,7 @@ class TracingIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		context = Workers.start(TracingApplication.class, "management.tracing.sampling.probability=1.0");
+		context = Workers.start(TracingApplication.class);
 	}
 
 	@AfterAll
