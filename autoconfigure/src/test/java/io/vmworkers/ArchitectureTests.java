@@ -79,6 +79,29 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void onlyTheTracingPackageKnowsMicrometerObservation() {
+		// The channel's own code sees traces through the Tracing interface: nothing of a tracer's
+		// on the call path of an application without one.
+		noClasses().that()
+			.resideInAnyPackage("io.vmworkers.protocol..", "io.vmworkers.dispatch..", "io.vmworkers.channel..",
+					"io.vmworkers.codec..", "io.vmworkers.process..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.micrometer.observation..", "io.micrometer.tracing..")
+			.check(this.classes);
+	}
+
+	@Test
+	void onlyTheAutoConfigurationChoosesTheInProcessMode() {
+		noClasses().that()
+			.resideOutsideOfPackages("io.vmworkers.autoconfigure..", "io.vmworkers.dispatch.inprocess..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.vmworkers.dispatch.inprocess..")
+			.check(this.classes);
+	}
+
+	@Test
 	void packagesAreFreeOfCycles() {
 		slices().matching("io.vmworkers.(**)").should().beFreeOfCycles().check(this.classes);
 	}
