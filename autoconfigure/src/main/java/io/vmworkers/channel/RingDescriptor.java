@@ -7,6 +7,8 @@ package io.vmworkers.channel;
  *  offset  0 +--------------------------------------------------------------+
  *            | magic (int) | version (int) | capacity (int) | unused         |  written by the creator,
  *            | creator pid (long)                                           |  magic+version last
+ *  offset 64 | beat sequence (long): even, +2 per beat; odd while written   |  the producer's beat:
+ *            | beat figures: 3 longs (heap used, heap max, used after GC)   |  read, never waited on
  *  offset 128+--------------------------------------------------------------+
  *            | tail (long): producer position, bytes ever written            |  producer's lines
  *            | data sequence (int): futex word the consumer sleeps on       |
@@ -22,6 +24,10 @@ package io.vmworkers.channel;
  *            +--------------------------------------------------------------+
  * </pre>
  *
+ * The beat is the producer's sign of life (a worker's, on the ring it writes): it writes it where
+ * the other side reads it when it looks, so that liveness wakes nobody. A reader that finds the
+ * sequence odd, or changed while it read the figures, reads again.
+ * <p>
  * Producer and consumer counters are two cache lines (128 bytes) apart so that adjacent-line
  * prefetching does not make them share. Positions grow forever (a long does not wrap in practice);
  * the index of a position is {@code position & (capacity - 1)}.
@@ -71,7 +77,7 @@ public final class RingDescriptor {
 	public static final int MAGIC = 0x564D5752;
 
 	/** Layout version; an attaching side with another version refuses the file. */
-	public static final int VERSION = 3;
+	public static final int VERSION = 4;
 
 	public static final int CACHE_LINE_PAIR = 128;
 
@@ -82,6 +88,14 @@ public final class RingDescriptor {
 	public static final int CAPACITY_OFFSET = 8;
 
 	public static final int CREATOR_PID_OFFSET = 16;
+
+	/** On a cache line of its own in the creator's area, which no one writes after the creation. */
+	public static final int BEAT_SEQUENCE_OFFSET = 64;
+
+	/** Three longs after the sequence: heap used, heap max, heap used after the last collection. */
+	public static final int BEAT_FIGURES_OFFSET = BEAT_SEQUENCE_OFFSET + 8;
+
+	public static final int BEAT_FIGURES = 3;
 
 	public static final int TAIL_OFFSET = CACHE_LINE_PAIR;
 

@@ -317,6 +317,53 @@ public final class SharedRing {
 	}
 
 	/**
+	 * Publishes this producer's beat in the control area: a sign of life with its figures, which
+	 * the consumer reads when it looks ({@link #readBeat()}), without waking anyone. Called by one
+	 * thread of the producer.
+	 * @param figures the figures, {@link RingDescriptor#BEAT_FIGURES} of them
+	 */
+	public void publishBeat(long... figures) {
+		if (figures.length != RingDescriptor.BEAT_FIGURES) {
+			throw new IllegalArgumentException("a beat has " + RingDescriptor.BEAT_FIGURES + " figures, not "
+					+ figures.length);
+		}
+		long sequence = (long) LONGS.getVolatile(this.control, RingDescriptor.BEAT_SEQUENCE_OFFSET);
+		// Odd while the figures change: a reader seeing it, or seeing it change, reads again.
+		LONGS.setVolatile(this.control, RingDescriptor.BEAT_SEQUENCE_OFFSET, sequence | 1);
+		for (int i = 0; i < figures.length; i++) {
+			LONGS.setVolatile(this.control, RingDescriptor.BEAT_FIGURES_OFFSET + 8 * i, figures[i]);
+		}
+		LONGS.setVolatile(this.control, RingDescriptor.BEAT_SEQUENCE_OFFSET, (sequence | 1) + 1);
+	}
+
+	/**
+	 * Reads the producer's last beat.
+	 * @return its number (1 for the first) followed by its figures, or null when none was published
+	 * or it was being written each time it was read
+	 */
+	public long[] readBeat() {
+		for (int attempt = 0; attempt < 8; attempt++) {
+			long before = (long) LONGS.getVolatile(this.control, RingDescriptor.BEAT_SEQUENCE_OFFSET);
+			if (before == 0) {
+				return null;
+			}
+			if ((before & 1) != 0) {
+				Thread.onSpinWait();
+				continue;
+			}
+			long[] beat = new long[1 + RingDescriptor.BEAT_FIGURES];
+			beat[0] = before / 2;
+			for (int i = 0; i < RingDescriptor.BEAT_FIGURES; i++) {
+				beat[1 + i] = (long) LONGS.getVolatile(this.control, RingDescriptor.BEAT_FIGURES_OFFSET + 8 * i);
+			}
+			if ((long) LONGS.getVolatile(this.control, RingDescriptor.BEAT_SEQUENCE_OFFSET) == before) {
+				return beat;
+			}
+		}
+		return null;
+	}
+
+	/**
 	 * Returns the ring's file.
 	 * @return the path, or null for a ring {@linkplain #inMemory in memory}
 	 */

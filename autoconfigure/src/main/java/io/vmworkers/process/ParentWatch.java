@@ -71,8 +71,12 @@ public final class ParentWatch {
 	}
 
 	private void watchPid() {
+		// Checked once against the start time the master gave; then its handle, which the JDK ties
+		// to that process's start time, so that a reused pid does not pass for it. Reading the
+		// start time anew each second cost an idle worker as much as its heartbeat.
+		Optional<ProcessHandle> master = isMasterAlive() ? ProcessHandle.of(this.masterPid) : Optional.empty();
 		while (!this.fired.get()) {
-			if (!isMasterAlive()) {
+			if (master.isEmpty() || !master.get().isAlive()) {
 				fire();
 				return;
 			}

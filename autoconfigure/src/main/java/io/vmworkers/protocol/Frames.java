@@ -19,12 +19,13 @@ import io.vmworkers.codec.RemoteThrowable;
  *                                                      sends it when its JVM begins to exit)
  * CREDIT  both ways         correlation id = bytes     payload = none: the receiver consumed that many bytes of
  *                                                      DATA and BYTES payloads (taken by next() or an @OnData method)
- * BEAT    worker to master  correlation id = 0         payload = long[] {heap used, heap max}, every 250 ms
  * </pre>
+ * A worker's heartbeat is no frame: it publishes it in shared memory ({@link Link#beat}), where its
+ * master reads it when it looks.
  */
 public final class Frames {
 
-	/** How often a worker reports to its master in a HEARTBEAT frame. */
+	/** How often a worker publishes its beat (its heartbeat) for its master. */
 	public static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(250);
 
 	public static final int CALL = 1;
@@ -38,8 +39,6 @@ public final class Frames {
 	public static final int READY = 5;
 
 	public static final int CLOSE = 6;
-
-	public static final int HEARTBEAT = 7;
 
 	public static final int BYTES = 8;
 

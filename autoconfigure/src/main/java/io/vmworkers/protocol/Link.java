@@ -462,15 +462,19 @@ public final class Link {
 	}
 
 	private void receive() {
+		boolean idle = false;
 		while (this.open) {
 			// Sleep without the read role, so that a thread coming to wait can read at once. While
 			// threads wait, and a little after (in a call loop the gaps between waits are short),
 			// stand aside: sleep without spinning, which would take a core from them. A waiter
 			// spinning for its answer keeps writers from waking this thread, so it wakes only for a
-			// frame nobody is reading.
-			boolean standAside = this.waiters.get() > 0
+			// frame nobody is reading. After a whole wait without a frame, the side is idle: it
+			// sleeps again at once, as a spin matters only right after traffic.
+			boolean standAside = idle || this.waiters.get() > 0
 					|| System.nanoTime() - this.lastWaiterExit < STANDBY_NANOS;
-			if (this.inbound.awaitData(RECEIVER_WAIT_NANOS, standAside ? 0 : this.spinNanos) && !poll(0)) {
+			boolean arrived = this.inbound.awaitData(RECEIVER_WAIT_NANOS, standAside ? 0 : this.spinNanos);
+			idle = !arrived;
+			if (arrived && !poll(0)) {
 				// A waiter holds the read role and reads what came.
 				LockSupport.parkNanos(this, STANDBY_NANOS);
 			}
@@ -526,6 +530,23 @@ public final class Link {
 		synchronized (this.creditArrived) {
 			this.creditArrived.notifyAll();
 		}
+	}
+
+	/**
+	 * Publishes this side's sign of life and figures for the other side to read when it looks
+	 * ({@link #lastBeat()}): no frame is sent and no one is woken.
+	 * @param figures heap used, heap max, heap used after the last collection
+	 */
+	public void beat(long... figures) {
+		this.outbound.publishBeat(figures);
+	}
+
+	/**
+	 * Returns the other side's last beat.
+	 * @return its number (1 for the first) and its figures, or null before the first
+	 */
+	public long[] lastBeat() {
+		return this.inbound.readBeat();
 	}
 
 	/**

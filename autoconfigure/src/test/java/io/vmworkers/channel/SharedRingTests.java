@@ -744,12 +744,25 @@ class SharedRingTests {
 
 	@Test
 	void versionMismatchIsRefused() throws IOException {
-		// Version 2 had 16-byte headers with 32-bit correlation ids.
-		assertThat(RingDescriptor.VERSION).isEqualTo(3);
+		// Version 3 had no beat in the control area: its workers sent heartbeat frames.
+		assertThat(RingDescriptor.VERSION).isEqualTo(4);
 		SharedRing ring = this.files.create("ring", 4096, NO_SPIN);
-		RingTestSupport.writeNativeInt(ring.file(), RingDescriptor.VERSION_OFFSET, 2);
+		RingTestSupport.writeNativeInt(ring.file(), RingDescriptor.VERSION_OFFSET, 3);
 		assertThatIOException().isThrownBy(() -> SharedRing.attach(ring.file(), NO_SPIN))
-			.withMessageContaining("version mismatch: app=3 file=2");
+			.withMessageContaining("version mismatch: app=4 file=3");
+	}
+
+	@Test
+	void beatPublishedByTheProducerIsReadByTheOtherSideWithoutAFrame() throws IOException {
+		SharedRing producer = this.files.create("beat", 4096, NO_SPIN);
+		SharedRing consumer = SharedRing.attach(producer.file(), NO_SPIN);
+		assertThat(consumer.readBeat()).isNull();
+		producer.publishBeat(10, 20, 5);
+		assertThat(consumer.readBeat()).containsExactly(1, 10, 20, 5);
+		producer.publishBeat(11, 20, -1);
+		assertThat(consumer.readBeat()).containsExactly(2, 11, 20, -1);
+		// Nothing to read in the data area: a beat is no record.
+		assertThat(consumer.bytesWaiting()).isZero();
 	}
 
 	/**

@@ -79,6 +79,9 @@ final class ProcessConnection implements Link.FrameHandler {
 	/** When the last heartbeat arrived (System.nanoTime()), for the hang watch. */
 	private volatile long heartbeatNanos;
 
+	/** The number of the last beat taken in. */
+	private long beatNumber;
+
 	/** When the worker said it is closing (System.nanoTime()), or 0. */
 	private volatile long closingSince;
 
@@ -162,15 +165,36 @@ final class ProcessConnection implements Link.FrameHandler {
 	}
 
 	Heartbeat heartbeat() {
+		readBeat();
 		return this.heartbeat;
 	}
 
 	Instant heartbeatAt() {
+		readBeat();
 		return this.heartbeatAt;
 	}
 
 	long heartbeatNanos() {
+		readBeat();
 		return this.heartbeatNanos;
+	}
+
+	/**
+	 * Takes in the worker's beat, which it publishes in shared memory every
+	 * {@link Frames#HEARTBEAT_INTERVAL} instead of sending a frame: a new one is a sign of life,
+	 * seen when the master looks (its watch, the endpoint), so that an idle worker wakes no
+	 * thread of the master.
+	 */
+	private synchronized void readBeat() {
+		Link current = this.link;
+		long[] beat = (current != null) ? current.lastBeat() : null;
+		if (beat == null || beat[0] == this.beatNumber) {
+			return;
+		}
+		this.beatNumber = beat[0];
+		this.heartbeat = new Heartbeat(beat[1], beat[2], beat[3]);
+		this.heartbeatNanos = System.nanoTime();
+		this.heartbeatAt = Instant.now();
 	}
 
 	long closingSince() {
@@ -231,7 +255,7 @@ final class ProcessConnection implements Link.FrameHandler {
 	 * @return a System.nanoTime() value, or 0 before the process is ready
 	 */
 	long lastSignOfLife() {
-		long beat = this.heartbeatNanos;
+		long beat = heartbeatNanos();
 		return (beat != 0) ? beat : this.readyNanos;
 	}
 
@@ -328,13 +352,6 @@ final class ProcessConnection implements Link.FrameHandler {
 				// longer a candidate for the hang watch, which would kill it and hide its exit code.
 				this.closingSince = System.nanoTime();
 				logger.info("Worker '" + this.pool.name() + "' (pid " + pid() + ") is closing its channel");
-			}
-			case Frames.HEARTBEAT -> {
-				if (payload instanceof long[] heap && heap.length >= 2) {
-					this.heartbeat = new Heartbeat(heap[0], heap[1], (heap.length > 2) ? heap[2] : -1);
-				}
-				this.heartbeatNanos = System.nanoTime();
-				this.heartbeatAt = Instant.now();
 			}
 			default -> logger.warn("Worker '" + this.pool.name() + "' sent an unknown frame type=" + type);
 		}

@@ -1,6 +1,7 @@
 package io.vmworkers.dispatch.worker;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -9,6 +10,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,6 +64,13 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	/** How long the exit announcement may wait for room: it must not delay the exit. */
 	private static final long EXIT_NOTICE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+	private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
+
+	private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans()
+		.stream()
+		.filter((pool) -> pool.getType() == MemoryType.HEAP)
+		.toList();
+
 	/** After this long without calls the worker counts as idle and its relief thread sleeps. */
 	private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -102,6 +111,11 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	private volatile TaskMethods methods;
 
 	private volatile Tracing tracing = Tracing.OFF;
+
+	/** Collections counted at the last beat, and the heap used after them: the beat's thread only. */
+	private long collectionsSeen = -1;
+
+	private long usedAfterCollection = -1;
 
 	/**
 	 * Attaches to the channel the master created under the channel directory.
@@ -185,32 +199,36 @@ public final class WorkerRuntime implements Link.FrameHandler {
 		Runtime runtime = Runtime.getRuntime();
 		long used = runtime.totalMemory() - runtime.freeMemory();
 		long max = (runtime.maxMemory() == Long.MAX_VALUE) ? -1 : runtime.maxMemory();
-		try {
-			// A primitive array, not the record: this runs 4 times a second, mostly interpreted,
-			// and Kryo's record path is many times costlier.
-			this.link.send(Frames.HEARTBEAT, 0L, new long[] { used, max, usedAfterCollection() });
-		}
-		catch (RuntimeException ex) {
-			// Closed or full: the master notices the missing heartbeats.
-		}
+		// Into shared memory, not a frame: the master reads it when it looks, and is not woken.
+		this.link.beat(used, max, usedAfterCollection());
 	}
 
 	/**
 	 * Returns the heap in use after the last collection of each heap pool: what a recycling limit
-	 * compares, since the heap in use at any moment includes garbage not yet collected.
+	 * compares, since the heap in use at any moment includes garbage not yet collected. Worked out
+	 * again only after a collection: an idle worker's beat asks the JVM for one count.
 	 * @return bytes, or -1 before the first collection
 	 */
-	private static long usedAfterCollection() {
+	private long usedAfterCollection() {
+		long collections = 0;
+		for (GarbageCollectorMXBean collector : COLLECTORS) {
+			collections += Math.max(0, collector.getCollectionCount());
+		}
+		if (collections == this.collectionsSeen) {
+			return this.usedAfterCollection;
+		}
 		long used = 0;
 		boolean collected = false;
-		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-			MemoryUsage usage = (pool.getType() == MemoryType.HEAP) ? pool.getCollectionUsage() : null;
+		for (MemoryPoolMXBean pool : HEAP_POOLS) {
+			MemoryUsage usage = pool.getCollectionUsage();
 			if (usage != null && usage.getUsed() > 0) {
 				used += usage.getUsed();
 				collected = true;
 			}
 		}
-		return collected ? used : -1;
+		this.collectionsSeen = collections;
+		this.usedAfterCollection = collected ? used : -1;
+		return this.usedAfterCollection;
 	}
 
 	/**
