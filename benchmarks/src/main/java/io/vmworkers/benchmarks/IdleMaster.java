@@ -6,9 +6,10 @@ import java.nio.file.Path;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A master JVM of its own for the idle case: starts the calls group's master with its one worker,
- * makes a few calls, writes the file named by its argument, then does nothing until the suite
- * closes its input. Its whole JVM is what an idle application with one worker costs.
+ * A master JVM of its own for the idle case: starts the calls group's master with its one worker
+ * (or, with a second argument, that many worker processes: a pool), makes a few calls, writes the
+ * file named by its first argument, then does nothing until the suite closes its input. Its whole
+ * JVM is what an idle application with that many workers costs.
  */
 public final class IdleMaster {
 
@@ -18,7 +19,9 @@ public final class IdleMaster {
 	public static void main(String[] args) throws Exception {
 		ChildJvm.exitWithParent();
 		// Halted when the suite ends: a worker writing a class data sharing archive would never finish it.
-		ConfigurableApplicationContext context = Masters.start(BenchmarkApplication.CALLS, "vmworkers.cds.enabled=false");
+		String processes = (args.length > 1) ? args[1] : "1";
+		ConfigurableApplicationContext context = Masters.start(BenchmarkApplication.CALLS, "vmworkers.cds.enabled=false",
+				"vmworkers.workers.echoTask.replicas=" + processes);
 		EchoTask echo = context.getBean(EchoTask.class);
 		for (int i = 0; i < 1000; i++) {
 			echo.inc(i);
