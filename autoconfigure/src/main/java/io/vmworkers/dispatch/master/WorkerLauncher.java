@@ -78,6 +78,7 @@ final class WorkerLauncher implements WorkerStarter {
 	Prepared command(String name, WorkerSettings settings, Path inbound, Path outbound) {
 		// The worker runs on this JVM's java: the same release.
 		List<String> jvmOptions = new ArrayList<>(JvmEnvironment.libraryAccessOptions(Runtime.version().feature()));
+		jvmOptions.addAll(JvmEnvironment.quietOptions());
 		if (settings.inheritJvmOptions()) {
 			jvmOptions.addAll(JvmEnvironment.inheritedJvmOptions());
 		}

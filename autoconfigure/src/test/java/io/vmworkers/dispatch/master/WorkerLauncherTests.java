@@ -61,6 +61,13 @@ class WorkerLauncherTests {
 	}
 
 	@Test
+	void aWorkerStartsWithoutAPerformanceDataFileUnlessItsOptionsSayOtherwise() {
+		List<String> command = command("robot", WorkerContext.APPLICATION);
+		// Before the configured options, so that -XX:+UsePerfData among them wins.
+		assertThat(command).containsSubsequence("-XX:-UsePerfData", "-Xmx32m");
+	}
+
+	@Test
 	void aTaskContextForAnUnknownWorkerIsRefused() {
 		assertThatIllegalStateException().isThrownBy(() -> command("other", WorkerContext.TASK))
 			.withMessageContaining("no @WorkerTask class is known for worker 'other'");
