@@ -21,7 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * appends the judged rows to HISTORY.md there.
  * <p>
  * Arguments: {@code --quick} for short rounds while developing;
- * {@code --cases=calls,start,parallel,gc,pools,tracing} to run some groups only; {@code --out=DIR} for another output folder.
+ * {@code --cases=calls,periodic,start,parallel,gc,pools,tracing} to run some groups only; {@code --out=DIR} for another output folder.
  */
 public final class BenchmarkSuite {
 
@@ -48,6 +48,7 @@ public final class BenchmarkSuite {
 		groups.put("gc", () -> new GcCases(plan).run(results));
 		groups.put("pools", () -> pools(plan, results));
 		groups.put("calls", () -> calls(plan, results));
+		groups.put("periodic", () -> new PeriodicCases(plan).run(results));
 		groups.put("start", () -> new StartCases(plan).run(results));
 		groups.put("tracing", () -> new TracingCases().run(results));
 		List<String> chosen = List.of(option(args, "--cases=", String.join(",", groups.keySet())).split(","));
