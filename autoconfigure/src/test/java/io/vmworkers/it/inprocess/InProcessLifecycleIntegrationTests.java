@@ -3,6 +3,7 @@ package io.vmworkers.it.inprocess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
@@ -51,6 +52,33 @@ class InProcessLifecycleIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(before).containsAll(vmworkersThreads()));
 		assertThat(Workers.leftovers()).isEmpty();
+	}
+
+	@Test
+	void aPoolRunsEachReplicaInAContextOfItsOwn() {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(InProcessApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("vmworkers.mode=in-process", "spring.main.banner-mode=off",
+					"vmworkers.workers.pingPongTask.replicas=2")
+			.run();
+		try {
+			WorkerHandle handle = context.getBean(VmDispatcher.class).worker("pingPongTask");
+			assertThat(handle.replicas()).hasSize(2)
+				.allSatisfy((replica) -> assertThat(replica.state()).isEqualTo(WorkerState.READY));
+			PingPongTask task = context.getBean(PingPongTask.class);
+			// Two threads at once spread over both replicas; each answers on its own threads.
+			List<String> threads = IntStream.range(0, 50)
+				.parallel()
+				.mapToObj((i) -> task.callerThread())
+				.distinct()
+				.toList();
+			assertThat(threads).isNotEmpty().allMatch((name) -> name.startsWith("vmworkers-pingPongTask"));
+			assertThat(task.greeting("pool")).isEqualTo("hello pool");
+			assertThat(Workers.children()).isEmpty();
+		}
+		finally {
+			context.close();
+		}
 	}
 
 	/** The names of the live threads vmworkers started: the master's and, in process, the worker's. */
