@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A worker JVM started as a child process: its output (each line passed to a listener and the
@@ -32,6 +34,9 @@ final class ChildProcess implements WorkerProcess {
 	private final List<Thread> pumps = new ArrayList<>(2);
 
 	private volatile int debugPort = -1;
+
+	/** Completed with the debugger port once the JVM says it listens. */
+	private final CompletableFuture<Integer> listening = new CompletableFuture<>();
 
 	private final CompletableFuture<Process> exit = new CompletableFuture<>();
 
@@ -57,6 +62,9 @@ final class ChildProcess implements WorkerProcess {
 					}
 					if (!error && this.debugPort < 0) {
 						this.debugPort = WorkerProcess.listeningPort(line);
+						if (this.debugPort >= 0) {
+							this.listening.complete(this.debugPort);
+						}
 					}
 					listener.onLine(this.name, error, line);
 				}
@@ -101,6 +109,22 @@ final class ChildProcess implements WorkerProcess {
 
 	@Override
 	public int debugPort() {
+		return this.debugPort;
+	}
+
+	@Override
+	public int awaitDebugPort(Duration timeout) {
+		if (this.debugPort < 0 && this.process.isAlive()) {
+			try {
+				this.listening.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// Not said in time: reported as none.
+			}
+		}
 		return this.debugPort;
 	}
 

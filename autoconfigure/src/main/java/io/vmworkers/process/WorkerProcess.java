@@ -52,6 +52,16 @@ public interface WorkerProcess {
 		return -1;
 	}
 
+	/**
+	 * Returns the port the worker's JVM listens on for a debugger, waiting a little for it to
+	 * say so when it was started with one: its output is read on a thread of its own.
+	 * @param timeout the longest wait
+	 * @return the port, or -1 when it has none or has not said it within the timeout
+	 */
+	default int awaitDebugPort(Duration timeout) {
+		return debugPort();
+	}
+
 	/** Completes when the worker has exited. */
 	CompletableFuture<?> onExit();
 

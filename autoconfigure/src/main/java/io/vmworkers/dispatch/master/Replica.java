@@ -46,6 +46,9 @@ final class Replica implements ReplicaHandle {
 
 	private static final Log logger = LogFactory.getLog(Replica.class);
 
+	/** How long a debugged process's port may take to be read from its output. */
+	private static final Duration DEBUG_PORT_WAIT = Duration.ofSeconds(1);
+
 	/**
 	 * The lifecycle of a place, as the states each state may change to. NEW: no process (never
 	 * started, stopped and opened again, or a spare that gave its process away); STARTING: a
@@ -150,7 +153,11 @@ final class Replica implements ReplicaHandle {
 	public int debugPort() {
 		ProcessConnection current = this.connection;
 		WorkerProcess process = (current != null) ? current.process() : null;
-		return (process != null) ? process.debugPort() : -1;
+		if (process == null || !this.pool.settings().debug().enabled()) {
+			return -1;
+		}
+		// Its output line may be read just after its READY: wait that long, not more.
+		return process.awaitDebugPort(DEBUG_PORT_WAIT);
 	}
 
 	@Override
