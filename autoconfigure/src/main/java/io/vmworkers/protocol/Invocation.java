@@ -1,11 +1,9 @@
 package io.vmworkers.protocol;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
@@ -87,41 +85,20 @@ public final class Invocation {
 				kryo.writeClassAndObject(output, argument);
 			}
 			if (trace != null) {
-				output.writeVarInt(trace.size(), true);
-				trace.forEach((key, value) -> {
-					output.writeString(key);
-					output.writeString(value);
-				});
+				TraceContexts.write(output, trace);
 			}
 		}
 
 		@Override
 		public Invocation read(Kryo kryo, Input input, Class<? extends Invocation> type) {
 			int word = input.readVarInt(true);
-			int count = checkedCount(input, "arguments");
+			int count = TraceContexts.checkedCount(input, "an invocation", "arguments");
 			Object[] arguments = new Object[count];
 			for (int i = 0; i < count; i++) {
 				arguments[i] = kryo.readClassAndObject(input);
 			}
-			Map<String, String> trace = null;
-			if ((word & 1) != 0) {
-				int entries = checkedCount(input, "trace entries");
-				trace = new HashMap<>(entries * 2);
-				for (int i = 0; i < entries; i++) {
-					trace.put(input.readString(), input.readString());
-				}
-			}
+			Map<String, String> trace = ((word & 1) != 0) ? TraceContexts.read(input, "an invocation") : null;
 			return new Invocation(word >>> 1, arguments, trace);
-		}
-
-		private static int checkedCount(Input input, String what) {
-			int count = input.readVarInt(true);
-			int left = input.limit() - input.position();
-			if (count < 0 || count > left) {
-				throw new KryoException("an invocation declares " + count + " " + what + ", but only " + left
-						+ " bytes remain in the message");
-			}
-			return count;
 		}
 
 	}
