@@ -163,7 +163,8 @@ public class VmWorkersEndpoint {
 						activity.bytesToWorkerPerSecond()),
 				direction(statistics.capacity(), statistics.bytesWaitingFromWorker(), statistics.messagesFromWorker(),
 						statistics.bytesFromWorker(), activity.messagesFromWorkerPerSecond(),
-						activity.bytesFromWorkerPerSecond()));
+						activity.bytesFromWorkerPerSecond()),
+				statistics.wakeUpsOfWorker());
 	}
 
 	private static DirectionDescriptor direction(long capacity, long waiting, long messages, long bytes,
@@ -332,8 +333,10 @@ public class VmWorkersEndpoint {
 	 * A worker's channel, as the master sees it.
 	 * @param toWorker the ring from the master to the worker
 	 * @param fromWorker the ring from the worker to the master
+	 * @param workerWakeUps messages to the worker that found it asleep and woke it, each a
+	 * scheduler wake-up on its way (see {@code vmworkers.workers.<name>.idle})
 	 */
-	public record ChannelDescriptor(DirectionDescriptor toWorker, DirectionDescriptor fromWorker) {
+	public record ChannelDescriptor(DirectionDescriptor toWorker, DirectionDescriptor fromWorker, long workerWakeUps) {
 
 	}
 

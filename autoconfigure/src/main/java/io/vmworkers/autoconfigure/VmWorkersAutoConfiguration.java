@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
@@ -169,6 +170,7 @@ public final class VmWorkersAutoConfiguration {
 					Path.of(environment.getRequiredProperty(LaunchParameters.INBOUND_PROPERTY)),
 					Path.of(environment.getRequiredProperty(LaunchParameters.OUTBOUND_PROPERTY)),
 					Duration.ofNanos(environment.getRequiredProperty(LaunchParameters.SPIN_PROPERTY, Long.class)),
+					environment.getProperty(LaunchParameters.IDLE_PROPERTY, IdleStrategy.class, IdleStrategy.ADAPTIVE),
 					Duration.ofNanos(
 							environment.getRequiredProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.class)),
 					codec, beanFactory);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.dispatch.DebugSettings;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.RestartPolicy;
@@ -254,7 +255,7 @@ public class VmWorkersProperties {
 				: orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout);
 		return new WorkerSettings(this.channel.getDirectory(), (int) capacity.toBytes(),
 				orDefault(channelOverride.getSendTimeout(), this.channel.getSendTimeout()),
-				orDefault(channelOverride.getSpin(), this.channel.getSpin()), List.copyOf(options),
+				orDefault(channelOverride.getSpin(), this.channel.getSpin()), override.getIdle(), List.copyOf(options),
 				orDefault(override.getInheritJvmOptions(), this.inheritJvmOptions), startupTimeout,
 				orDefault(override.getShutdownTimeout(), this.shutdownTimeout),
 				orDefault(override.getCallTimeout(), this.callTimeout), heartbeatTimeout,
@@ -719,7 +720,22 @@ public class VmWorkersProperties {
 		 */
 		private WorkerContext context;
 
+		/**
+		 * How this worker waits for calls and data: 'adaptive' spins after traffic and just before
+		 * calls that come at a steady rate are due, sleeping the rest; 'spin' and 'yield' never
+		 * sleep (a core for the lowest latency); 'sleep' never spins (a wake-up per call).
+		 */
+		private IdleStrategy idle = IdleStrategy.ADAPTIVE;
+
 		private final Debug debug = new Debug();
+
+		public IdleStrategy getIdle() {
+			return this.idle;
+		}
+
+		public void setIdle(IdleStrategy idle) {
+			this.idle = idle;
+		}
 
 		public Debug getDebug() {
 			return this.debug;

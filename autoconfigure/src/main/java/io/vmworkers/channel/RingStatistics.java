@@ -16,6 +16,8 @@ public final class RingStatistics {
 
 	private final AtomicLong bytesRead = new AtomicLong();
 
+	private final AtomicLong wakeUps = new AtomicLong();
+
 	void recordWrite(int bytes) {
 		// Single writer at a time (the ring's lock): a lazy set is enough and cheaper than an add.
 		this.messagesWritten.lazySet(this.messagesWritten.get() + 1);
@@ -25,6 +27,10 @@ public final class RingStatistics {
 	void recordRead(int bytes) {
 		this.messagesRead.lazySet(this.messagesRead.get() + 1);
 		this.bytesRead.lazySet(this.bytesRead.get() + bytes);
+	}
+
+	void recordWakeUp() {
+		this.wakeUps.lazySet(this.wakeUps.get() + 1);
 	}
 
 	public long messagesWritten() {
@@ -41,6 +47,15 @@ public final class RingStatistics {
 
 	public long bytesRead() {
 		return this.bytesRead.get();
+	}
+
+	/**
+	 * Returns how many times the producer found the consumer asleep and woke it: each a write whose
+	 * reader paid a scheduler wake-up before it could read.
+	 * @return the count
+	 */
+	public long wakeUps() {
+		return this.wakeUps.get();
 	}
 
 }

@@ -75,6 +75,9 @@ public final class SharedRing {
 	private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class,
 			ByteOrder.nativeOrder());
 
+	/** Turns of a pure spin between looks at the clock and the ring's state. */
+	private static final int SPIN_CHECK_MASK = 0x3f;
+
 	/** How long a waiter spins with CPU pauses before it spins with yields. */
 	private static final long PURE_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
 
@@ -529,6 +532,7 @@ public final class SharedRing {
 			INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);
 			Futex.wakeAll(this.controlAddress + DATA_SEQUENCE_OFFSET);
 			this.lastWakeNanos = System.nanoTime();
+			this.statistics.recordWakeUp();
 		}
 	}
 
@@ -857,6 +861,34 @@ public final class SharedRing {
 	 */
 	public boolean awaitDataToRead(long timeoutNanos, long spinNanos) {
 		return awaitData(timeoutNanos, spinNanos, true);
+	}
+
+	/**
+	 * Waits for a record by spinning only, never sleeping, so that the producer never has to wake
+	 * this side: for a reader given a core of its own. Returns false when the timeout passes, the
+	 * ring closes or the thread is interrupted (the flag stays set).
+	 * @param timeoutNanos the longest wait
+	 * @param yielding whether each turn yields the CPU to other threads ({@link Thread#yield()})
+	 * instead of pausing ({@link Thread#onSpinWait()})
+	 * @return true when a record is waiting
+	 */
+	public boolean spinForData(long timeoutNanos, boolean yielding) {
+		long deadline = System.nanoTime() + timeoutNanos;
+		int turns = 0;
+		while (!readable()) {
+			// The clock and the flags are read every few turns: a pause is far shorter than a look.
+			if ((++turns & SPIN_CHECK_MASK) == 0 && (this.closed || Thread.currentThread().isInterrupted()
+					|| System.nanoTime() - deadline >= 0)) {
+				return false;
+			}
+			if (yielding) {
+				Thread.yield();
+			}
+			else {
+				Thread.onSpinWait();
+			}
+		}
+		return true;
 	}
 
 	/**

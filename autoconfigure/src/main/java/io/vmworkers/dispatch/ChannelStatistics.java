@@ -8,12 +8,14 @@ package io.vmworkers.dispatch;
  * @param bytesFromWorker payload bytes of those messages
  * @param callsCompleted calls that returned or threw
  * @param callsFailed calls that threw, timed out or lost their worker
+ * @param wakeUpsOfWorker messages to the worker that found it asleep and woke it: each paid a
+ * scheduler wake-up before the worker read it (see {@code vmworkers.workers.<name>.idle})
  * @param bytesWaitingToWorker bytes written to the worker and not yet read
  * @param bytesWaitingFromWorker bytes the worker wrote and the master has not yet read
  * @param capacity each ring's capacity in bytes
  */
 public record ChannelStatistics(long messagesToWorker, long bytesToWorker, long messagesFromWorker,
-		long bytesFromWorker, long callsCompleted, long callsFailed, long bytesWaitingToWorker,
+		long bytesFromWorker, long callsCompleted, long callsFailed, long wakeUpsOfWorker, long bytesWaitingToWorker,
 		long bytesWaitingFromWorker, int capacity) {
 
 }

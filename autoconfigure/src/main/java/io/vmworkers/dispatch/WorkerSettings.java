@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.vmworkers.channel.IdleStrategy;
+
 /**
  * The effective settings of one worker: the global {@code vmworkers.*} values with the worker's
  * {@code vmworkers.workers.<name>.*} overrides applied.
@@ -11,6 +13,7 @@ import java.util.List;
  * @param capacity bytes per ring (per direction)
  * @param sendTimeout how long a sender waits for room in a full ring
  * @param spin how long a waiting reader spins before it sleeps
+ * @param idle how the worker's receiving thread waits for calls and data
  * @param jvmOptions JVM options added after the inherited ones
  * @param inheritJvmOptions whether the master's own JVM options are passed on
  * @param startupTimeout how long to wait for the worker to become ready
@@ -22,12 +25,12 @@ import java.util.List;
  * @param context what the worker's Spring context holds besides its task
  * @param debug whether the worker starts with a debugger port
  */
-public record WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
-		boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
+public record WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, IdleStrategy idle,
+		List<String> jvmOptions, boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
 		RestartPolicy restart, String cpus, WorkerContext context, DebugSettings debug) {
 
 	/**
-	 * Settings of a worker without a debugger port.
+	 * Settings of a worker without a debugger port, waiting adaptively.
 	 * @param directory where channel files are created
 	 * @param capacity bytes per ring (per direction)
 	 * @param sendTimeout how long a sender waits for room in a full ring
@@ -45,8 +48,8 @@ public record WorkerSettings(Path directory, int capacity, Duration sendTimeout,
 	public WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
 			boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout,
 			Duration heartbeatTimeout, RestartPolicy restart, String cpus, WorkerContext context) {
-		this(directory, capacity, sendTimeout, spin, jvmOptions, inheritJvmOptions, startupTimeout, shutdownTimeout,
-				callTimeout, heartbeatTimeout, restart, cpus, context, DebugSettings.OFF);
+		this(directory, capacity, sendTimeout, spin, IdleStrategy.ADAPTIVE, jvmOptions, inheritJvmOptions,
+				startupTimeout, shutdownTimeout, callTimeout, heartbeatTimeout, restart, cpus, context, DebugSettings.OFF);
 	}
 
 }

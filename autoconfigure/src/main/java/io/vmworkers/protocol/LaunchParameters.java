@@ -34,6 +34,9 @@ public final class LaunchParameters {
 
 	public static final String SPIN_PROPERTY = "vmworkers.worker.spin-nanos";
 
+	/** How the worker's receiving thread waits: a {@link io.vmworkers.channel.IdleStrategy}'s name. */
+	public static final String IDLE_PROPERTY = "vmworkers.worker.idle";
+
 	public static final String SEND_TIMEOUT_PROPERTY = "vmworkers.worker.send-timeout-nanos";
 
 	public static final String MASTER_PID_PROPERTY = "vmworkers.worker.master-pid";

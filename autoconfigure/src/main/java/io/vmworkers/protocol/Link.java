@@ -17,6 +17,7 @@ import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.ChannelCorruptedException;
 import io.vmworkers.channel.ChannelFullException;
 import io.vmworkers.channel.ChannelInterruptedException;
+import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.codec.KryoCodec;
 
@@ -107,6 +108,8 @@ public final class Link {
 
 	private final Thread receiver;
 
+	private final ReceiverWait receiverWait;
+
 	private volatile boolean open = true;
 
 	/** Bytes of data this side sent on this connection. */
@@ -127,6 +130,21 @@ public final class Link {
 
 	public Link(String workerName, SharedRing inbound, SharedRing outbound, KryoCodec codec, Duration sendTimeout,
 			FrameHandler handler) {
+		this(workerName, inbound, outbound, codec, sendTimeout, IdleStrategy.ADAPTIVE, handler);
+	}
+
+	/**
+	 * Creates one side of a connection; {@link #start()} starts its background receiver.
+	 * @param workerName the worker's name, for thread names and messages
+	 * @param inbound the ring this side reads
+	 * @param outbound the ring this side writes
+	 * @param codec the codec
+	 * @param sendTimeout how long a sender waits for room
+	 * @param idle how the background receiver waits for frames
+	 * @param handler what receives the frames
+	 */
+	public Link(String workerName, SharedRing inbound, SharedRing outbound, KryoCodec codec, Duration sendTimeout,
+			IdleStrategy idle, FrameHandler handler) {
 		this.workerName = workerName;
 		this.inbound = inbound;
 		this.outbound = outbound;
@@ -134,6 +152,7 @@ public final class Link {
 		this.sendTimeoutNanos = sendTimeout.toNanos();
 		this.spinNanos = inbound.spinNanos();
 		this.handler = handler;
+		this.receiverWait = new ReceiverWait(inbound, idle);
 		// What the codec would refuse to encode is corrupt when it arrives: refuse it unallocated.
 		inbound.limitMessageLength(codec.maxMessageSize());
 		this.receiver = new Thread(this::receive, "vmworkers-" + workerName + "-receiver");
@@ -468,11 +487,10 @@ public final class Link {
 			// threads wait, and a little after (in a call loop the gaps between waits are short),
 			// stand aside: sleep without spinning, which would take a core from them. A waiter
 			// spinning for its answer keeps writers from waking this thread, so it wakes only for a
-			// frame nobody is reading. After a whole wait without a frame, the side is idle: it
-			// sleeps again at once, as a spin matters only right after traffic.
-			boolean standAside = idle || this.waiters.get() > 0
-					|| System.nanoTime() - this.lastWaiterExit < STANDBY_NANOS;
-			boolean arrived = this.inbound.awaitData(RECEIVER_WAIT_NANOS, standAside ? 0 : this.spinNanos);
+			// frame nobody is reading. After a whole wait without a frame, the side is idle: unless
+			// told to spin, it sleeps again at once, as a spin matters only right after traffic.
+			boolean othersRead = this.waiters.get() > 0 || System.nanoTime() - this.lastWaiterExit < STANDBY_NANOS;
+			boolean arrived = this.receiverWait.await(RECEIVER_WAIT_NANOS, othersRead, idle);
 			idle = !arrived;
 			if (arrived && !poll(0)) {
 				// A waiter holds the read role and reads what came.

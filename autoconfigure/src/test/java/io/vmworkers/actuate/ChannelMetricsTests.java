@@ -119,7 +119,7 @@ class ChannelMetricsTests {
 		ReplicaHandle spare = replica(2, ReplicaRole.SPARE, 103);
 		given(second.heartbeatAge()).willReturn(Duration.ofMillis(750));
 		given(second.lastHeartbeat()).willReturn(new Heartbeat(20_000_000, 128 * 1024 * 1024, 15_000_000));
-		given(second.statistics()).willReturn(new ChannelStatistics(10, 100, 12, 120, 7, 1, 160, 320, 4096));
+		given(second.statistics()).willReturn(new ChannelStatistics(10, 100, 12, 120, 7, 1, 5, 160, 320, 4096));
 		given(second.callsInFlight()).willReturn(3);
 		given(spare.state()).willReturn(WorkerState.STARTING);
 		bindPool(first, second, spare);

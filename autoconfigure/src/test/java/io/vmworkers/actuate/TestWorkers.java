@@ -69,7 +69,7 @@ final class TestWorkers {
 
 	static ChannelStatistics statistics(long messagesTo, long bytesTo, long messagesFrom, long bytesFrom,
 			long callsCompleted, long callsFailed) {
-		return new ChannelStatistics(messagesTo, bytesTo, messagesFrom, bytesFrom, callsCompleted, callsFailed, 16, 32,
+		return new ChannelStatistics(messagesTo, bytesTo, messagesFrom, bytesFrom, callsCompleted, callsFailed, 0, 16, 32,
 				512 * 1024);
 	}
 

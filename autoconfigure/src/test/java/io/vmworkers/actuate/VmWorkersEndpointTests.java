@@ -131,7 +131,7 @@ class VmWorkersEndpointTests {
 		ReplicaHandle first = TestWorkers.replica(0, ReplicaRole.REPLICA, 101, this.started, Duration.ofMillis(40));
 		ReplicaHandle second = TestWorkers.replica(1, ReplicaRole.REPLICA, 102, recycled, Duration.ofMillis(90));
 		ReplicaHandle spare = TestWorkers.replica(2, ReplicaRole.SPARE, 103, this.started, Duration.ofMillis(10));
-		given(first.statistics()).willReturn(new ChannelStatistics(10, 100, 12, 120, 7, 1, 16, 32, 4096));
+		given(first.statistics()).willReturn(new ChannelStatistics(10, 100, 12, 120, 7, 1, 5, 16, 32, 4096));
 		given(first.callsInFlight()).willReturn(2);
 		given(second.startCount()).willReturn(2);
 		given(second.callsInFlight()).willReturn(1);

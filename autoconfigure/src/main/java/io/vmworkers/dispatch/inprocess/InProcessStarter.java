@@ -52,7 +52,7 @@ public final class InProcessStarter implements WorkerStarter {
 		SharedRing fromWorker = SharedRing.inMemory(name + ChannelFiles.FROM_WORKER, settings.capacity(), spin);
 		String token = ChannelFiles.newToken();
 		InProcessWorker running = InProcessWorker.start(name, worker.taskClass(), this.master, toWorker.otherEnd(),
-				fromWorker.otherEnd(), settings.sendTimeout(), this.codec, this.tracing, token);
+				fromWorker.otherEnd(), settings, this.codec, this.tracing, token);
 		return Launch.inMemory(name, toWorker, fromWorker, token, running);
 	}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.worker.WorkerRuntime;
 import io.vmworkers.process.WorkerProcess;
 import io.vmworkers.protocol.Tracing;
@@ -51,10 +52,11 @@ final class InProcessWorker implements WorkerProcess {
 	private volatile List<String> failure = List.of();
 
 	private InProcessWorker(String name, Class<?> taskClass, ConfigurableApplicationContext master, SharedRing in,
-			SharedRing out, Duration sendTimeout, KryoCodec codec) {
+			SharedRing out, WorkerSettings settings, KryoCodec codec) {
 		this.name = name;
 		this.taskClass = taskClass;
-		this.runtime = new WorkerRuntime(name, in, out, sendTimeout, codec, this.context.getBeanFactory());
+		this.runtime = new WorkerRuntime(name, in, out, settings.idle(), settings.sendTimeout(), codec,
+				this.context.getBeanFactory());
 		// The master's beans and environment, not the master as parent context: a parent would
 		// receive this context's events (refreshed, closed) as its own at each start and stop.
 		this.context.getBeanFactory().setParentBeanFactory(master.getBeanFactory());
@@ -74,15 +76,15 @@ final class InProcessWorker implements WorkerProcess {
 	 * @param master the master's context
 	 * @param in the worker's end of the ring the master writes
 	 * @param out the worker's end of the ring the worker writes
-	 * @param sendTimeout how long a sender waits for room
+	 * @param settings the worker's settings: how it waits, how long a sender waits for room
 	 * @param codec the codec
 	 * @param tracing continues the traces calls and data come with
 	 * @param token the secret to present
 	 * @return the running worker
 	 */
 	static InProcessWorker start(String name, Class<?> taskClass, ConfigurableApplicationContext master,
-			SharedRing in, SharedRing out, Duration sendTimeout, KryoCodec codec, Tracing tracing, String token) {
-		InProcessWorker worker = new InProcessWorker(name, taskClass, master, in, out, sendTimeout, codec);
+			SharedRing in, SharedRing out, WorkerSettings settings, KryoCodec codec, Tracing tracing, String token) {
+		InProcessWorker worker = new InProcessWorker(name, taskClass, master, in, out, settings, codec);
 		worker.runtime.tracing(tracing);
 		Thread thread = new Thread(() -> worker.run(token), "vmworkers-" + name + "-in-process");
 		thread.setDaemon(true);

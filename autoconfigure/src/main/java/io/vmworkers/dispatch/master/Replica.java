@@ -248,7 +248,8 @@ final class Replica implements ReplicaHandle {
 			fromWorker = link.inbound().bytesWaiting();
 		}
 		return new ChannelStatistics(traffic.messagesOut(), traffic.bytesOut(), traffic.messagesIn(),
-				traffic.bytesIn(), this.callsCompleted.get(), this.callsFailed.get(), toWorker, fromWorker, capacity);
+				traffic.bytesIn(), this.callsCompleted.get(), this.callsFailed.get(), traffic.wakeUpsOut(), toWorker,
+				fromWorker, capacity);
 	}
 
 	/**

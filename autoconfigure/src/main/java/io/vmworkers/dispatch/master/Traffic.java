@@ -9,10 +9,11 @@ import io.vmworkers.protocol.Link;
  * @param bytesOut their bytes
  * @param messagesIn messages the master read
  * @param bytesIn their bytes
+ * @param wakeUpsOut messages the master wrote that had to wake the worker
  */
-record Traffic(long messagesOut, long bytesOut, long messagesIn, long bytesIn) {
+record Traffic(long messagesOut, long bytesOut, long messagesIn, long bytesIn, long wakeUpsOut) {
 
-	static final Traffic NONE = new Traffic(0, 0, 0, 0);
+	static final Traffic NONE = new Traffic(0, 0, 0, 0, 0);
 
 	static Traffic of(ProcessConnection connection) {
 		Link link = (connection != null) ? connection.link() : null;
@@ -22,17 +23,17 @@ record Traffic(long messagesOut, long bytesOut, long messagesIn, long bytesIn) {
 		SharedRing out = link.outbound();
 		SharedRing in = link.inbound();
 		return new Traffic(out.statistics().messagesWritten(), out.statistics().bytesWritten(),
-				in.statistics().messagesRead(), in.statistics().bytesRead());
+				in.statistics().messagesRead(), in.statistics().bytesRead(), out.statistics().wakeUps());
 	}
 
 	Traffic plus(Traffic other) {
 		return new Traffic(this.messagesOut + other.messagesOut, this.bytesOut + other.bytesOut,
-				this.messagesIn + other.messagesIn, this.bytesIn + other.bytesIn);
+				this.messagesIn + other.messagesIn, this.bytesIn + other.bytesIn, this.wakeUpsOut + other.wakeUpsOut);
 	}
 
 	Traffic minus(Traffic other) {
 		return new Traffic(this.messagesOut - other.messagesOut, this.bytesOut - other.bytesOut,
-				this.messagesIn - other.messagesIn, this.bytesIn - other.bytesIn);
+				this.messagesIn - other.messagesIn, this.bytesIn - other.bytesIn, this.wakeUpsOut - other.wakeUpsOut);
 	}
 
 }

@@ -140,6 +140,7 @@ final class WorkerLauncher implements WorkerStarter {
 			.systemProperty(LaunchParameters.INBOUND_PROPERTY, inbound.toString())
 			.systemProperty(LaunchParameters.OUTBOUND_PROPERTY, outbound.toString())
 			.systemProperty(LaunchParameters.SPIN_PROPERTY, Long.toString(settings.spin().toNanos()))
+			.systemProperty(LaunchParameters.IDLE_PROPERTY, settings.idle().name())
 			.systemProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.toString(settings.sendTimeout().toNanos()))
 			.systemProperty(LaunchParameters.MASTER_PID_PROPERTY, Long.toString(self.pid()))
 			.mainClass(LaunchParameters.MAIN_CLASS)

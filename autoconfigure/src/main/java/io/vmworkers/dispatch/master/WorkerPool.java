@@ -239,7 +239,7 @@ final class WorkerPool implements WorkerHandle {
 
 	@Override
 	public ChannelStatistics statistics() {
-		long[] sums = new long[8];
+		long[] sums = new long[9];
 		for (Replica place : this.places) {
 			ChannelStatistics each = place.statistics();
 			sums[0] += each.messagesToWorker();
@@ -250,8 +250,9 @@ final class WorkerPool implements WorkerHandle {
 			sums[5] += each.callsFailed();
 			sums[6] += each.bytesWaitingToWorker();
 			sums[7] += each.bytesWaitingFromWorker();
+			sums[8] += each.wakeUpsOfWorker();
 		}
-		return new ChannelStatistics(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7],
+		return new ChannelStatistics(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[8], sums[6], sums[7],
 				this.settings.capacity());
 	}
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
@@ -123,14 +124,15 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	 * @param inbound the ring the master writes
 	 * @param outbound the ring this worker writes
 	 * @param spin how long a waiting reader spins
+	 * @param idle how the receiving thread waits for calls and data
 	 * @param sendTimeout how long a sender waits for room
 	 * @param codec the codec
 	 * @param beanFactory where the task bean comes from
 	 * @throws IOException when a ring cannot be attached
 	 */
-	public WorkerRuntime(String name, Path inbound, Path outbound, Duration spin, Duration sendTimeout, KryoCodec codec,
-			BeanFactory beanFactory) throws IOException {
-		this(name, SharedRing.attach(inbound, spin.toNanos()), SharedRing.attach(outbound, spin.toNanos()),
+	public WorkerRuntime(String name, Path inbound, Path outbound, Duration spin, IdleStrategy idle,
+			Duration sendTimeout, KryoCodec codec, BeanFactory beanFactory) throws IOException {
+		this(name, SharedRing.attach(inbound, spin.toNanos()), SharedRing.attach(outbound, spin.toNanos()), idle,
 				sendTimeout, codec, beanFactory);
 	}
 
@@ -139,16 +141,17 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	 * @param name the worker's (bean) name
 	 * @param in the ring the master writes
 	 * @param out the ring this worker writes
+	 * @param idle how the receiving thread waits for calls and data
 	 * @param sendTimeout how long a sender waits for room
 	 * @param codec the codec
 	 * @param beanFactory where the task bean comes from
 	 */
-	public WorkerRuntime(String name, SharedRing in, SharedRing out, Duration sendTimeout, KryoCodec codec,
-			BeanFactory beanFactory) {
+	public WorkerRuntime(String name, SharedRing in, SharedRing out, IdleStrategy idle, Duration sendTimeout,
+			KryoCodec codec, BeanFactory beanFactory) {
 		this.name = name;
 		this.beanFactory = beanFactory;
 		this.sendTimeout = sendTimeout;
-		this.link = new Link(name, in, out, codec, sendTimeout, this);
+		this.link = new Link(name, in, out, codec, sendTimeout, idle, this);
 		this.channel = new ChannelEnd(name, this::finish, ChannelEnd.Links.of(this.link));
 		this.channel.deliverInline(this.link.receiverThread());
 		this.calls = Executors.newCachedThreadPool(new CallThreads(name));
