@@ -40,9 +40,11 @@ import java.util.zip.ZipEntry;
  * in an archive that later workers of the same application map instead of loading and verifying
  * them again, so that a Spring worker starts faster (figures in docs/performance.md).
  * <p>
- * Java 17's dynamic archives do the work: the first worker of a class path runs with
- * {@code -XX:ArchiveClassesAtExit} and writes the archive when it exits normally (a few seconds
- * more at its exit, once); later workers run with {@code -XX:SharedArchiveFile}. An archive is
+ * The first worker of a class path writes the archive when it exits normally (a few seconds more
+ * at its exit, once); later workers map it. Up to Java 24 the archive is a dynamic one
+ * ({@code -XX:ArchiveClassesAtExit}, then {@code -XX:SharedArchiveFile}); from Java 25 on it is an
+ * ahead-of-time cache ({@code -XX:AOTCacheOutput}, then {@code -XX:AOTCache}), which also holds
+ * the classes linked and the methods' profiles ({@link ArchiveFormat}). An archive is
  * named by a digest of what it depends on (the JVM, the JVM options, and every class path jar's
  * path, size and modification time, including the jars that manifests name), so a rebuilt
  * application or another JVM gets a new archive instead of a rejected one. Only jars can be
@@ -72,7 +74,6 @@ public final class ClassDataSharing {
 
 	private static final int KEPT = 4;
 
-	private static final String ARCHIVE_SUFFIX = ".jsa";
 
 	private static final Pattern PARTIAL = Pattern.compile("[0-9a-f]+\\.(\\d+)\\.(training|extracting)");
 
@@ -80,11 +81,9 @@ public final class ClassDataSharing {
 
 	private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(2);
 
-	// The JVM's warnings while dumping (classes it skips) would fill the master's log.
-	private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-
 	private static final List<String> OWN_OPTIONS = List.of("-Xshare:", "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
-			"-XX:-UseSharedSpaces", "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile", "-XX:DumpLoadedClassList");
+			"-XX:-UseSharedSpaces", "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile", "-XX:DumpLoadedClassList",
+			"-XX:AOTCache", "-XX:AOTCacheOutput", "-XX:AOTMode", "-XX:AOTConfiguration");
 
 	/** The JVM refuses to write an archive with an agent loaded ("CDS dumping does not support native JVMTI agent"). */
 	private static final List<String> AGENT_OPTIONS = List.of("-agentpath:", "-agentlib:", "-javaagent:");
@@ -93,6 +92,8 @@ public final class ClassDataSharing {
 	private static final Set<Integer> ORDERLY_EXIT_CODES = Set.of(0, 128 + 2, 128 + 15);
 
 	private final Path directory;
+
+	private final ArchiveFormat format;
 
 	private final Set<String> training = ConcurrentHashMap.newKeySet();
 
@@ -103,7 +104,25 @@ public final class ClassDataSharing {
 	 * @param directory where archives and extracted jars are kept
 	 */
 	public ClassDataSharing(Path directory) {
+		this(directory, ArchiveFormat.forRelease(Runtime.version().feature()));
+	}
+
+	/**
+	 * Creates the warm start with its cache directory and the archive format its workers' JVM takes.
+	 * @param directory where archives and extracted jars are kept
+	 * @param format how the workers' JVM writes and maps an archive
+	 */
+	ClassDataSharing(Path directory, ArchiveFormat format) {
 		this.directory = directory.toAbsolutePath();
+		this.format = format;
+	}
+
+	/**
+	 * Returns how the workers' JVM writes and maps an archive: an AOT cache from Java 25 on.
+	 * @return the format
+	 */
+	public ArchiveFormat format() {
+		return this.format;
 	}
 
 	/**
@@ -198,7 +217,7 @@ public final class ClassDataSharing {
 			}
 		}
 		List<String> parts = new ArrayList<>();
-		parts.add("archive-1");
+		parts.add("archive-1-" + this.format);
 		parts.add(System.getProperty("java.home"));
 		parts.add(System.getProperty("java.vm.version"));
 		// Logging options do not change what an archive holds.
@@ -213,11 +232,11 @@ public final class ClassDataSharing {
 			}
 			checkDirectory();
 			String key = digest(parts);
-			Path archive = this.directory.resolve(key + ARCHIVE_SUFFIX);
+			Path archive = this.directory.resolve(key + this.format.suffix());
 			if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS) && Files.size(archive) > 0) {
 				Files.setLastModifiedTime(archive, FileTime.from(Instant.now()));
-				List<String> options = new ArrayList<>(QUIET);
-				options.add("-XX:SharedArchiveFile=" + archive);
+				List<String> options = new ArrayList<>(this.format.quiet());
+				options.add(this.format.useOption() + archive);
 				return new Plan(Use.SHARE, options, archive, null, null, null);
 			}
 			if (!this.training.add(key)) {
@@ -227,8 +246,8 @@ public final class ClassDataSharing {
 			removeAbandoned();
 			Path file = this.directory.resolve(key + "." + ProcessHandle.current().pid() + ".training");
 			Files.deleteIfExists(file);
-			List<String> options = new ArrayList<>(QUIET);
-			options.add("-XX:ArchiveClassesAtExit=" + file);
+			List<String> options = new ArrayList<>(this.format.quiet());
+			options.add(this.format.writeOption() + file);
 			return new Plan(Use.TRAIN, options, archive, file, null, () -> {
 				this.training.remove(key);
 				pruneQuietly();
@@ -355,7 +374,7 @@ public final class ClassDataSharing {
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.directory)) {
 			for (Path entry : entries) {
 				String name = entry.getFileName().toString();
-				if (name.matches("[0-9a-f]{32}\\.jsa")) {
+				if (name.matches("[0-9a-f]{32}\\.(jsa|aot)")) {
 					archives.add(entry);
 				}
 				else if (name.matches("[0-9a-f]{32}") && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {

@@ -44,7 +44,7 @@ class ClassDataSharingTests {
 		ClassDataSharing sharing = new ClassDataSharing(this.temp.resolve("cache"));
 		Plan training = sharing.plan(jar.toString(), List.of("-Xmx64m"));
 		assertThat(training.use()).isEqualTo(Use.TRAIN);
-		Path written = option(training, "-XX:ArchiveClassesAtExit=");
+		Path written = option(training, sharing.format().writeOption());
 		Plan meanwhile = sharing.plan(jar.toString(), List.of("-Xmx64m"));
 		assertThat(meanwhile.reason()).contains("another worker is writing the archive");
 		assertThat(meanwhile.lasting()).isFalse();
@@ -53,9 +53,26 @@ class ClassDataSharingTests {
 		assertThat(written).doesNotExist();
 		Plan shared = sharing.plan(jar.toString(), List.of("-Xmx64m"));
 		assertThat(shared.use()).isEqualTo(Use.SHARE);
-		assertThat(option(shared, "-XX:SharedArchiveFile=")).isEqualTo(training.archive()).hasContent("archive");
+		assertThat(option(shared, sharing.format().useOption())).isEqualTo(training.archive()).hasContent("archive");
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sharing.directory())))
 			.isEqualTo("rwx------");
+	}
+
+	@Test
+	void fromJava25OnTheArchiveIsAnAheadOfTimeCache() throws IOException {
+		assertThat(ArchiveFormat.forRelease(17)).isEqualTo(ArchiveFormat.DYNAMIC_ARCHIVE);
+		assertThat(ArchiveFormat.forRelease(24)).isEqualTo(ArchiveFormat.DYNAMIC_ARCHIVE);
+		assertThat(ArchiveFormat.forRelease(25)).isEqualTo(ArchiveFormat.AOT_CACHE);
+		Path jar = emptyJar("app.jar");
+		ClassDataSharing sharing = new ClassDataSharing(this.temp.resolve("cache"), ArchiveFormat.AOT_CACHE);
+		Plan training = sharing.plan(jar.toString(), List.of());
+		Files.writeString(option(training, "-XX:AOTCacheOutput="), "cache");
+		assertThat(training.finish(0)).isTrue();
+		Plan shared = sharing.plan(jar.toString(), List.of());
+		assertThat(option(shared, "-XX:AOTCache=")).isEqualTo(training.archive()).hasContent("cache");
+		assertThat(shared.archive().getFileName().toString()).endsWith(".aot");
+		assertThat(sharing.plan(jar.toString(), List.of("-XX:AOTCache=/tmp/mine.aot")).reason())
+			.contains("set class data sharing themselves");
 	}
 
 	@ParameterizedTest
@@ -64,7 +81,7 @@ class ClassDataSharingTests {
 		Path jar = emptyJar("app.jar");
 		ClassDataSharing sharing = new ClassDataSharing(this.temp.resolve("cache"));
 		Plan training = sharing.plan(jar.toString(), List.of());
-		Files.writeString(option(training, "-XX:ArchiveClassesAtExit="), "archive");
+		Files.writeString(option(training, sharing.format().writeOption()), "archive");
 		assertThat(training.finish(exitCode)).isTrue();
 		assertThat(sharing.plan(jar.toString(), List.of()).use()).isEqualTo(Use.SHARE);
 	}
@@ -74,7 +91,7 @@ class ClassDataSharingTests {
 		Path jar = emptyJar("app.jar");
 		ClassDataSharing sharing = new ClassDataSharing(this.temp.resolve("cache"));
 		Plan training = sharing.plan(jar.toString(), List.of());
-		Path written = option(training, "-XX:ArchiveClassesAtExit=");
+		Path written = option(training, sharing.format().writeOption());
 		Files.writeString(written, "half an archive");
 		assertThat(training.finish(137)).isFalse();
 		assertThat(written).doesNotExist();
@@ -171,13 +188,13 @@ class ClassDataSharingTests {
 		List<Path> archives = new ArrayList<>();
 		for (int i = 0; i < 6; i++) {
 			Plan plan = sharing.plan(emptyJar("app" + i + ".jar").toString(), List.of());
-			Files.writeString(option(plan, "-XX:ArchiveClassesAtExit="), "archive " + i);
+			Files.writeString(option(plan, sharing.format().writeOption()), "archive " + i);
 			assertThat(plan.finish(0)).isTrue();
 			Files.setLastModifiedTime(plan.archive(), FileTime.fromMillis(1_000_000L * (i + 1)));
 			archives.add(plan.archive());
 		}
 		Plan last = sharing.plan(emptyJar("app6.jar").toString(), List.of());
-		Files.writeString(option(last, "-XX:ArchiveClassesAtExit="), "archive 6");
+		Files.writeString(option(last, sharing.format().writeOption()), "archive 6");
 		last.finish(0);
 		assertThat(archives.subList(0, 3)).allMatch(Files::notExists);
 		assertThat(archives.subList(3, 6)).allMatch(Files::exists);

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.vmworkers.process.ArchiveFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,21 +86,23 @@ class SampleJarIT {
 			.until(() -> this.output.stream().anyMatch((line) -> line.startsWith("Counted 2000 rounds")));
 		assertThat(this.output).anyMatch((line) -> line.contains("Extracted " + Path.of(System.getProperty("sample.jar")).getFileName()));
 		String training = this.app.children().toList().get(0).info().commandLine().orElse("");
-		assertThat(training).contains("-XX:ArchiveClassesAtExit=" + cache).doesNotContain("PropertiesLauncher");
+		// Java 25 and later write an ahead-of-time cache, earlier ones a dynamic archive.
+		ArchiveFormat format = ArchiveFormat.forRelease(Runtime.version().feature());
+		assertThat(training).contains(format.writeOption() + cache).doesNotContain("PropertiesLauncher");
 		stop();
 		// The worker wrote the archive at its exit, and the master published it under its final name.
 		try (Stream<Path> files = Files.list(cache)) {
 			List<String> names = files.map((file) -> file.getFileName().toString()).toList();
 			assertThat(names).hasSize(2).noneMatch((name) -> name.contains("training"));
-			assertThat(names).anyMatch((name) -> name.matches("[0-9a-f]{32}\\.jsa"));
+			assertThat(names).anyMatch((name) -> name.matches("[0-9a-f]{32}\\" + format.suffix()));
 		}
 		this.output.clear();
 		start(arguments);
 		await().atMost(Duration.ofSeconds(120))
 			.until(() -> this.output.stream().anyMatch((line) -> line.startsWith("Counted 2000 rounds")));
 		assertThat(this.app.children().toList().get(0).info().commandLine().orElse(""))
-			.contains("-XX:SharedArchiveFile=" + cache);
-		assertThat(Files.readString(classes)).contains("io.vmworkers.sample.CountingTask source: shared objects file (top)");
+			.contains(format.useOption() + cache);
+		assertThat(Files.readString(classes)).contains("io.vmworkers.sample.CountingTask source: shared objects file");
 		assertThat(this.output).noneMatch((line) -> line.contains("Extracted "));
 		stop();
 	}
