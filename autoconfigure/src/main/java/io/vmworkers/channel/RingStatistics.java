@@ -30,7 +30,8 @@ public final class RingStatistics {
 	}
 
 	void recordWakeUp() {
-		this.wakeUps.lazySet(this.wakeUps.get() + 1);
+		// Also outside the ring's lock (a wake-up ahead of a write): an atomic add.
+		this.wakeUps.incrementAndGet();
 	}
 
 	public long messagesWritten() {
