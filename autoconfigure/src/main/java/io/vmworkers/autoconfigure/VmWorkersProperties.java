@@ -721,9 +721,10 @@ public class VmWorkersProperties {
 		private WorkerContext context;
 
 		/**
-		 * How this worker waits for calls and data: 'adaptive' spins after traffic and just before
-		 * calls that come at a steady rate are due, sleeping the rest; 'spin' and 'yield' never
-		 * sleep (a core for the lowest latency); 'sleep' never spins (a wake-up per call).
+		 * How this worker waits for calls and data: 'adaptive' spins for the channel's spin time
+		 * after traffic, then sleeps (at once while calls keep coming long after such a spin);
+		 * 'spin' and 'yield' never sleep (a core for the lowest latency); 'sleep' never spins (a
+		 * wake-up for each call that finds the worker idle).
 		 */
 		private IdleStrategy idle = IdleStrategy.ADAPTIVE;
 

@@ -10,7 +10,9 @@ public enum IdleStrategy {
 	/**
 	 * Spins for the channel's spin time after traffic ({@code channel.spin}, pausing, then
 	 * yielding), then sleeps: the calls of a burst come at spin latency, a call after a pause pays
-	 * a wake-up, and an idle worker costs next to nothing.
+	 * a wake-up, and an idle worker costs next to nothing. While calls keep coming long after such
+	 * a spin would have ended (a caller calling once a millisecond), it sleeps at once, as
+	 * {@link #SLEEP} does, until one comes soon after another.
 	 */
 	ADAPTIVE,
 

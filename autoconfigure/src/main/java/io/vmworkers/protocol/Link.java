@@ -497,6 +497,9 @@ public final class Link {
 				LockSupport.parkNanos(this, STANDBY_NANOS);
 			}
 			this.handler.afterPoll();
+			if (arrived) {
+				this.receiverWait.handled();
+			}
 		}
 	}
 

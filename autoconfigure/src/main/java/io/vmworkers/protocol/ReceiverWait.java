@@ -1,17 +1,38 @@
 package io.vmworkers.protocol;
 
+import java.util.concurrent.TimeUnit;
+
 import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.channel.SharedRing;
 
 /**
  * How a side's background receiver waits for its next frame, by its {@link IdleStrategy}: spinning,
  * yielding or sleeping on the ring's futex, which the producer wakes when it writes.
+ * <p>
+ * {@link IdleStrategy#ADAPTIVE} spins for the ring's spin time after traffic, for the frames of a
+ * burst, unless the last {@value #USELESS_SPINS} frames all came long after such a spin would have
+ * ended: a caller that calls once a period, whose calls the spin never catches and whose core it
+ * takes. The first frame that comes soon after another brings the spin back.
  */
 final class ReceiverWait {
+
+	/** Frames in a row that no spin after traffic would have caught, after which it is skipped. */
+	static final int USELESS_SPINS = 16;
+
+	/**
+	 * How much later than the spin time a frame may be seen and still count as one a spin would
+	 * have caught: a frame that woke this side is seen a wake-up after it came.
+	 */
+	private static final long WAKE_ALLOWANCE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
 	private final SharedRing ring;
 
 	private final IdleStrategy strategy;
+
+	/** The receiving thread's own, as what follows. */
+	private long lastHandled;
+
+	private int framesBeyondSpin;
 
 	ReceiverWait(SharedRing ring, IdleStrategy strategy) {
 		this.ring = ring;
@@ -35,8 +56,26 @@ final class ReceiverWait {
 			case SPIN -> this.ring.spinForData(timeoutNanos, false);
 			case YIELD -> this.ring.spinForData(timeoutNanos, true);
 			case SLEEP -> this.ring.awaitData(timeoutNanos, 0);
-			case ADAPTIVE -> this.ring.awaitData(timeoutNanos, idle ? 0 : this.ring.spinNanos());
+			case ADAPTIVE -> adaptive(timeoutNanos, idle);
 		};
+	}
+
+	/**
+	 * Tells that the frames read were handled: the gap to the next frame counts from now.
+	 */
+	void handled() {
+		this.lastHandled = System.nanoTime();
+	}
+
+	private boolean adaptive(long timeoutNanos, boolean idle) {
+		long spinNanos = this.ring.spinNanos();
+		boolean spin = !idle && this.framesBeyondSpin < USELESS_SPINS;
+		boolean arrived = this.ring.awaitData(timeoutNanos, spin ? spinNanos : 0);
+		if (arrived) {
+			boolean caught = System.nanoTime() - this.lastHandled < spinNanos + WAKE_ALLOWANCE_NANOS;
+			this.framesBeyondSpin = caught ? 0 : Math.min(USELESS_SPINS, this.framesBeyondSpin + 1);
+		}
+		return arrived;
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.vmworkers.protocol;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,23 @@ class IdleStrategyTests {
 		}
 		// One wake-up a burst; without the spin after traffic, nearly one a frame.
 		assertThat(woken).isBetween(5L, 60L);
+	}
+
+	@Test
+	void anAdaptiveReceiverStopsSpinningAfterTrafficForFramesThatComeLongAfterTheSpin() {
+		start(IdleStrategy.ADAPTIVE);
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		long receiver = this.receiver.receiverThread().getId();
+		// Frames 2 ms apart: the 1 ms spin after each catches none of them.
+		sendPeriodically(ReceiverWait.USELESS_SPINS + 4);
+		long cpuBefore = threads.getThreadCpuTime(receiver);
+		sendPeriodically(50);
+		long cpu = threads.getThreadCpuTime(receiver) - cpuBefore;
+		// Spinning 1 ms after each of 50 frames would take about 50 ms of CPU.
+		assertThat(cpu).isLessThan(TimeUnit.MILLISECONDS.toNanos(15));
+		// A burst brings the spin back: one wake-up for its first frame, none for the rest.
+		burst();
+		assertThat(burst()).isLessThanOrEqualTo(3);
 	}
 
 	/**
