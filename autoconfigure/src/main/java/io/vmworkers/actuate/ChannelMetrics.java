@@ -122,8 +122,8 @@ public class ChannelMetrics implements MeterBinder, DisposableBean {
 				"Payload bytes sent through the worker's channel", ChannelStatistics::bytesToWorker));
 		registered.add(counter(registry, "vmworkers.channel.bytes", fromWorker, worker, BaseUnits.BYTES,
 				"Payload bytes sent through the worker's channel", ChannelStatistics::bytesFromWorker));
-		registered.add(counter(registry, "vmworkers.channel.wakeups", toWorker, worker, "messages",
-				"Messages to the worker that found it asleep and woke it (vmworkers.workers.<name>.idle)",
+		registered.add(counter(registry, "vmworkers.channel.wakeups", toWorker, worker, "wakeups",
+				"Times the master woke the worker from its sleep to read what it sent (vmworkers.workers.<name>.idle)",
 				ChannelStatistics::wakeUpsOfWorker));
 		registered.add(gauge(registry, "vmworkers.channel.waiting", toWorker, worker, BaseUnits.BYTES,
 				"Bytes written to the worker's ring and not yet read",

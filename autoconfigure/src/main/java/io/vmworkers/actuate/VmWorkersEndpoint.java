@@ -333,7 +333,7 @@ public class VmWorkersEndpoint {
 	 * A worker's channel, as the master sees it.
 	 * @param toWorker the ring from the master to the worker
 	 * @param fromWorker the ring from the worker to the master
-	 * @param workerWakeUps messages to the worker that found it asleep and woke it, each a
+	 * @param workerWakeUps times the master woke the worker from its sleep to read what it sent, each a
 	 * scheduler wake-up on its way (see {@code vmworkers.workers.<name>.idle})
 	 */
 	public record ChannelDescriptor(DirectionDescriptor toWorker, DirectionDescriptor fromWorker, long workerWakeUps) {

@@ -12,7 +12,7 @@ public enum IdleStrategy {
 	 * yielding), then sleeps: the calls of a burst come at spin latency, a call after a pause pays
 	 * a wake-up, and an idle worker costs next to nothing. While calls keep coming long after such
 	 * a spin would have ended (a caller calling once a millisecond), it sleeps at once, as
-	 * {@link #SLEEP} does, until one comes soon after another.
+	 * {@link #SLEEP} does, until calls come soon after one another again.
 	 */
 	ADAPTIVE,
 

@@ -8,7 +8,7 @@ package io.vmworkers.dispatch;
  * @param bytesFromWorker payload bytes of those messages
  * @param callsCompleted calls that returned or threw
  * @param callsFailed calls that threw, timed out or lost their worker
- * @param wakeUpsOfWorker messages to the worker that found it asleep and woke it: each paid a
+ * @param wakeUpsOfWorker times the master woke the worker from its sleep to read what it sent: each a
  * scheduler wake-up before the worker read it (see {@code vmworkers.workers.<name>.idle})
  * @param bytesWaitingToWorker bytes written to the worker and not yet read
  * @param bytesWaitingFromWorker bytes the worker wrote and the master has not yet read

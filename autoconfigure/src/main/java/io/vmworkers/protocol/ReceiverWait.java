@@ -10,14 +10,17 @@ import io.vmworkers.channel.SharedRing;
  * yielding or sleeping on the ring's futex, which the producer wakes when it writes.
  * <p>
  * {@link IdleStrategy#ADAPTIVE} spins for the ring's spin time after traffic, for the frames of a
- * burst, unless the last {@value #USELESS_SPINS} frames all came long after such a spin would have
- * ended: a caller that calls once a period, whose calls the spin never catches and whose core it
- * takes. The first frame that comes soon after another brings the spin back.
+ * burst, while at least {@value #SPIN_PAYS} of the last {@value #REMEMBERED} frames came soon enough
+ * after the one before for such a spin to catch them. A caller that calls once a period, whose calls
+ * the spin never catches and whose core it takes, soon stops it; a burst brings it back.
  */
 final class ReceiverWait {
 
-	/** Frames in a row that no spin after traffic would have caught, after which it is skipped. */
-	static final int USELESS_SPINS = 16;
+	/** Frames remembered: whether each came soon enough after the one before for a spin to catch it. */
+	static final int REMEMBERED = 16;
+
+	/** How many of them a spin must have caught for the next to be worth it. */
+	static final int SPIN_PAYS = 4;
 
 	/**
 	 * How much later than the spin time a frame may be seen and still count as one a spin would
@@ -32,7 +35,8 @@ final class ReceiverWait {
 	/** The receiving thread's own, as what follows. */
 	private long lastHandled;
 
-	private int framesBeyondSpin;
+	/** One bit a frame, the latest lowest: set when a spin after traffic caught it or would have. */
+	private int caughtFrames = (1 << REMEMBERED) - 1;
 
 	ReceiverWait(SharedRing ring, IdleStrategy strategy) {
 		this.ring = ring;
@@ -69,11 +73,11 @@ final class ReceiverWait {
 
 	private boolean adaptive(long timeoutNanos, boolean idle) {
 		long spinNanos = this.ring.spinNanos();
-		boolean spin = !idle && this.framesBeyondSpin < USELESS_SPINS;
+		boolean spin = !idle && Integer.bitCount(this.caughtFrames) >= SPIN_PAYS;
 		boolean arrived = this.ring.awaitData(timeoutNanos, spin ? spinNanos : 0);
 		if (arrived) {
 			boolean caught = System.nanoTime() - this.lastHandled < spinNanos + WAKE_ALLOWANCE_NANOS;
-			this.framesBeyondSpin = caught ? 0 : Math.min(USELESS_SPINS, this.framesBeyondSpin + 1);
+			this.caughtFrames = ((this.caughtFrames << 1) | (caught ? 1 : 0)) & ((1 << REMEMBERED) - 1);
 		}
 		return arrived;
 	}

@@ -58,6 +58,15 @@ class ChannelMetricsTests {
 	}
 
 	@Test
+	void wakeUpsOfTheWorkerAreCountedInTheDirectionToIt() {
+		given(this.robot.statistics()).willReturn(new ChannelStatistics(10, 100, 12, 120, 7, 1, 5, 16, 32, 4096));
+		this.metrics.bindTo(this.registry);
+		assertThat(counter("vmworkers.channel.wakeups", "robot", ChannelMetrics.TO_WORKER).count()).isEqualTo(5);
+		assertThat(this.registry.find("vmworkers.channel.wakeups").tag("direction", ChannelMetrics.FROM_WORKER).meter())
+			.isNull();
+	}
+
+	@Test
 	void metersHaveBaseUnits() {
 		this.metrics.bindTo(this.registry);
 		assertThat(counter("vmworkers.channel.bytes", "robot", ChannelMetrics.TO_WORKER).getId().getBaseUnit())

@@ -149,6 +149,7 @@ class VmWorkersEndpointTests {
 		assertThat(zero.uptimeMillis()).isBetween(59_000L, 70_000L);
 		assertThat(zero.lastRecycle()).isNull();
 		assertThat(zero.channel().toWorker().messages()).isEqualTo(10);
+		assertThat(zero.channel().workerWakeUps()).isEqualTo(5);
 		assertThat(zero.channel().toWorker().bytesWaiting()).isEqualTo(16);
 		assertThat(zero.channel().fromWorker().bytesWaiting()).isEqualTo(32);
 		assertThat(zero.channel().toWorker().capacity()).isEqualTo(4096);

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * How a receiving side waits, by its idle strategy, seen from the sender: how many of its frames
- * found the receiver asleep and had to wake it.
+ * found the receiver asleep and woke it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IdleStrategyTests {
@@ -87,15 +87,19 @@ class IdleStrategyTests {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		long receiver = this.receiver.receiverThread().getId();
 		// Frames 2 ms apart: the 1 ms spin after each catches none of them.
-		sendPeriodically(ReceiverWait.USELESS_SPINS + 4);
+		sendPeriodically(ReceiverWait.REMEMBERED + 4);
 		long cpuBefore = threads.getThreadCpuTime(receiver);
 		sendPeriodically(50);
 		long cpu = threads.getThreadCpuTime(receiver) - cpuBefore;
 		// Spinning 1 ms after each of 50 frames would take about 50 ms of CPU.
 		assertThat(cpu).isLessThan(TimeUnit.MILLISECONDS.toNanos(15));
-		// A burst brings the spin back: one wake-up for its first frame, none for the rest.
-		burst();
-		assertThat(burst()).isLessThanOrEqualTo(3);
+		// Bursts bring the spin back: once a frame comes soon after another, the rest of the burst
+		// finds the receiver spinning (about 2 wake-ups a burst; 10 without the spin).
+		long woken = 0;
+		for (int i = 0; i < 3; i++) {
+			woken += burst();
+		}
+		assertThat(woken).isLessThan(25);
 	}
 
 	/**

@@ -9,7 +9,7 @@ import io.vmworkers.protocol.Link;
  * @param bytesOut their bytes
  * @param messagesIn messages the master read
  * @param bytesIn their bytes
- * @param wakeUpsOut messages the master wrote that had to wake the worker
+ * @param wakeUpsOut times the master woke the worker from its sleep
  */
 record Traffic(long messagesOut, long bytesOut, long messagesIn, long bytesIn, long wakeUpsOut) {
 
