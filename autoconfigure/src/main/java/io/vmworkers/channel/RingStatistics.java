@@ -30,8 +30,7 @@ public final class RingStatistics {
 	}
 
 	void recordWakeUp() {
-		// Also outside the ring's lock (a wake-up ahead of a write): an atomic add.
-		this.wakeUps.incrementAndGet();
+		this.wakeUps.lazySet(this.wakeUps.get() + 1);
 	}
 
 	public long messagesWritten() {

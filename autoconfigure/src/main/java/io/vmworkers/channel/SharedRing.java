@@ -537,33 +537,6 @@ public final class SharedRing {
 	}
 
 	/**
-	 * Wakes the consumer if it sleeps, ahead of a write: its wake-up, many microseconds long (more
-	 * on a virtual machine), then overlaps the work before the write, such as a call's encoding. A
-	 * consumer woken with nothing to read spins for its spin time before it sleeps again, so this
-	 * helps only a consumer that spins after a wake-up ({@code IdleStrategy.ADAPTIVE}).
-	 * @return whether a sleeping consumer was woken
-	 */
-	public boolean wakeConsumer() {
-		if ((int) INTS.getVolatile(this.control, CONSUMER_WAITING_OFFSET) == 0
-				|| (int) INTS.getVolatile(this.control, CONSUMER_READING_OFFSET) != 0) {
-			return false;
-		}
-		INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);
-		Futex.wakeAll(this.controlAddress + DATA_SEQUENCE_OFFSET);
-		this.lastWakeNanos = System.nanoTime();
-		this.statistics.recordWakeUp();
-		return true;
-	}
-
-	/**
-	 * Returns whether a thread of the consumer sleeps on this ring.
-	 * @return true while one sleeps
-	 */
-	boolean consumerAsleep() {
-		return (int) INTS.getVolatile(this.control, CONSUMER_WAITING_OFFSET) != 0;
-	}
-
-	/**
 	 * Returns when this side last had to wake the consumer from its sleep, as a
 	 * {@link System#nanoTime()} value. A consumer that was asleep takes a scheduler wake-up (many
 	 * round trips long, more so on a virtual machine) before it answers; a reply's waiter that
@@ -976,9 +949,6 @@ public final class SharedRing {
 								Math.min(INTERRUPT_CHECK_NANOS, deadline - now));
 					}
 					INTS.getAndAdd(this.control, CONSUMER_WAITING_OFFSET, -1);
-					// Woken ahead of a write (wakeConsumer) or by a re-check: spin again before
-					// sleeping, so that the record on its way finds this thread awake.
-					start = System.nanoTime();
 				}
 				if (readable()) {
 					return true;

@@ -755,22 +755,6 @@ class SharedRingTests {
 	}
 
 	@Test
-	void aConsumerWokenAheadOfAWriteSpinsAndTheWriteNeedsNoWakeUpOfItsOwn() throws Exception {
-		long spin = TimeUnit.MILLISECONDS.toNanos(200);
-		SharedRing producer = this.files.create("prewake", 4096, spin);
-		SharedRing consumer = this.files.attach("prewake", spin);
-		assertThat(producer.wakeConsumer()).isFalse();
-		CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> consumer.awaitData(30 * SECOND));
-		await().atMost(Duration.ofSeconds(10)).until(producer::consumerAsleep);
-		assertThat(producer.wakeConsumer()).isTrue();
-		// Awake with nothing to read: it spins for its spin time instead of sleeping again.
-		await().atMost(Duration.ofSeconds(10)).until(() -> !producer.consumerAsleep());
-		producer.write(1, 1L, new byte[8], 0, 8, SECOND);
-		assertThat(waited.get(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(producer.statistics().wakeUps()).isEqualTo(1);
-	}
-
-	@Test
 	void beatPublishedByTheProducerIsReadByTheOtherSideWithoutAFrame() throws IOException {
 		SharedRing producer = this.files.create("beat", 4096, NO_SPIN);
 		SharedRing consumer = SharedRing.attach(producer.file(), NO_SPIN);

@@ -11,7 +11,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.vmworkers.annotation.Idempotent;
 import io.vmworkers.channel.ChannelClosedException;
-import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.dispatch.WorkerCallTimeoutException;
 import io.vmworkers.dispatch.WorkerDiedException;
 import io.vmworkers.dispatch.WorkerObserver;
@@ -108,10 +107,6 @@ final class RemoteCalls {
 				continue;
 			}
 			link = target.link();
-			if (this.pool.settings().idle() == IdleStrategy.ADAPTIVE) {
-				// A worker asleep after a pause wakes while the call is encoded, and spins for it.
-				link.outbound().wakeConsumer();
-			}
 			if (!async) {
 				link.enterWaiter();
 			}
