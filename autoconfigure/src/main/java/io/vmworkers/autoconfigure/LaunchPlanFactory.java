@@ -81,7 +81,7 @@ final class LaunchPlanFactory {
 		checkDebugPortsDiffer(workers);
 		return new LaunchPlan(applicationClass(), VmWorkersAutoConfiguration.applicationPackages(this.beanFactory),
 				arguments(), Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing(),
-				workers);
+				workers, properties.tcpWorkerListener());
 	}
 
 	/** Checks that no two workers are given the same fixed debugger port. */

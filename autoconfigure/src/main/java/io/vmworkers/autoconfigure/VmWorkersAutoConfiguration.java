@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.vmworkers.channel.IdleStrategy;
+import io.vmworkers.channel.tcp.TcpChannel;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
@@ -166,14 +167,23 @@ public final class VmWorkersAutoConfiguration {
 		@Bean
 		WorkerRuntime vmWorkerRuntime(Environment environment, KryoCodec codec, ObjectProvider<Tracing> tracing,
 				BeanFactory beanFactory) throws IOException {
-			WorkerRuntime runtime = new WorkerRuntime(environment.getRequiredProperty(LaunchParameters.NAME_PROPERTY),
-					Path.of(environment.getRequiredProperty(LaunchParameters.INBOUND_PROPERTY)),
-					Path.of(environment.getRequiredProperty(LaunchParameters.OUTBOUND_PROPERTY)),
-					Duration.ofNanos(environment.getRequiredProperty(LaunchParameters.SPIN_PROPERTY, Long.class)),
-					environment.getProperty(LaunchParameters.IDLE_PROPERTY, IdleStrategy.class, IdleStrategy.ADAPTIVE),
-					Duration.ofNanos(
-							environment.getRequiredProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.class)),
-					codec, beanFactory);
+			String name = environment.getRequiredProperty(LaunchParameters.NAME_PROPERTY);
+			Duration spin = Duration.ofNanos(environment.getRequiredProperty(LaunchParameters.SPIN_PROPERTY, Long.class));
+			IdleStrategy idle = environment.getProperty(LaunchParameters.IDLE_PROPERTY, IdleStrategy.class,
+					IdleStrategy.ADAPTIVE);
+			Duration sendTimeout = Duration
+				.ofNanos(environment.getRequiredProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.class));
+			WorkerRuntime runtime;
+			if ("tcp".equals(environment.getProperty(LaunchParameters.TRANSPORT_PROPERTY))) {
+				TcpChannel connection = MasterDial.dial(environment, spin);
+				runtime = WorkerRuntime.overTcp(name, connection, idle, sendTimeout, codec, beanFactory);
+			}
+			else {
+				runtime = new WorkerRuntime(name,
+						Path.of(environment.getRequiredProperty(LaunchParameters.INBOUND_PROPERTY)),
+						Path.of(environment.getRequiredProperty(LaunchParameters.OUTBOUND_PROPERTY)), spin, idle,
+						sendTimeout, codec, beanFactory);
+			}
 			runtime.tracing(tracing.getIfAvailable(() -> Tracing.OFF));
 			return runtime;
 		}

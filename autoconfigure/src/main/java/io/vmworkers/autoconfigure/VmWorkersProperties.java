@@ -1,5 +1,6 @@
 package io.vmworkers.autoconfigure;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,12 +9,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import javax.net.ServerSocketFactory;
+
 import io.vmworkers.channel.IdleStrategy;
+import io.vmworkers.channel.Transport;
 import io.vmworkers.dispatch.DebugSettings;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.RestartPolicy;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
+import io.vmworkers.dispatch.master.TcpWorkerListener;
 import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.WorkerCommand;
 
@@ -51,6 +56,8 @@ public class VmWorkersProperties {
 	private final Cds cds = new Cds();
 
 	private final Traces tracing = new Traces();
+
+	private final TransportProperties transport = new TransportProperties();
 
 	/**
 	 * JVM options for every worker, after the master's own, separated by commas (for example
@@ -121,6 +128,10 @@ public class VmWorkersProperties {
 
 	public void setMode(Mode mode) {
 		this.mode = mode;
+	}
+
+	public TransportProperties getTransport() {
+		return this.transport;
 	}
 
 	public Channel getChannel() {
@@ -224,6 +235,20 @@ public class VmWorkersProperties {
 	}
 
 	/**
+	 * Returns the master's listener for workers on the TCP transport, as configured under
+	 * {@code vmworkers.transport.tcp}; it listens from the first such launch on.
+	 * @return the listener
+	 */
+	TcpWorkerListener tcpWorkerListener() {
+		Tcp tcp = this.transport.getTcp();
+		if (tcp.getPort() < 0 || tcp.getPort() > 65535) {
+			throw new IllegalArgumentException("vmworkers.transport.tcp.port must be between 0 (a free port) and 65535,"
+					+ " not " + tcp.getPort());
+		}
+		return new TcpWorkerListener(tcp.getBind(), tcp.getPort(), ServerSocketFactory.getDefault());
+	}
+
+	/**
 	 * Returns the effective settings of a worker: these properties with its overrides applied,
 	 * checked. Per-worker JVM options come after the global ones. The master's launch plan asks for
 	 * each worker's settings once, at start-up; everything later reads them from there.
@@ -255,7 +280,8 @@ public class VmWorkersProperties {
 				: orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout);
 		return new WorkerSettings(this.channel.getDirectory(), (int) capacity.toBytes(),
 				orDefault(channelOverride.getSendTimeout(), this.channel.getSendTimeout()),
-				orDefault(channelOverride.getSpin(), this.channel.getSpin()), override.getIdle(), List.copyOf(options),
+				orDefault(channelOverride.getSpin(), this.channel.getSpin()), override.getIdle(), override.getTransport(),
+				List.copyOf(options),
 				orDefault(override.getInheritJvmOptions(), this.inheritJvmOptions), startupTimeout,
 				orDefault(override.getShutdownTimeout(), this.shutdownTimeout),
 				orDefault(override.getCallTimeout(), this.callTimeout), heartbeatTimeout,
@@ -702,6 +728,50 @@ public class VmWorkersProperties {
 
 	}
 
+	/** The transports' settings. */
+	public static class TransportProperties {
+
+		private final Tcp tcp = new Tcp();
+
+		public Tcp getTcp() {
+			return this.tcp;
+		}
+
+	}
+
+	/** How workers on the TCP transport ({@code vmworkers.workers.<name>.transport=tcp}) reach the master. */
+	public static class Tcp {
+
+		/**
+		 * Address the master listens on for workers on the TCP transport: the loopback address by
+		 * default (workers on this machine only); 0.0.0.0 for workers on other machines.
+		 */
+		private InetAddress bind = InetAddress.getLoopbackAddress();
+
+		/**
+		 * Port the master listens on for workers on the TCP transport; 0 for a free one, shown on
+		 * the vmworkers endpoint.
+		 */
+		private int port;
+
+		public InetAddress getBind() {
+			return this.bind;
+		}
+
+		public void setBind(InetAddress bind) {
+			this.bind = bind;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+	}
+
 	/** Settings of one worker; unset values take the global ones. */
 	public static class Worker {
 
@@ -728,7 +798,21 @@ public class VmWorkersProperties {
 		 */
 		private IdleStrategy idle = IdleStrategy.ADAPTIVE;
 
+		/**
+		 * What carries this worker's channel: 'shm' (two rings in the shared-memory directory) or
+		 * 'tcp' (one connection the worker dials to the master's vmworkers.transport.tcp address).
+		 */
+		private Transport transport = Transport.SHM;
+
 		private final Debug debug = new Debug();
+
+		public Transport getTransport() {
+			return this.transport;
+		}
+
+		public void setTransport(Transport transport) {
+			this.transport = transport;
+		}
 
 		public IdleStrategy getIdle() {
 			return this.idle;

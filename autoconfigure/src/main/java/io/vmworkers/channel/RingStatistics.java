@@ -18,7 +18,11 @@ public final class RingStatistics {
 
 	private final AtomicLong wakeUps = new AtomicLong();
 
-	void recordWrite(int bytes) {
+	/**
+	 * Counts a message written; called by one writing thread at a time.
+	 * @param bytes its payload's length
+	 */
+	public void recordWrite(int bytes) {
 		// Single writer at a time (the ring's lock): a lazy set is enough and cheaper than an add.
 		this.messagesWritten.lazySet(this.messagesWritten.get() + 1);
 		this.bytesWritten.lazySet(this.bytesWritten.get() + bytes);

@@ -67,7 +67,7 @@ import java.util.zip.CRC32C;
  * message, the wait for the write lock included; an interrupt ends a write's wait with
  * {@link ChannelInterruptedException} and makes {@link #awaitData} return false.
  */
-public final class SharedRing {
+public final class SharedRing implements FrameSink {
 
 	private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
 			ByteOrder.nativeOrder());
@@ -325,6 +325,7 @@ public final class SharedRing {
 	 * thread of the producer.
 	 * @param figures the figures, {@link RingDescriptor#BEAT_FIGURES} of them
 	 */
+	@Override
 	public void publishBeat(long... figures) {
 		if (figures.length != RingDescriptor.BEAT_FIGURES) {
 			throw new IllegalArgumentException("a beat has " + RingDescriptor.BEAT_FIGURES + " figures, not "
@@ -370,6 +371,7 @@ public final class SharedRing {
 	 * Returns the ring's file.
 	 * @return the path, or null for a ring {@linkplain #inMemory in memory}
 	 */
+	@Override
 	public Path file() {
 		return this.file;
 	}
@@ -408,6 +410,7 @@ public final class SharedRing {
 	 * Returns the ring's capacity.
 	 * @return the capacity in bytes
 	 */
+	@Override
 	public int capacity() {
 		return this.capacity;
 	}
@@ -416,6 +419,7 @@ public final class SharedRing {
 	 * Returns what this side wrote and read, counted as it goes.
 	 * @return the statistics
 	 */
+	@Override
 	public RingStatistics statistics() {
 		return this.statistics;
 	}
@@ -424,6 +428,7 @@ public final class SharedRing {
 	 * Returns the bytes written but not yet consumed, as seen now.
 	 * @return bytes waiting in the ring
 	 */
+	@Override
 	public long bytesWaiting() {
 		return (long) LONGS.getVolatile(this.control, TAIL_OFFSET) - (long) LONGS.getVolatile(this.control, HEAD_OFFSET);
 	}
@@ -445,6 +450,7 @@ public final class SharedRing {
 	 * @throws ChannelClosedException when the ring has been closed
 	 * @throws ChannelCorruptedException when the consumer's head is impossible
 	 */
+	@Override
 	public void write(int type, long correlationId, byte[] source, int offset, int length, long timeoutNanos) {
 		if ((type & ~TYPE_MASK) != 0 || type == PADDING_TYPE) {
 			throw new IllegalArgumentException("frame type out of range: type=" + type);
@@ -543,6 +549,7 @@ public final class SharedRing {
 	 * knows this spins through that time instead of sleeping and needing a wake-up of its own.
 	 * @return the time of the last wake-up
 	 */
+	@Override
 	public long lastWakeNanos() {
 		return this.lastWakeNanos;
 	}
@@ -585,6 +592,14 @@ public final class SharedRing {
 	 */
 	public void limitMessageLength(int maxMessageLength) {
 		this.maxMessageLength = maxMessageLength;
+	}
+
+	/**
+	 * Returns the longest message the consumer accepts ({@link #limitMessageLength}).
+	 * @return the limit in bytes
+	 */
+	public int maxMessageLength() {
+		return this.maxMessageLength;
 	}
 
 	private void awaitSpace(int required, long timeoutNanos) {
@@ -983,6 +998,7 @@ public final class SharedRing {
 	/**
 	 * Marks this side closed and wakes any thread of this process sleeping on the ring.
 	 */
+	@Override
 	public void close() {
 		this.closed = true;
 		INTS.getAndAdd(this.control, DATA_SEQUENCE_OFFSET, 1);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.vmworkers.channel.IdleStrategy;
+import io.vmworkers.channel.Transport;
 
 /**
  * The effective settings of one worker: the global {@code vmworkers.*} values with the worker's
@@ -14,6 +15,7 @@ import io.vmworkers.channel.IdleStrategy;
  * @param sendTimeout how long a sender waits for room in a full ring
  * @param spin how long a waiting reader spins before it sleeps
  * @param idle how the worker's receiving thread waits for calls and data
+ * @param transport what carries the worker's channel
  * @param jvmOptions JVM options added after the inherited ones
  * @param inheritJvmOptions whether the master's own JVM options are passed on
  * @param startupTimeout how long to wait for the worker to become ready
@@ -26,11 +28,11 @@ import io.vmworkers.channel.IdleStrategy;
  * @param debug whether the worker starts with a debugger port
  */
 public record WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, IdleStrategy idle,
-		List<String> jvmOptions, boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
+		Transport transport, List<String> jvmOptions, boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
 		RestartPolicy restart, String cpus, WorkerContext context, DebugSettings debug) {
 
 	/**
-	 * Settings of a worker without a debugger port, waiting adaptively.
+	 * Settings of a worker on shared memory without a debugger port, waiting adaptively.
 	 * @param directory where channel files are created
 	 * @param capacity bytes per ring (per direction)
 	 * @param sendTimeout how long a sender waits for room in a full ring
@@ -48,7 +50,7 @@ public record WorkerSettings(Path directory, int capacity, Duration sendTimeout,
 	public WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
 			boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout,
 			Duration heartbeatTimeout, RestartPolicy restart, String cpus, WorkerContext context) {
-		this(directory, capacity, sendTimeout, spin, IdleStrategy.ADAPTIVE, jvmOptions, inheritJvmOptions,
+		this(directory, capacity, sendTimeout, spin, IdleStrategy.ADAPTIVE, Transport.SHM, jvmOptions, inheritJvmOptions,
 				startupTimeout, shutdownTimeout, callTimeout, heartbeatTimeout, restart, cpus, context, DebugSettings.OFF);
 	}
 

@@ -2,7 +2,7 @@ package io.vmworkers.protocol;
 
 /**
  * The system properties and the environment variable through which a master tells a worker JVM it
- * launches who it is, where its rings are and who its master is; read by the worker's main class
+ * launches who it is, where its channel is and who its master is; read by the worker's main class
  * and configuration.
  */
 public final class LaunchParameters {
@@ -32,6 +32,18 @@ public final class LaunchParameters {
 
 	public static final String OUTBOUND_PROPERTY = "vmworkers.worker.outbound";
 
+	/** {@code tcp} for a worker whose channel is a TCP connection; absent on shared memory. */
+	public static final String TRANSPORT_PROPERTY = "vmworkers.worker.transport";
+
+	/** The address ({@code host:port}) a worker on TCP dials. */
+	public static final String MASTER_ADDRESS_PROPERTY = "vmworkers.worker.master-address";
+
+	/** The launch a worker on TCP proves it is, with the secret in {@link #TOKEN_VARIABLE}. */
+	public static final String LAUNCH_ID_PROPERTY = "vmworkers.worker.launch-id";
+
+	/** The capacity of the rings of a worker on TCP, which has no ring file to read it from. */
+	public static final String CAPACITY_PROPERTY = "vmworkers.worker.capacity";
+
 	public static final String SPIN_PROPERTY = "vmworkers.worker.spin-nanos";
 
 	/** How the worker's receiving thread waits: a {@link io.vmworkers.channel.IdleStrategy}'s name. */
@@ -48,7 +60,10 @@ public final class LaunchParameters {
 	 */
 	public static final String MASTER_START_TICKS_PROPERTY = "vmworkers.worker.master-start-ticks";
 
-	/** Environment variable carrying the handshake token a worker presents to its master. */
+	/**
+	 * Environment variable carrying the worker's secret: presented in its READY frame on shared
+	 * memory, proven without being sent on TCP.
+	 */
 	public static final String TOKEN_VARIABLE = "VMWORKERS_TOKEN";
 
 	private LaunchParameters() {

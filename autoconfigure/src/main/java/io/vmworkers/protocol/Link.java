@@ -17,6 +17,7 @@ import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.ChannelCorruptedException;
 import io.vmworkers.channel.ChannelFullException;
 import io.vmworkers.channel.ChannelInterruptedException;
+import io.vmworkers.channel.FrameSink;
 import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.codec.KryoCodec;
@@ -25,8 +26,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One side of the connection between master and worker: the ring it writes, the ring it reads,
- * the codec, and who reads.
+ * One side of the connection between master and worker: the ring it reads, where it writes (the
+ * other side's ring, or a TCP connection feeding it), the codec, and who reads.
  * <p>
  * Reading is a role any thread may take, one at a time: a thread waiting for something from the
  * other side (a call's answer, the next object) reads the ring itself instead of waiting for
@@ -90,7 +91,7 @@ public final class Link {
 
 	private final SharedRing inbound;
 
-	private final SharedRing outbound;
+	private final FrameSink outbound;
 
 	private final KryoCodec codec;
 
@@ -128,7 +129,7 @@ public final class Link {
 
 	private volatile long lastWaiterExit = System.nanoTime() - STANDBY_NANOS;
 
-	public Link(String workerName, SharedRing inbound, SharedRing outbound, KryoCodec codec, Duration sendTimeout,
+	public Link(String workerName, SharedRing inbound, FrameSink outbound, KryoCodec codec, Duration sendTimeout,
 			FrameHandler handler) {
 		this(workerName, inbound, outbound, codec, sendTimeout, IdleStrategy.ADAPTIVE, handler);
 	}
@@ -143,7 +144,7 @@ public final class Link {
 	 * @param idle how the background receiver waits for frames
 	 * @param handler what receives the frames
 	 */
-	public Link(String workerName, SharedRing inbound, SharedRing outbound, KryoCodec codec, Duration sendTimeout,
+	public Link(String workerName, SharedRing inbound, FrameSink outbound, KryoCodec codec, Duration sendTimeout,
 			IdleStrategy idle, FrameHandler handler) {
 		this.workerName = workerName;
 		this.inbound = inbound;
@@ -167,7 +168,7 @@ public final class Link {
 		return this.inbound;
 	}
 
-	public SharedRing outbound() {
+	public FrameSink outbound() {
 		return this.outbound;
 	}
 
@@ -270,7 +271,7 @@ public final class Link {
 	 * @param ring the ring the data travels through
 	 * @return the window in bytes
 	 */
-	static long unreadWindow(SharedRing ring) {
+	static long unreadWindow(FrameSink ring) {
 		return (long) UNREAD_WINDOW_RINGS * ring.capacity();
 	}
 
@@ -554,6 +555,19 @@ public final class Link {
 	}
 
 	/**
+	 * Ends this link because the other side ended the connection under it (a TCP connection closed or
+	 * lost), after what arrived before it was read: closes this side and tells the handler, unless
+	 * this side closed first.
+	 * @param cause what the transport saw
+	 */
+	public void otherSideGone(RuntimeException cause) {
+		if (this.open) {
+			close();
+			this.handler.onOtherSideGone(cause);
+		}
+	}
+
+	/**
 	 * Publishes this side's sign of life and figures for the other side to read when it looks
 	 * ({@link #lastBeat()}): no frame is sent and no one is woken.
 	 * @param figures heap used, heap max, heap used after the last collection
@@ -615,6 +629,14 @@ public final class Link {
 
 		/** The channel failed (for example a corrupt record); the link is already closed. */
 		void onFailed(RuntimeException failure);
+
+		/**
+		 * The other side ended the connection (see {@link Link#otherSideGone}); the link is already
+		 * closed. By default a failure.
+		 */
+		default void onOtherSideGone(RuntimeException cause) {
+			onFailed(cause);
+		}
 
 		/** Called on the background receiver after each poll, outside the read role. */
 		default void afterPoll() {

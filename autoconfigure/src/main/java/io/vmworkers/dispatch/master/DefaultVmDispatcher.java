@@ -367,7 +367,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 
 	/**
 	 * Stops workers that are still running, which a context that failed before it started leaves
-	 * (launched early, or by an early call), then the supervisor.
+	 * (launched early, or by an early call), then the supervisor and the listener for workers on TCP.
 	 */
 	@Override
 	public void destroy() {
@@ -376,6 +376,7 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 			stop();
 		}
 		this.scheduler.shutdownNow();
+		this.plan.tcp().close();
 	}
 
 	@Override

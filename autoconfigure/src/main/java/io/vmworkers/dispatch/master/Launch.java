@@ -5,11 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import io.vmworkers.channel.ChannelFiles;
+import io.vmworkers.channel.FrameSink;
 import io.vmworkers.channel.SharedRing;
+import io.vmworkers.channel.Transport;
+import io.vmworkers.channel.tcp.TcpChannel;
+import io.vmworkers.channel.tcp.TcpListener;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.process.WorkerProcess;
+import io.vmworkers.protocol.LaunchParameters;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,6 +24,10 @@ import org.apache.commons.logging.LogFactory;
  * A worker process just started, with the channel it was given and the secret it must present:
  * what a {@link Replica} connects to. A launch made before the dispatcher existed waits in
  * {@link EarlyLaunches} until its worker adopts it.
+ * <p>
+ * On shared memory the channel is two ring files the worker maps; on TCP it is a
+ * {@link TcpChannel} that the worker's connection completes once the worker has proven it is this
+ * launch, with the secret it got in its environment.
  */
 public final class Launch {
 
@@ -28,9 +38,11 @@ public final class Launch {
 
 	private final String name;
 
-	private final SharedRing toWorker;
+	private final FrameSink toWorker;
 
 	private final SharedRing fromWorker;
+
+	private final TcpConnection tcp;
 
 	private final String token;
 
@@ -38,26 +50,33 @@ public final class Launch {
 
 	private final Instant startedAt;
 
-	private Launch(String name, SharedRing toWorker, SharedRing fromWorker, String token,
+	private Launch(String name, FrameSink toWorker, SharedRing fromWorker, TcpConnection tcp, String token,
 			WorkerLauncher.Launched launched) {
 		this.name = name;
 		this.toWorker = toWorker;
 		this.fromWorker = fromWorker;
+		this.tcp = tcp;
 		this.token = token;
 		this.launched = launched;
 		this.startedAt = Instant.now();
 	}
 
 	/**
-	 * Creates a worker's channel files in the master's run directory and starts its process.
-	 * Whatever was created is removed again if that fails.
+	 * Creates a worker's channel and starts its process. Whatever was created is removed again if
+	 * that fails.
 	 * @param name the worker's name
 	 * @param settings its settings
 	 * @param launcher builds and starts the command
 	 * @return the launch
-	 * @throws IOException when a channel file or the process cannot be created
+	 * @throws IOException when the channel or the process cannot be created
 	 */
 	static Launch start(String name, WorkerSettings settings, WorkerLauncher launcher) throws IOException {
+		return (settings.transport() == Transport.TCP) ? startOnTcp(name, settings, launcher)
+				: startOnSharedMemory(name, settings, launcher);
+	}
+
+	private static Launch startOnSharedMemory(String name, WorkerSettings settings, WorkerLauncher launcher)
+			throws IOException {
 		Path directory = ChannelFiles.runDirectory(settings.directory(), ProcessHandle.current());
 		String base = ChannelFiles.newBaseName(name);
 		Path toWorkerFile = directory.resolve(base + ChannelFiles.TO_WORKER);
@@ -70,8 +89,11 @@ public final class Launch {
 			out = SharedRing.create(toWorkerFile, settings.capacity(), spin);
 			in = SharedRing.create(fromWorkerFile, settings.capacity(), spin);
 			String token = ChannelFiles.newToken();
-			WorkerLauncher.Launched launched = launcher.launch(name, settings, toWorkerFile, fromWorkerFile, token);
-			return new Launch(name, out, in, token, launched);
+			WorkerLauncher.Launched launched = launcher.launch(name, settings,
+					Map.of(LaunchParameters.INBOUND_PROPERTY, toWorkerFile.toString(), LaunchParameters.OUTBOUND_PROPERTY,
+							fromWorkerFile.toString()),
+					token);
+			return new Launch(name, out, in, null, token, launched);
 		}
 		catch (IOException | RuntimeException ex) {
 			if (out != null) {
@@ -87,6 +109,34 @@ public final class Launch {
 	}
 
 	/**
+	 * Expects the worker's connection under a new launch id, then starts it with the master's
+	 * address and that id; the secret goes in its environment only. The worker proves it with the
+	 * secret, so its READY frame presents none.
+	 */
+	private static Launch startOnTcp(String name, WorkerSettings settings, WorkerLauncher launcher) throws IOException {
+		TcpListener listener = launcher.tcp().listener();
+		String launchId = ChannelFiles.newBaseName(name);
+		String token = ChannelFiles.newToken();
+		TcpChannel channel = TcpChannel.awaitingConnection("tcp:worker '" + name + "' " + launchId,
+				settings.capacity(), settings.spin().toNanos());
+		listener.expect(launchId, token, channel);
+		try {
+			WorkerLauncher.Launched launched = launcher.launch(name, settings,
+					Map.of(LaunchParameters.TRANSPORT_PROPERTY, "tcp", LaunchParameters.MASTER_ADDRESS_PROPERTY,
+							TcpWorkerListener.dialAddress(listener.address()), LaunchParameters.LAUNCH_ID_PROPERTY,
+							launchId, LaunchParameters.CAPACITY_PROPERTY, Integer.toString(settings.capacity())),
+					token);
+			return new Launch(name, channel.outbound(), channel.inbound(), new TcpConnection(listener, launchId, channel),
+					"", launched);
+		}
+		catch (IOException | RuntimeException ex) {
+			listener.forget(launchId);
+			channel.close();
+			throw ex;
+		}
+	}
+
+	/**
 	 * A worker started in this JVM, its rings in memory (see {@link WorkerStarter}).
 	 * @param name the worker's name
 	 * @param toWorker the master's end of the ring the worker reads
@@ -97,19 +147,25 @@ public final class Launch {
 	 */
 	public static Launch inMemory(String name, SharedRing toWorker, SharedRing fromWorker, String token,
 			WorkerProcess worker) {
-		return new Launch(name, toWorker, fromWorker, token, new WorkerLauncher.Launched(worker, null, null));
+		return new Launch(name, toWorker, fromWorker, null, token, new WorkerLauncher.Launched(worker, null, null));
 	}
 
-	/** The ring the master writes and the worker reads. */
-	SharedRing toWorker() {
+	/** Where the master writes what the worker reads. */
+	FrameSink toWorker() {
 		return this.toWorker;
 	}
 
-	/** The ring the worker writes and the master reads. */
+	/** The ring the master reads: the worker's, or the one its connection fills. */
 	SharedRing fromWorker() {
 		return this.fromWorker;
 	}
 
+	/** The connection of a launch on TCP, or null. */
+	TcpChannel tcp() {
+		return (this.tcp != null) ? this.tcp.channel() : null;
+	}
+
+	/** What the worker's READY frame must present: its secret, or nothing on TCP, proven already. */
 	String token() {
 		return this.token;
 	}
@@ -123,8 +179,8 @@ public final class Launch {
 	}
 
 	/**
-	 * Kills the process and removes its channel files, argument file and unfinished archive; for
-	 * a launch that no worker adopted.
+	 * Kills the process and removes its channel (files, or expected connection), argument file and
+	 * unfinished archive; for a launch that no worker adopted.
 	 */
 	void discard() {
 		WorkerProcess process = this.launched.process();
@@ -136,10 +192,16 @@ public final class Launch {
 		}
 		this.launched.deleteArgumentFile();
 		this.launched.finishSharing(this.name, false);
-		for (SharedRing ring : new SharedRing[] { this.toWorker, this.fromWorker }) {
-			ring.close();
-			if (ring.file() != null) {
-				deleteQuietly(ring.file());
+		if (this.tcp != null) {
+			this.tcp.listener().forget(this.tcp.launchId());
+			this.tcp.channel().close();
+			return;
+		}
+		this.toWorker.close();
+		this.fromWorker.close();
+		for (Path file : new Path[] { this.toWorker.file(), this.fromWorker.file() }) {
+			if (file != null) {
+				deleteQuietly(file);
 			}
 		}
 		if (this.toWorker.file() != null) {
@@ -154,6 +216,10 @@ public final class Launch {
 		catch (IOException ex) {
 			logger.warn("Could not delete channel file " + file + ": " + ex.getMessage());
 		}
+	}
+
+	/** A launch's expected or made connection. */
+	private record TcpConnection(TcpListener listener, String launchId, TcpChannel channel) {
 	}
 
 }

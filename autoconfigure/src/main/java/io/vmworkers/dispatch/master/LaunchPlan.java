@@ -23,12 +23,30 @@ import org.springframework.util.Assert;
  * @param activeProfiles the master's active profiles, passed to workers
  * @param classDataSharing the workers' warm start, or null to start them without
  * @param workers each worker's plan, by worker (bean) name, in definition order
+ * @param tcp where workers on the TCP transport connect to
  */
 public record LaunchPlan(String applicationClass, List<String> packages, List<String> arguments,
-		List<String> activeProfiles, ClassDataSharing classDataSharing, Map<String, Worker> workers) {
+		List<String> activeProfiles, ClassDataSharing classDataSharing, Map<String, Worker> workers,
+		TcpWorkerListener tcp) {
+
+	/**
+	 * A plan whose workers on the TCP transport connect to a free port of the loopback address.
+	 * @param applicationClass the {@code @SpringBootConfiguration} class workers run
+	 * @param packages the application's auto-configuration packages
+	 * @param arguments the master's command-line arguments
+	 * @param activeProfiles the master's active profiles
+	 * @param classDataSharing the workers' warm start, or null
+	 * @param workers each worker's plan
+	 */
+	public LaunchPlan(String applicationClass, List<String> packages, List<String> arguments,
+			List<String> activeProfiles, ClassDataSharing classDataSharing, Map<String, Worker> workers) {
+		this(applicationClass, packages, arguments, activeProfiles, classDataSharing, workers,
+				TcpWorkerListener.loopback());
+	}
 
 	public LaunchPlan {
 		Assert.notNull(applicationClass, "'applicationClass' must not be null");
+		Assert.notNull(tcp, "'tcp' must not be null");
 		packages = List.copyOf(packages);
 		arguments = List.copyOf(arguments);
 		activeProfiles = List.copyOf(activeProfiles);

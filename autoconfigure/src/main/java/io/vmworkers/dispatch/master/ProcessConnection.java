@@ -106,6 +106,9 @@ final class ProcessConnection implements Link.FrameHandler {
 	void connect(Launch launch) {
 		this.link = new Link(this.pool.name(), launch.fromWorker(), launch.toWorker(), this.pool.codec(),
 				this.pool.settings().sendTimeout(), this);
+		if (launch.tcp() != null) {
+			launch.tcp().whenGone(this.link::otherSideGone);
+		}
 		this.launched = launch.launched();
 		this.startedAt = launch.startedAt();
 	}
@@ -426,6 +429,24 @@ final class ProcessConnection implements Link.FrameHandler {
 		}
 		else {
 			logger.error("Dropped a message from worker '" + this.pool.name() + "' that could not be read", failure);
+		}
+	}
+
+	/**
+	 * The worker's connection ended: expected once it said it is closing or was asked to stop (its
+	 * exit is watched as for any process); otherwise it is stopped, as after a channel failure.
+	 */
+	@Override
+	public void onOtherSideGone(RuntimeException cause) {
+		if (this.closingSince != 0 || this.stopRequested || this.exited) {
+			logger.debug("Connection of worker '" + this.pool.name() + "' (pid " + pid() + ") ended: " + cause.getMessage());
+			return;
+		}
+		WorkerProcess process = process();
+		logger.error("Worker '" + this.pool.name() + "' (pid " + pid() + ") lost its connection (" + cause.getMessage()
+				+ ")" + ((process != null) ? "; killing it" : ""));
+		if (process != null) {
+			process.kill();
 		}
 	}
 

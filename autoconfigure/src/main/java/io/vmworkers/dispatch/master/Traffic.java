@@ -1,5 +1,6 @@
 package io.vmworkers.dispatch.master;
 
+import io.vmworkers.channel.FrameSink;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.protocol.Link;
 
@@ -20,7 +21,7 @@ record Traffic(long messagesOut, long bytesOut, long messagesIn, long bytesIn, l
 		if (link == null) {
 			return NONE;
 		}
-		SharedRing out = link.outbound();
+		FrameSink out = link.outbound();
 		SharedRing in = link.inbound();
 		return new Traffic(out.statistics().messagesWritten(), out.statistics().bytesWritten(),
 				in.statistics().messagesRead(), in.statistics().bytesRead(), out.statistics().wakeUps());

@@ -59,6 +59,11 @@ final class WorkerLauncher implements WorkerStarter {
 		this.environment = environment;
 	}
 
+	/** Where workers on the TCP transport connect to. */
+	TcpWorkerListener tcp() {
+		return this.plan.tcp();
+	}
+
 	private String taskClass(String name) {
 		LaunchPlan.Worker worker = this.plan.workers().get(name);
 		if (worker == null) {
@@ -71,11 +76,10 @@ final class WorkerLauncher implements WorkerStarter {
 	 * Builds the command of a worker without starting it.
 	 * @param name the worker's name
 	 * @param settings its settings
-	 * @param inbound the ring the worker reads
-	 * @param outbound the ring the worker writes
+	 * @param channel the system properties that tell the worker where its channel is
 	 * @return the command and how it uses class data sharing
 	 */
-	Prepared command(String name, WorkerSettings settings, Path inbound, Path outbound) {
+	Prepared command(String name, WorkerSettings settings, Map<String, String> channel) {
 		// The worker runs on this JVM's java: the same release.
 		List<String> jvmOptions = new ArrayList<>(JvmEnvironment.libraryAccessOptions(Runtime.version().feature()));
 		jvmOptions.addAll(JvmEnvironment.quietOptions());
@@ -137,14 +141,13 @@ final class WorkerLauncher implements WorkerStarter {
 			.systemProperty(LaunchParameters.ROLE_PROPERTY, "worker")
 			.systemProperty(LaunchParameters.NAME_PROPERTY, name)
 			.systemProperty(LaunchParameters.SOURCE_PROPERTY, this.plan.applicationClass())
-			.systemProperty(LaunchParameters.INBOUND_PROPERTY, inbound.toString())
-			.systemProperty(LaunchParameters.OUTBOUND_PROPERTY, outbound.toString())
 			.systemProperty(LaunchParameters.SPIN_PROPERTY, Long.toString(settings.spin().toNanos()))
 			.systemProperty(LaunchParameters.IDLE_PROPERTY, settings.idle().name())
 			.systemProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.toString(settings.sendTimeout().toNanos()))
 			.systemProperty(LaunchParameters.MASTER_PID_PROPERTY, Long.toString(self.pid()))
 			.mainClass(LaunchParameters.MAIN_CLASS)
 			.arguments(this.plan.arguments());
+		channel.forEach(builder::systemProperty);
 		if (settings.context() == WorkerContext.TASK) {
 			builder.systemProperty(LaunchParameters.TASK_CLASS_PROPERTY, taskClass(name));
 			builder.systemProperty(LaunchParameters.PACKAGES_PROPERTY, String.join(",", this.plan.packages()));
@@ -165,7 +168,7 @@ final class WorkerLauncher implements WorkerStarter {
 	}
 
 	/**
-	 * Creates the worker's channel files and starts its JVM.
+	 * Creates the worker's channel and starts its JVM.
 	 */
 	@Override
 	public Launch start(String name, WorkerSettings settings) throws IOException {
@@ -184,15 +187,14 @@ final class WorkerLauncher implements WorkerStarter {
 	 * Starts a worker.
 	 * @param name the worker's name
 	 * @param settings its settings
-	 * @param inbound the ring the worker reads
-	 * @param outbound the ring the worker writes
-	 * @param token the secret the worker must present in its READY frame
+	 * @param channel the system properties that tell the worker where its channel is
+	 * @param token the worker's secret, passed in its environment
 	 * @return the process and the argument file to delete once it is running, if one was needed
 	 * @throws IOException when the process cannot be started
 	 */
-	Launched launch(String name, WorkerSettings settings, Path inbound, Path outbound, String token)
+	Launched launch(String name, WorkerSettings settings, Map<String, String> channel, String token)
 			throws IOException {
-		Prepared prepared = command(name, settings, inbound, outbound);
+		Prepared prepared = command(name, settings, channel);
 		WorkerCommand command = prepared.command();
 		Path argumentFile = null;
 		if (command.needsArgumentFile()) {

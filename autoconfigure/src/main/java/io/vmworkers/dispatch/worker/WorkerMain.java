@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.vmworkers.channel.ChannelFiles;
@@ -52,12 +53,14 @@ public final class WorkerMain {
 		// The second core is mostly idle while Spring starts on this thread.
 		SharedRing.preloadInBackground();
 		String name = required(LaunchParameters.NAME_PROPERTY);
-		Path inbound = Path.of(required(LaunchParameters.INBOUND_PROPERTY));
-		Path outbound = Path.of(required(LaunchParameters.OUTBOUND_PROPERTY));
+		// A worker on TCP has no ring file to remove when its master dies.
+		List<Path> files = "tcp".equals(System.getProperty(LaunchParameters.TRANSPORT_PROPERTY)) ? List.of()
+				: List.of(Path.of(required(LaunchParameters.INBOUND_PROPERTY)),
+						Path.of(required(LaunchParameters.OUTBOUND_PROPERTY)));
 		long masterPid = Long.parseLong(required(LaunchParameters.MASTER_PID_PROPERTY));
 		String masterStartTicks = System.getProperty(LaunchParameters.MASTER_START_TICKS_PROPERTY);
 		ParentWatch.start(masterPid, (masterStartTicks != null) ? Long.valueOf(masterStartTicks) : null, System.in,
-				() -> masterGone(inbound, outbound));
+				() -> masterGone(files));
 		ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 		String taskClass = System.getProperty(LaunchParameters.TASK_CLASS_PROPERTY);
 		SpringApplication application = (taskClass != null)
@@ -152,9 +155,9 @@ public final class WorkerMain {
 		return value;
 	}
 
-	private static void masterGone(Path inbound, Path outbound) {
+	private static void masterGone(List<Path> files) {
 		// The master could not remove the channel files: it is dead.
-		for (Path file : new Path[] { inbound, outbound }) {
+		for (Path file : files) {
 			try {
 				Files.deleteIfExists(file);
 			}
@@ -163,7 +166,9 @@ public final class WorkerMain {
 			}
 		}
 		// The last worker out removes the master's run directory.
-		ChannelFiles.deleteIfEmpty(inbound.getParent());
+		if (!files.isEmpty()) {
+			ChannelFiles.deleteIfEmpty(files.get(0).getParent());
+		}
 		Thread halt = new Thread(() -> {
 			try {
 				Thread.sleep(EXIT_GRACE_MILLIS);

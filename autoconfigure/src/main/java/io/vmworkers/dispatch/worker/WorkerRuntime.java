@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import io.vmworkers.channel.FrameSink;
 import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.channel.SharedRing;
 import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.channel.tcp.TcpChannel;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.codec.RemoteThrowable;
 import io.vmworkers.protocol.ChannelEnd;
@@ -113,6 +115,9 @@ public final class WorkerRuntime implements Link.FrameHandler {
 
 	private volatile Tracing tracing = Tracing.OFF;
 
+	/** Set when the connection's handshake proved the launch: the READY frame then presents nothing. */
+	private boolean launchProven;
+
 	/** Collections counted at the last beat, and the heap used after them: the beat's thread only. */
 	private long collectionsSeen = -1;
 
@@ -140,13 +145,13 @@ public final class WorkerRuntime implements Link.FrameHandler {
 	 * Serves the channel made of the given rings: a worker's ends of them.
 	 * @param name the worker's (bean) name
 	 * @param in the ring the master writes
-	 * @param out the ring this worker writes
+	 * @param out where this worker writes
 	 * @param idle how the receiving thread waits for calls and data
 	 * @param sendTimeout how long a sender waits for room
 	 * @param codec the codec
 	 * @param beanFactory where the task bean comes from
 	 */
-	public WorkerRuntime(String name, SharedRing in, SharedRing out, IdleStrategy idle, Duration sendTimeout,
+	public WorkerRuntime(String name, SharedRing in, FrameSink out, IdleStrategy idle, Duration sendTimeout,
 			KryoCodec codec, BeanFactory beanFactory) {
 		this.name = name;
 		this.beanFactory = beanFactory;
@@ -162,6 +167,26 @@ public final class WorkerRuntime implements Link.FrameHandler {
 			thread.setDaemon(true);
 			return thread;
 		});
+	}
+
+	/**
+	 * Serves a channel over a TCP connection to the master, whose handshake proved this worker's
+	 * launch already: its READY frame presents no secret. The end of the connection ends the worker.
+	 * @param name the worker's (bean) name
+	 * @param connection the connection, made
+	 * @param idle how the receiving thread waits for calls and data
+	 * @param sendTimeout how long a sender waits for room
+	 * @param codec the codec
+	 * @param beanFactory where the task bean comes from
+	 * @return the runtime
+	 */
+	public static WorkerRuntime overTcp(String name, TcpChannel connection, IdleStrategy idle, Duration sendTimeout,
+			KryoCodec codec, BeanFactory beanFactory) {
+		WorkerRuntime runtime = new WorkerRuntime(name, connection.inbound(), connection.outbound(), idle, sendTimeout,
+				codec, beanFactory);
+		runtime.launchProven = true;
+		connection.whenGone(runtime.link::otherSideGone);
+		return runtime;
 	}
 
 	/**
@@ -193,7 +218,8 @@ public final class WorkerRuntime implements Link.FrameHandler {
 		this.task = bean;
 		this.link.start();
 		this.relief.start();
-		this.link.send(Frames.READY, ProcessHandle.current().pid(), Objects.requireNonNullElse(token, ""));
+		this.link.send(Frames.READY, ProcessHandle.current().pid(),
+				this.launchProven ? "" : Objects.requireNonNullElse(token, ""));
 		long interval = Frames.HEARTBEAT_INTERVAL.toMillis();
 		this.heartbeats.scheduleAtFixedRate(this::beat, interval, interval, TimeUnit.MILLISECONDS);
 	}

@@ -17,6 +17,7 @@ import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.worker.WorkerMain;
 import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.ProcessStart;
+import io.vmworkers.protocol.LaunchParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class WorkerLauncherTests {
 
-	private static final Path IN = Path.of("/dev/shm/in");
+	private static final Map<String, String> CHANNEL = Map.of(LaunchParameters.INBOUND_PROPERTY, "/dev/shm/in",
+			LaunchParameters.OUTBOUND_PROPERTY, "/dev/shm/out");
 
-	private static final Path OUT = Path.of("/dev/shm/out");
 
 	private final WorkerLauncher launcher = new WorkerLauncher(
 			plan(List.of("com.acme", "com.acme.shapes"), List.of("--acme.mode=fast"), null), (name, error, line) -> {
@@ -100,7 +101,7 @@ class WorkerLauncherTests {
 		WorkerLauncher launcher = new WorkerLauncher(plan(List.of("com.acme"), List.of(), new ClassDataSharing(cache)),
 				(name, error, line) -> {
 				});
-		ClassDataSharing.Plan sharing = launcher.command("robot", settings(context), IN, OUT).sharing();
+		ClassDataSharing.Plan sharing = launcher.command("robot", settings(context), CHANNEL).sharing();
 		assertThat(sharing.use()).isEqualTo(ClassDataSharing.Use.TRAIN);
 		return sharing.archive();
 	}
@@ -111,7 +112,7 @@ class WorkerLauncherTests {
 	}
 
 	private List<String> command(String name, WorkerContext context) {
-		return this.launcher.command(name, settings(context), IN, OUT).command().command(null);
+		return this.launcher.command(name, settings(context), CHANNEL).command().command(null);
 	}
 
 	private static WorkerSettings settings(WorkerContext context) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.ClassNotAllowedException;
@@ -19,6 +20,7 @@ import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkerCallsIntegrationTests {
 
 	private static ConfigurableApplicationContext context;
@@ -36,13 +39,24 @@ class WorkerCallsIntegrationTests {
 	private static EchoTask task;
 
 	@BeforeAll
-	static void start() {
-		context = Workers.start(CallsApplication.class, "vmworkers.channel.max-message-size=16MB");
+	void start() {
+		String[] all = Stream.concat(Stream.of("vmworkers.channel.max-message-size=16MB"), Stream.of(properties()))
+			.toArray(String[]::new);
+		context = Workers.start(CallsApplication.class, all);
 		task = context.getBean(EchoTask.class);
 	}
 
+	/** The master's properties besides the test's own: none here, a transport in a subclass. */
+	String[] properties() {
+		return new String[0];
+	}
+
+	static ConfigurableApplicationContext context() {
+		return context;
+	}
+
 	@AfterAll
-	static void stop() {
+	void stop() {
 		Workers.closeAndCheckNothingLeft(context);
 	}
 
