@@ -1,5 +1,6 @@
 package io.vmworkers.actuate;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Locale;
 
 import io.vmworkers.actuate.CallLatencyRecorder.LatencySummary;
 import io.vmworkers.actuate.WorkerSampler.Activity;
+import io.vmworkers.channel.Transport;
 import io.vmworkers.dispatch.ChannelStatistics;
 import io.vmworkers.dispatch.ExitInfo;
 import io.vmworkers.dispatch.Heartbeat;
@@ -56,7 +58,9 @@ public class VmWorkersEndpoint {
 	 */
 	@ReadOperation
 	public WorkersDescriptor workers() {
-		return new WorkersDescriptor(this.dispatcher.workers().stream().map(this::describe).toList());
+		InetSocketAddress tcp = this.dispatcher.tcpAddress();
+		return new WorkersDescriptor(this.dispatcher.workers().stream().map(this::describe).toList(),
+				(tcp != null) ? tcp.getAddress().getHostAddress() + ":" + tcp.getPort() : null);
 	}
 
 	/**
@@ -120,22 +124,22 @@ public class VmWorkersEndpoint {
 				this.sampler.latency(worker.name()));
 		List<ReplicaDescriptor> replicas = worker.replicas()
 			.stream()
-			.map((place) -> describe(worker.name(), place, now))
+			.map((place) -> describe(worker, place, now))
 			.toList();
 		return new WorkerDescriptor(worker.name(), PoolFigures.name(state), running ? worker.pid() : -1,
 				running ? worker.debugPort() : -1, startedAt,
 				(running && startedAt != null) ? millisBetween(startedAt, now) : null, worker.startCount(),
 				PoolFigures.restarts(worker), (running && heartbeatAge != null) ? heartbeatAge.toMillis() : null,
 				exit(worker.lastExit()), process(running ? PoolFigures.heap(worker) : null, running ? activity : null),
-				channel(statistics, activity), calls, replicas);
+				channel(worker.transport(), statistics, activity), calls, replicas);
 	}
 
-	private ReplicaDescriptor describe(String worker, ReplicaHandle place, Instant now) {
+	private ReplicaDescriptor describe(WorkerHandle worker, ReplicaHandle place, Instant now) {
 		WorkerState state = place.state();
 		boolean running = WorkerSampler.running(state);
 		Instant startedAt = place.startedAt();
 		Duration heartbeatAge = place.heartbeatAge();
-		Activity activity = this.sampler.activity(worker, place.index());
+		Activity activity = this.sampler.activity(worker.name(), place.index());
 		ChannelStatistics statistics = place.statistics();
 		RecycleInfo recycle = place.lastRecycle();
 		return new ReplicaDescriptor(place.index(), place.role().name().toLowerCase(Locale.ROOT),
@@ -144,7 +148,7 @@ public class VmWorkersEndpoint {
 				(running && heartbeatAge != null) ? heartbeatAge.toMillis() : null, exit(place.lastExit()),
 				(recycle != null) ? new RecycleDescriptor(recycle.pid(), recycle.reason(), recycle.at()) : null,
 				process(running ? place.lastHeartbeat() : null, running ? activity : null),
-				channel(statistics, activity), new ReplicaCallsDescriptor(statistics.callsCompleted(),
+				channel(worker.transport(), statistics, activity), new ReplicaCallsDescriptor(statistics.callsCompleted(),
 						statistics.callsFailed(), place.callsInFlight(), round(activity.callsPerSecond(), 2)));
 	}
 
@@ -156,8 +160,8 @@ public class VmWorkersEndpoint {
 				sampled ? round(activity.cpuTimeNanos() / 1e9, 2) : null, sampled ? activity.residentBytes() : null);
 	}
 
-	private static ChannelDescriptor channel(ChannelStatistics statistics, Activity activity) {
-		return new ChannelDescriptor(
+	private static ChannelDescriptor channel(Transport transport, ChannelStatistics statistics, Activity activity) {
+		return new ChannelDescriptor(transport.name().toLowerCase(Locale.ROOT),
 				direction(statistics.capacity(), statistics.bytesWaitingToWorker(), statistics.messagesToWorker(),
 						statistics.bytesToWorker(), activity.messagesToWorkerPerSecond(),
 						activity.bytesToWorkerPerSecond()),
@@ -219,8 +223,10 @@ public class VmWorkersEndpoint {
 	/**
 	 * Every worker.
 	 * @param workers the workers, in bean definition order
+	 * @param tcpAddress where the master listens for its workers on the TCP transport ({@code host:port}),
+	 * or null while none has been launched
 	 */
-	public record WorkersDescriptor(List<WorkerDescriptor> workers) {
+	public record WorkersDescriptor(List<WorkerDescriptor> workers, String tcpAddress) {
 
 	}
 
@@ -331,12 +337,13 @@ public class VmWorkersEndpoint {
 
 	/**
 	 * A worker's channel, as the master sees it.
+	 * @param transport what carries it: {@code shm} or {@code tcp}
 	 * @param toWorker the ring from the master to the worker
 	 * @param fromWorker the ring from the worker to the master
 	 * @param workerWakeUps times the master woke the worker from its sleep to read what it sent, each a
 	 * scheduler wake-up on its way (see {@code vmworkers.workers.<name>.idle})
 	 */
-	public record ChannelDescriptor(DirectionDescriptor toWorker, DirectionDescriptor fromWorker, long workerWakeUps) {
+	public record ChannelDescriptor(String transport, DirectionDescriptor toWorker, DirectionDescriptor fromWorker, long workerWakeUps) {
 
 	}
 

@@ -1,5 +1,6 @@
 package io.vmworkers.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,9 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.vmworkers.channel.ChannelDirectoryException;
+import io.vmworkers.channel.Transport;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.master.LaunchPlan;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -29,6 +35,8 @@ import org.springframework.core.env.Environment;
  * launch did.
  */
 final class LaunchPlanFactory {
+
+	private static final Log logger = LogFactory.getLog(LaunchPlanFactory.class);
 
 	/** Name under which Spring Boot registers the {@link ApplicationArguments}. */
 	private static final String ARGUMENTS_BEAN = "springApplicationArguments";
@@ -79,9 +87,44 @@ final class LaunchPlanFactory {
 			checkNoTaskContext(workers);
 		}
 		checkDebugPortsDiffer(workers);
+		fallBackToTcp(workers, properties.getChannel().getDirectory());
 		return new LaunchPlan(applicationClass(), VmWorkersAutoConfiguration.applicationPackages(this.beanFactory),
 				arguments(), Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing(),
 				workers, properties.tcpWorkerListener());
+	}
+
+	/**
+	 * Puts the workers on shared memory on the TCP transport instead when the default channel
+	 * directory cannot hold their rings (a container without {@code /dev/shm}, or with a read-only
+	 * or tiny one), and says so. A directory the application names itself fails the start-up
+	 * instead, with its reason.
+	 */
+	private void fallBackToTcp(Map<String, LaunchPlan.Worker> workers, Path directory) {
+		if (this.environment.containsProperty("vmworkers.channel.directory")) {
+			return;
+		}
+		List<String> onSharedMemory = workers.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().settings().transport() == Transport.SHM)
+			.map(Map.Entry::getKey)
+			.toList();
+		if (onSharedMemory.isEmpty()) {
+			return;
+		}
+		long required = onSharedMemory.stream().mapToLong((name) -> workers.get(name).ringBytes()).sum();
+		try {
+			ChannelDirectoryException.check(directory, required);
+		}
+		catch (ChannelDirectoryException ex) {
+			logger.warn("vmworkers: " + ex.getMessage() + "; workers " + onSharedMemory
+					+ " use the TCP transport on the loopback address instead (set vmworkers.channel.directory to a"
+					+ " tmpfs directory with room for their rings, or vmworkers.workers.<name>.transport=tcp)");
+			for (String name : onSharedMemory) {
+				LaunchPlan.Worker worker = workers.get(name);
+				workers.put(name, new LaunchPlan.Worker(worker.taskClass(), worker.settings().withTransport(Transport.TCP),
+						worker.pool()));
+			}
+		}
 	}
 
 	/** Checks that no two workers are given the same fixed debugger port. */

@@ -1,5 +1,6 @@
 package io.vmworkers.dispatch;
 
+import java.net.InetSocketAddress;
 import java.util.Collection;
 
 /**
@@ -20,5 +21,14 @@ public interface VmDispatcher {
 	 * @throws IllegalArgumentException when there is no such worker; the message lists the names
 	 */
 	WorkerHandle worker(String name);
+
+	/**
+	 * Returns where this master listens for its workers on the TCP transport
+	 * ({@code vmworkers.transport.tcp.bind} and {@code .port}).
+	 * @return the address, or null while no worker on TCP has been launched
+	 */
+	default InetSocketAddress tcpAddress() {
+		return null;
+	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.vmworkers.channel.Transport;
 import io.vmworkers.channel.WorkerChannel;
 
 /**
@@ -101,6 +102,14 @@ public interface WorkerHandle {
 	 * @return a snapshot
 	 */
 	ChannelStatistics statistics();
+
+	/**
+	 * Returns what carries this worker's channel ({@code vmworkers.workers.<name>.transport}).
+	 * @return the transport
+	 */
+	default Transport transport() {
+		return Transport.SHM;
+	}
 
 	/**
 	 * Replaces the worker's processes. A pool of two or more processes is restarted rolling: each

@@ -54,4 +54,15 @@ public record WorkerSettings(Path directory, int capacity, Duration sendTimeout,
 				startupTimeout, shutdownTimeout, callTimeout, heartbeatTimeout, restart, cpus, context, DebugSettings.OFF);
 	}
 
+	/**
+	 * Returns these settings with another transport.
+	 * @param other the transport
+	 * @return the settings
+	 */
+	public WorkerSettings withTransport(Transport other) {
+		return new WorkerSettings(this.directory, this.capacity, this.sendTimeout, this.spin, this.idle, other,
+				this.jvmOptions, this.inheritJvmOptions, this.startupTimeout, this.shutdownTimeout, this.callTimeout,
+				this.heartbeatTimeout, this.restart, this.cpus, this.context, this.debug);
+	}
+
 }

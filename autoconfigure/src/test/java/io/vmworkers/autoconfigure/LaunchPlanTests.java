@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.vmworkers.annotation.WorkerTask;
+import io.vmworkers.channel.Transport;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.WorkerObserver;
@@ -92,6 +93,38 @@ class LaunchPlanTests {
 		assertThat(plan.applicationClass()).isEqualTo(Application.class.getName());
 		assertThat(plan.worker("plain").settings().jvmOptions()).containsExactly("-Xmx1g");
 		assertThat(plan.worker("plain").pool().replicas()).isEqualTo(1);
+	}
+
+	@Test
+	void workersOnSharedMemoryFallBackToTcpWhenTheDefaultDirectoryCannotHoldTheirRings() {
+		Master master = new Master();
+		VmWorkersProperties bound = new VmWorkersProperties();
+		// As a container without /dev/shm would have it: the default directory does not exist.
+		bound.getChannel().setDirectory(this.temp.resolve("missing"));
+		LaunchPlan plan = this.configuration.vmWorkersLaunchPlan(master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class),
+				master.registrar, bound, master.beanFactory, master.environment);
+		assertThat(plan.worker("plain").settings().transport()).isEqualTo(Transport.TCP);
+	}
+
+	@Test
+	void aChannelDirectoryTheApplicationNamesIsNeverReplacedByTcp() {
+		Master master = new Master();
+		master.environment.setProperty("vmworkers.channel.directory", this.temp.resolve("missing").toString());
+		VmWorkersProperties bound = new VmWorkersProperties();
+		bound.getChannel().setDirectory(this.temp.resolve("missing"));
+		LaunchPlan plan = this.configuration.vmWorkersLaunchPlan(master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class),
+				master.registrar, bound, master.beanFactory, master.environment);
+		assertThat(plan.worker("plain").settings().transport()).isEqualTo(Transport.SHM);
+	}
+
+	@Test
+	void aUsableDefaultDirectoryKeepsSharedMemory() {
+		Master master = new Master();
+		VmWorkersProperties bound = new VmWorkersProperties();
+		bound.getChannel().setDirectory(this.temp);
+		LaunchPlan plan = this.configuration.vmWorkersLaunchPlan(master.beanFactory.getBeanProvider(EarlyWorkerLaunch.class),
+				master.registrar, bound, master.beanFactory, master.environment);
+		assertThat(plan.worker("plain").settings().transport()).isEqualTo(Transport.SHM);
 	}
 
 	@Test

@@ -48,6 +48,7 @@ public final class BenchmarkSuite {
 		groups.put("gc", () -> new GcCases(plan).run(results));
 		groups.put("pools", () -> pools(plan, results));
 		groups.put("calls", () -> calls(plan, results));
+		groups.put("tcp", () -> new TcpCases(plan).run(results));
 		groups.put("periodic", () -> new PeriodicCases(plan).run(results));
 		groups.put("start", () -> new StartCases(plan).run(results));
 		groups.put("tracing", () -> new TracingCases().run(results));

@@ -1,6 +1,7 @@
 package io.vmworkers.dispatch.master;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
 
 import io.vmworkers.channel.ChannelDirectoryException;
 import io.vmworkers.channel.ChannelFiles;
-import io.vmworkers.channel.RingDescriptor;
+import io.vmworkers.channel.Transport;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.ReplicaHandle;
@@ -177,6 +178,11 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	}
 
 	@Override
+	public InetSocketAddress tcpAddress() {
+		return this.plan.tcp().address();
+	}
+
+	@Override
 	public Collection<? extends WorkerHandle> workers() {
 		return List.copyOf(this.workers.values());
 	}
@@ -296,8 +302,11 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 */
 	static void prepareChannelDirectories(LaunchPlan plan) {
 		Map<Path, Long> required = new LinkedHashMap<>();
-		plan.workers().values().forEach((worker) -> required.merge(worker.settings().directory(),
-				2 * RingDescriptor.fileLength(worker.settings().capacity()) * worker.pool().processes(), Long::sum));
+		plan.workers()
+			.values()
+			.stream()
+			.filter((worker) -> worker.settings().transport() == Transport.SHM)
+			.forEach((worker) -> required.merge(worker.settings().directory(), worker.ringBytes(), Long::sum));
 		required.forEach((directory, bytes) -> {
 			ChannelDirectoryException.check(directory, bytes);
 			try {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.vmworkers.channel.RingDescriptor;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.process.ClassDataSharing;
@@ -79,6 +80,14 @@ public record LaunchPlan(String applicationClass, List<String> packages, List<St
 			Assert.notNull(taskClass, "'taskClass' must not be null");
 			Assert.notNull(settings, "'settings' must not be null");
 			Assert.notNull(pool, "'pool' must not be null");
+		}
+
+		/**
+		 * Returns the size of the ring files this worker needs on shared memory: two rings per process.
+		 * @return the bytes
+		 */
+		public long ringBytes() {
+			return 2 * RingDescriptor.fileLength(this.settings.capacity()) * this.pool.processes();
 		}
 
 	}

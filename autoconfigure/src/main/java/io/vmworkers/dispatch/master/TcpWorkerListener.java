@@ -9,12 +9,17 @@ import javax.net.ServerSocketFactory;
 
 import io.vmworkers.channel.tcp.TcpListener;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * Where the master listens for its workers on the TCP transport: opened at the first such launch
  * (a master without one listens nowhere), shared by the early launches and the dispatcher, closed
  * with the dispatcher.
  */
 public final class TcpWorkerListener implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(TcpWorkerListener.class);
 
 	/** How long a new connection may take to prove which launch it is. */
 	private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -59,6 +64,7 @@ public final class TcpWorkerListener implements AutoCloseable {
 		}
 		if (this.listener == null) {
 			this.listener = TcpListener.listen(this.bind, this.port, this.sockets, HANDSHAKE_TIMEOUT);
+			logger.info("Listening for workers on the TCP transport at " + dialAddress(this.listener.address()));
 		}
 		return this.listener;
 	}

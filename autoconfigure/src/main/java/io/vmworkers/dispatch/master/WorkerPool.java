@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.vmworkers.channel.Transport;
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
@@ -235,6 +236,11 @@ final class WorkerPool implements WorkerHandle {
 	@Override
 	public WorkerChannel channel() {
 		return this.channel;
+	}
+
+	@Override
+	public Transport transport() {
+		return this.settings.transport();
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.vmworkers.actuate.VmWorkersEndpoint;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ class TcpCallsIntegrationTests extends WorkerCallsIntegrationTests {
 
 	@Override
 	String[] properties() {
-		return new String[] { "vmworkers.workers.echoTask.transport=tcp" };
+		return new String[] { "vmworkers.workers.echoTask.transport=tcp", "spring.jmx.enabled=true",
+				"management.endpoints.jmx.exposure.include=vmworkers" };
 	}
 
 	@Test
@@ -42,6 +44,14 @@ class TcpCallsIntegrationTests extends WorkerCallsIntegrationTests {
 		long workerPid = context().getBean(VmDispatcher.class).worker("echoTask").pid();
 		assertThat(establishedTo(workerPid, listenerPort())).hasSize(1);
 		assertThat(Workers.channelFiles(ProcessHandle.current().pid())).isEmpty();
+	}
+
+	@Test
+	void theEndpointShowsTheTransportAndWhereTheMasterListens() {
+		VmWorkersEndpoint.WorkersDescriptor workers = context().getBean(VmWorkersEndpoint.class).workers();
+		assertThat(workers.tcpAddress()).isEqualTo("127.0.0.1:" + listenerPort());
+		assertThat(workers.workers()).singleElement()
+			.satisfies((worker) -> assertThat(worker.channel().transport()).isEqualTo("tcp"));
 	}
 
 	/** The sockets of a process connected to a port: its socket inodes found in the kernel's tables. */
