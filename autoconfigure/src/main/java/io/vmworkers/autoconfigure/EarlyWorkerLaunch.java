@@ -68,6 +68,11 @@ final class EarlyWorkerLaunch
 			logger.debug("Workers not launched early: they get the master's connection details");
 			return;
 		}
+		if (this.environment.containsProperty("vmworkers.transport.tcp.ssl.bundle")) {
+			// The listener's TLS comes from the SSL bundles bean: the dispatcher launches the workers then.
+			logger.debug("Workers not launched early: their connections use an SSL bundle");
+			return;
+		}
 		LaunchPlan early;
 		try {
 			early = new LaunchPlanFactory(this.registrar.tasks(), beanFactory, this.environment).bind();

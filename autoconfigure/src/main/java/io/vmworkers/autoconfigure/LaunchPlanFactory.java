@@ -24,6 +24,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 
 /**
@@ -90,7 +91,7 @@ final class LaunchPlanFactory {
 		fallBackToTcp(workers, properties.getChannel().getDirectory());
 		return new LaunchPlan(applicationClass(), VmWorkersAutoConfiguration.applicationPackages(this.beanFactory),
 				arguments(), Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing(),
-				workers, properties.tcpWorkerListener());
+				workers, properties.tcpWorkerListener(sslBundles(properties)));
 	}
 
 	/**
@@ -125,6 +126,15 @@ final class LaunchPlanFactory {
 						worker.pool()));
 			}
 		}
+	}
+
+	/**
+	 * Returns the SSL bundles when the workers' connections use one: a bean, so never asked for by
+	 * an early launch ({@link EarlyWorkerLaunch} does not launch early then).
+	 */
+	private SslBundles sslBundles(VmWorkersProperties properties) {
+		return (properties.getTransport().getTcp().getSsl().getBundle() != null)
+				? this.beanFactory.getBeanProvider(SslBundles.class).getIfAvailable() : null;
 	}
 
 	/** Checks that no two workers are given the same fixed debugger port. */

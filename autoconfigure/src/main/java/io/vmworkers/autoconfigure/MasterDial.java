@@ -4,17 +4,20 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import javax.net.SocketFactory;
 
 import io.vmworkers.channel.tcp.TcpChannel;
 import io.vmworkers.protocol.LaunchParameters;
 
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 
 /**
  * How a worker on the TCP transport connects to its master: the address and launch id from its
- * launch parameters, the secret from its environment.
+ * launch parameters, the secret from its environment, TLS from the SSL bundle its master names,
+ * defined in the application's configuration that master and worker share.
  */
 final class MasterDial {
 
@@ -24,14 +27,27 @@ final class MasterDial {
 	private MasterDial() {
 	}
 
-	static TcpChannel dial(Environment environment, Duration spin) throws IOException {
+	/**
+	 * Connects to the master and proves this worker's launch.
+	 * @param environment the worker's environment
+	 * @param spin how long a reader spins before it sleeps
+	 * @param bundles the SSL bundles, asked for when the connection uses one
+	 * @return the connection
+	 * @throws IOException when the master cannot be reached or refuses
+	 */
+	static TcpChannel dial(Environment environment, Duration spin, Supplier<SslBundles> bundles) throws IOException {
 		String address = environment.getRequiredProperty(LaunchParameters.MASTER_ADDRESS_PROPERTY);
 		String secret = System.getenv(LaunchParameters.TOKEN_VARIABLE);
 		if (secret == null || secret.isEmpty()) {
 			throw new IllegalStateException("worker on the TCP transport without its secret: the environment variable "
 					+ LaunchParameters.TOKEN_VARIABLE + " is not set (a worker is started by its master, which sets it)");
 		}
-		return TcpChannel.dial(parse(address), SocketFactory.getDefault(),
+		String bundle = environment.getProperty(LaunchParameters.SSL_BUNDLE_PROPERTY);
+		// The worker trusts the master's certificate through the bundle's trust store.
+		SocketFactory sockets = (bundle != null)
+				? VmWorkersProperties.sslContext(bundles.get(), bundle, "vmworkers.transport.tcp.ssl.bundle").getSocketFactory()
+				: SocketFactory.getDefault();
+		return TcpChannel.dial(parse(address), sockets,
 				environment.getRequiredProperty(LaunchParameters.LAUNCH_ID_PROPERTY),
 				secret.getBytes(StandardCharsets.UTF_8), CONNECT_TIMEOUT,
 				environment.getRequiredProperty(LaunchParameters.CAPACITY_PROPERTY, Integer.class), spin.toNanos());

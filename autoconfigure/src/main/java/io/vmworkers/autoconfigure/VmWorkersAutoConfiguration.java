@@ -36,6 +36,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -166,7 +167,7 @@ public final class VmWorkersAutoConfiguration {
 
 		@Bean
 		WorkerRuntime vmWorkerRuntime(Environment environment, KryoCodec codec, ObjectProvider<Tracing> tracing,
-				BeanFactory beanFactory) throws IOException {
+				ObjectProvider<SslBundles> sslBundles, BeanFactory beanFactory) throws IOException {
 			String name = environment.getRequiredProperty(LaunchParameters.NAME_PROPERTY);
 			Duration spin = Duration.ofNanos(environment.getRequiredProperty(LaunchParameters.SPIN_PROPERTY, Long.class));
 			IdleStrategy idle = environment.getProperty(LaunchParameters.IDLE_PROPERTY, IdleStrategy.class,
@@ -175,7 +176,7 @@ public final class VmWorkersAutoConfiguration {
 				.ofNanos(environment.getRequiredProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.class));
 			WorkerRuntime runtime;
 			if ("tcp".equals(environment.getProperty(LaunchParameters.TRANSPORT_PROPERTY))) {
-				TcpChannel connection = MasterDial.dial(environment, spin);
+				TcpChannel connection = MasterDial.dial(environment, spin, sslBundles::getIfAvailable);
 				runtime = WorkerRuntime.overTcp(name, connection, idle, sendTimeout, codec, beanFactory);
 			}
 			else {

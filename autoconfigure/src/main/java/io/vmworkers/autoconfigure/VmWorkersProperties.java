@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import javax.net.ServerSocketFactory;
+import javax.net.ssl.SSLContext;
 
 import io.vmworkers.channel.IdleStrategy;
 import io.vmworkers.channel.Transport;
@@ -23,6 +24,8 @@ import io.vmworkers.process.ClassDataSharing;
 import io.vmworkers.process.WorkerCommand;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -237,15 +240,42 @@ public class VmWorkersProperties {
 	/**
 	 * Returns the master's listener for workers on the TCP transport, as configured under
 	 * {@code vmworkers.transport.tcp}; it listens from the first such launch on.
+	 * @param bundles the application's SSL bundles, or null when it has none
 	 * @return the listener
+	 * @throws IllegalArgumentException when the port is out of range or the SSL bundle does not exist
 	 */
-	TcpWorkerListener tcpWorkerListener() {
+	TcpWorkerListener tcpWorkerListener(SslBundles bundles) {
 		Tcp tcp = this.transport.getTcp();
 		if (tcp.getPort() < 0 || tcp.getPort() > 65535) {
 			throw new IllegalArgumentException("vmworkers.transport.tcp.port must be between 0 (a free port) and 65535,"
 					+ " not " + tcp.getPort());
 		}
-		return new TcpWorkerListener(tcp.getBind(), tcp.getPort(), ServerSocketFactory.getDefault());
+		String bundle = tcp.getSsl().getBundle();
+		ServerSocketFactory sockets = (bundle != null)
+				? sslContext(bundles, bundle, "vmworkers.transport.tcp.ssl.bundle").getServerSocketFactory()
+				: ServerSocketFactory.getDefault();
+		return new TcpWorkerListener(tcp.getBind(), tcp.getPort(), sockets, bundle);
+	}
+
+	/**
+	 * Returns the TLS context of an SSL bundle, naming the property that asked for it when there is
+	 * no such bundle.
+	 * @param bundles the application's SSL bundles, or null when it has none
+	 * @param name the bundle's name
+	 * @param property the property that names it
+	 * @return the context
+	 */
+	static SSLContext sslContext(SslBundles bundles, String name, String property) {
+		try {
+			if (bundles == null) {
+				throw new NoSuchSslBundleException(name, "no SSL bundles are defined");
+			}
+			return bundles.getBundle(name).createSslContext();
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new IllegalArgumentException(property + "=" + name + " names no SSL bundle (" + ex.getMessage()
+					+ "); define it under spring.ssl.bundle.pem." + name + " or spring.ssl.bundle.jks." + name, ex);
+		}
 	}
 
 	/**
@@ -754,6 +784,12 @@ public class VmWorkersProperties {
 		 */
 		private int port;
 
+		private final Ssl ssl = new Ssl();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
 		public InetAddress getBind() {
 			return this.bind;
 		}
@@ -768,6 +804,26 @@ public class VmWorkersProperties {
 
 		public void setPort(int port) {
 			this.port = port;
+		}
+
+	}
+
+	/** TLS for the workers' TCP connections. */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) that encrypts the workers' TCP connections:
+		 * the master presents the bundle's key, and each worker checks it against the bundle's trust
+		 * store. Unset for plain TCP (fine on the loopback address).
+		 */
+		private String bundle;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

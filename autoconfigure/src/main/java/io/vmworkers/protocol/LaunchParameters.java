@@ -41,6 +41,12 @@ public final class LaunchParameters {
 	/** The launch a worker on TCP proves it is, with the secret in {@link #TOKEN_VARIABLE}. */
 	public static final String LAUNCH_ID_PROPERTY = "vmworkers.worker.launch-id";
 
+	/**
+	 * The SSL bundle ({@code spring.ssl.bundle.*}, defined in the application's configuration) a
+	 * worker on TCP connects with; absent for plain TCP.
+	 */
+	public static final String SSL_BUNDLE_PROPERTY = "vmworkers.worker.ssl-bundle";
+
 	/** The capacity of the rings of a worker on TCP, which has no ring file to read it from. */
 	public static final String CAPACITY_PROPERTY = "vmworkers.worker.capacity";
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.vmworkers.channel.ChannelFiles;
@@ -121,11 +122,15 @@ public final class Launch {
 				settings.capacity(), settings.spin().toNanos());
 		listener.expect(launchId, token, channel);
 		try {
-			WorkerLauncher.Launched launched = launcher.launch(name, settings,
-					Map.of(LaunchParameters.TRANSPORT_PROPERTY, "tcp", LaunchParameters.MASTER_ADDRESS_PROPERTY,
-							TcpWorkerListener.dialAddress(listener.address()), LaunchParameters.LAUNCH_ID_PROPERTY,
-							launchId, LaunchParameters.CAPACITY_PROPERTY, Integer.toString(settings.capacity())),
-					token);
+			Map<String, String> parameters = new LinkedHashMap<>();
+			parameters.put(LaunchParameters.TRANSPORT_PROPERTY, "tcp");
+			parameters.put(LaunchParameters.MASTER_ADDRESS_PROPERTY, TcpWorkerListener.dialAddress(listener.address()));
+			parameters.put(LaunchParameters.LAUNCH_ID_PROPERTY, launchId);
+			parameters.put(LaunchParameters.CAPACITY_PROPERTY, Integer.toString(settings.capacity()));
+			if (launcher.tcp().sslBundle() != null) {
+				parameters.put(LaunchParameters.SSL_BUNDLE_PROPERTY, launcher.tcp().sslBundle());
+			}
+			WorkerLauncher.Launched launched = launcher.launch(name, settings, parameters, token);
 			return new Launch(name, channel.outbound(), channel.inbound(), new TcpConnection(listener, launchId, channel),
 					"", launched);
 		}

@@ -30,6 +30,8 @@ public final class TcpWorkerListener implements AutoCloseable {
 
 	private final ServerSocketFactory sockets;
 
+	private final String sslBundle;
+
 	private TcpListener listener;
 
 	private boolean closed;
@@ -37,12 +39,14 @@ public final class TcpWorkerListener implements AutoCloseable {
 	/**
 	 * @param bind the address to listen on
 	 * @param port the port, 0 for a free one
-	 * @param sockets makes the server socket
+	 * @param sockets makes the server socket (plain, or TLS from {@code sslBundle})
+	 * @param sslBundle the SSL bundle workers connect with, or null for plain TCP
 	 */
-	public TcpWorkerListener(InetAddress bind, int port, ServerSocketFactory sockets) {
+	public TcpWorkerListener(InetAddress bind, int port, ServerSocketFactory sockets, String sslBundle) {
 		this.bind = bind;
 		this.port = port;
 		this.sockets = sockets;
+		this.sslBundle = sslBundle;
 	}
 
 	/**
@@ -50,7 +54,7 @@ public final class TcpWorkerListener implements AutoCloseable {
 	 * @return the listener, not yet listening
 	 */
 	public static TcpWorkerListener loopback() {
-		return new TcpWorkerListener(InetAddress.getLoopbackAddress(), 0, ServerSocketFactory.getDefault());
+		return new TcpWorkerListener(InetAddress.getLoopbackAddress(), 0, ServerSocketFactory.getDefault(), null);
 	}
 
 	/**
@@ -64,9 +68,18 @@ public final class TcpWorkerListener implements AutoCloseable {
 		}
 		if (this.listener == null) {
 			this.listener = TcpListener.listen(this.bind, this.port, this.sockets, HANDSHAKE_TIMEOUT);
-			logger.info("Listening for workers on the TCP transport at " + dialAddress(this.listener.address()));
+			logger.info("Listening for workers on the TCP transport at " + dialAddress(this.listener.address())
+					+ ((this.sslBundle != null) ? " with TLS (SSL bundle '" + this.sslBundle + "')" : ""));
 		}
 		return this.listener;
+	}
+
+	/**
+	 * Returns the SSL bundle workers connect with.
+	 * @return its name, or null for plain TCP
+	 */
+	public String sslBundle() {
+		return this.sslBundle;
 	}
 
 	/**

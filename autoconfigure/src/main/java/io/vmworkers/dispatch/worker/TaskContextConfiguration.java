@@ -11,7 +11,8 @@ import org.springframework.core.type.AnnotationMetadata;
  * The source of a worker with a task context ({@code vmworkers.workers.<name>.context=task}) instead of the
  * application's class: no component scan and no auto-configuration but the configurations listed
  * in {@code META-INF/spring/io.vmworkers.dispatch.worker.TaskContextConfiguration.imports}
- * (vmworkers' own, which gives the worker its runtime and channel, and property placeholders).
+ * (vmworkers' own, which gives the worker its runtime and channel, property placeholders, and SSL
+ * bundles for a worker whose connection to the master uses one).
  * They are imported after the task's own configuration, as auto-configurations are.
  */
 @Configuration(proxyBeanMethods = false)

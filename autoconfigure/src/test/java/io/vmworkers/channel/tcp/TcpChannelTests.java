@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
 
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.ChannelCorruptedException;
@@ -23,6 +24,10 @@ import io.vmworkers.channel.SharedRing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -170,6 +175,32 @@ class TcpChannelTests {
 		worker.close();
 		assertThatExceptionOfType(ChannelClosedException.class)
 			.isThrownBy(() -> worker.outbound().write(1, 1, new byte[0], 0, 0, SECOND));
+	}
+
+	@Test
+	void overTlsAWorkerConnectsWhenItTrustsTheMastersCertificateAndIsRefusedOtherwise() throws IOException {
+		SSLContext master = tls(PemSslStoreDetails.forCertificate("classpath:tls/workers-cert.pem")
+			.withPrivateKey("classpath:tls/workers-key.pem"), null);
+		SSLContext trusting = tls(null, PemSslStoreDetails.forCertificate("classpath:tls/workers-cert.pem"));
+		SSLContext trustingAnother = tls(null, PemSslStoreDetails.forCertificate("classpath:tls/other-cert.pem"));
+		try (TcpListener secure = TcpListener.listen(InetAddress.getLoopbackAddress(), 0,
+				master.getServerSocketFactory(), Duration.ofSeconds(5))) {
+			TcpChannel masterSide = TcpChannel.awaitingConnection("test tls", CAPACITY, 0);
+			this.closing.add(masterSide::close);
+			secure.expect("robot-1", SECRET, masterSide);
+			byte[] secret = SECRET.getBytes(StandardCharsets.UTF_8);
+			assertThatIOException().isThrownBy(() -> TcpChannel.dial(secure.address(),
+					trustingAnother.getSocketFactory(), "robot-1", secret, Duration.ofSeconds(5), CAPACITY, 0));
+			TcpChannel worker = TcpChannel.dial(secure.address(), trusting.getSocketFactory(), "robot-1", secret,
+					Duration.ofSeconds(5), CAPACITY, 0);
+			this.closing.add(worker::close);
+			worker.outbound().write(5, 9, new byte[] { 1 }, 0, 1, SECOND);
+			assertThat(readOne(masterSide.inbound(), 16)).isEqualTo(new Received(5, 9, new byte[] { 1 }));
+		}
+	}
+
+	private static SSLContext tls(PemSslStoreDetails key, PemSslStoreDetails trust) {
+		return SslBundle.of(new PemSslStoreBundle(key, trust)).createSslContext();
 	}
 
 	private TcpChannel expect(String launchId) {
