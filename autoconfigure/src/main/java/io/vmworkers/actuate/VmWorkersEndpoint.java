@@ -8,12 +8,12 @@ import java.util.Locale;
 
 import io.vmworkers.actuate.CallLatencyRecorder.LatencySummary;
 import io.vmworkers.actuate.WorkerSampler.Activity;
-import io.vmworkers.channel.Transport;
 import io.vmworkers.dispatch.ChannelStatistics;
 import io.vmworkers.dispatch.ExitInfo;
 import io.vmworkers.dispatch.Heartbeat;
 import io.vmworkers.dispatch.RecycleInfo;
 import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerState;

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.vmworkers.channel.ChannelDirectoryException;
-import io.vmworkers.channel.Transport;
 import io.vmworkers.dispatch.PoolSettings;
+import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.master.LaunchPlan;
 

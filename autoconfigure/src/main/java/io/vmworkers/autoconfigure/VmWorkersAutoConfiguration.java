@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.vmworkers.channel.IdleStrategy;
-import io.vmworkers.channel.tcp.TcpChannel;
 import io.vmworkers.channel.WorkerChannel;
+import io.vmworkers.channel.tcp.TcpChannel;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.WorkerObserver;

@@ -13,10 +13,10 @@ import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
 
 import io.vmworkers.channel.IdleStrategy;
-import io.vmworkers.channel.Transport;
 import io.vmworkers.dispatch.DebugSettings;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.RestartPolicy;
+import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.WorkerContext;
 import io.vmworkers.dispatch.WorkerSettings;
 import io.vmworkers.dispatch.master.TcpWorkerListener;

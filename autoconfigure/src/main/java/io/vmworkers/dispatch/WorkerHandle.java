@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.vmworkers.channel.Transport;
 import io.vmworkers.channel.WorkerChannel;
 
 /**

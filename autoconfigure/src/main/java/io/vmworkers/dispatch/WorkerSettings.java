@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.vmworkers.channel.IdleStrategy;
-import io.vmworkers.channel.Transport;
 
 /**
  * The effective settings of one worker: the global {@code vmworkers.*} values with the worker's

@@ -10,6 +10,7 @@ import io.vmworkers.dispatch.ChannelStatistics;
 import io.vmworkers.dispatch.Heartbeat;
 import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.ReplicaRole;
+import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerState;
@@ -31,6 +32,7 @@ final class TestWorkers {
 		WorkerHandle worker = mock(WorkerHandle.class);
 		given(worker.name()).willReturn(name);
 		given(worker.pid()).willReturn(pid);
+		given(worker.transport()).willReturn(Transport.SHM);
 		given(worker.state()).willReturn(WorkerState.READY);
 		given(worker.startedAt()).willReturn(startedAt);
 		given(worker.startCount()).willReturn(1);

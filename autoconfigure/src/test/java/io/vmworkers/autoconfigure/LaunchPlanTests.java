@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.vmworkers.annotation.WorkerTask;
-import io.vmworkers.channel.Transport;
 import io.vmworkers.codec.ClassAllowList;
 import io.vmworkers.codec.KryoCodec;
+import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.master.DefaultVmDispatcher;
 import io.vmworkers.dispatch.master.LaunchPlan;

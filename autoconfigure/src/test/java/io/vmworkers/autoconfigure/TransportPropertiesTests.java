@@ -2,7 +2,7 @@ package io.vmworkers.autoconfigure;
 
 import java.net.InetAddress;
 
-import io.vmworkers.channel.Transport;
+import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.master.TcpWorkerListener;
 import org.junit.jupiter.api.Test;
 

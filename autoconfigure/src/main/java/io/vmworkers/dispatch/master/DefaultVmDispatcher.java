@@ -19,10 +19,10 @@ import java.util.function.Supplier;
 
 import io.vmworkers.channel.ChannelDirectoryException;
 import io.vmworkers.channel.ChannelFiles;
-import io.vmworkers.channel.Transport;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
 import io.vmworkers.dispatch.ReplicaHandle;
+import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.VmDispatcher;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerObserver;

@@ -433,16 +433,18 @@ final class ProcessConnection implements Link.FrameHandler {
 	}
 
 	/**
-	 * The worker's connection ended: expected once it said it is closing or was asked to stop (its
-	 * exit is watched as for any process); otherwise it is stopped, as after a channel failure.
+	 * The worker's connection ended: expected once it said it is closing or was asked to stop, and
+	 * the exit of a process that died is watched as for any process; a live process that dropped its
+	 * connection is killed, as after a channel failure.
 	 */
 	@Override
 	public void onOtherSideGone(RuntimeException cause) {
-		if (this.closingSince != 0 || this.stopRequested || this.exited) {
+		WorkerProcess process = process();
+		if (this.closingSince != 0 || this.stopRequested || this.exited || (process != null && !process.isAlive())) {
+			// Expected, or the process died: its exit is reported and handled as for any worker.
 			logger.debug("Connection of worker '" + this.pool.name() + "' (pid " + pid() + ") ended: " + cause.getMessage());
 			return;
 		}
-		WorkerProcess process = process();
 		logger.error("Worker '" + this.pool.name() + "' (pid " + pid() + ") lost its connection (" + cause.getMessage()
 				+ ")" + ((process != null) ? "; killing it" : ""));
 		if (process != null) {

@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.vmworkers.channel.Transport;
 import io.vmworkers.channel.ChannelClosedException;
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.codec.KryoCodec;
@@ -21,6 +20,7 @@ import io.vmworkers.dispatch.Heartbeat;
 import io.vmworkers.dispatch.PoolSettings;
 import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.ReplicaRole;
+import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.WorkerHandle;
 import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.WorkerSettings;

@@ -47,8 +47,13 @@ class MasterProcessIntegrationTests {
 	}
 
 	private long startMaster(String end, Map<String, String> environment) throws IOException {
+		return startMaster(end, environment, "1s");
+	}
+
+	private long startMaster(String end, Map<String, String> environment, String heartbeatTimeout)
+			throws IOException {
 		this.master = ChildMaster.start(MasterApplication.class, List.of("-Dtest.master.end=" + end),
-				List.of("--vmworkers.heartbeat-timeout=1s"), environment);
+				List.of("--vmworkers.heartbeat-timeout=" + heartbeatTimeout), environment);
 		return this.master.awaitWorkerPid();
 	}
 
@@ -78,16 +83,18 @@ class MasterProcessIntegrationTests {
 	}
 
 	/**
-	 * The master and its worker run with the wall clock going ten times too fast (libfaketime; the
-	 * monotonic clock is left alone): a heartbeat every 250 ms looks like one every 2.5 s on the
-	 * wall clock, and a watch that measured ages on it would kill the worker within a second.
+	 * The master and its worker run with the wall clock going a hundred times too fast (libfaketime;
+	 * the monotonic clock is left alone): a heartbeat every 250 ms looks like one every 25 s on the
+	 * wall clock, and a watch that measured ages on it would kill the worker within a second. The
+	 * timeout (5 s) leaves room for a loaded machine's pauses: with 1 s (and a tenfold clock) the test
+	 * failed in 2 runs of many, under load, without output that told why.
 	 */
 	@Test
 	void wallClockRunningFastKillsNoWorker() throws Exception {
 		Assumptions.assumeTrue(Files.isReadable(FAKETIME),
 				FAKETIME + " is missing (Debian package faketime; .ci/run installs it)");
-		long workerPid = startMaster("run", Map.of("LD_PRELOAD", FAKETIME.toString(), "FAKETIME", "+0 x10",
-				"FAKETIME_DONT_FAKE_MONOTONIC", "1"));
+		long workerPid = startMaster("run", Map.of("LD_PRELOAD", FAKETIME.toString(), "FAKETIME", "+0 x100",
+				"FAKETIME_DONT_FAKE_MONOTONIC", "1"), "5s");
 		await().during(Duration.ofSeconds(5))
 			.atMost(Duration.ofSeconds(10))
 			.until(() -> !Workers.hasExited(workerPid) && line("killing it").isEmpty());

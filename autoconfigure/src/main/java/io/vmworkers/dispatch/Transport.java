@@ -1,4 +1,4 @@
-package io.vmworkers.channel;
+package io.vmworkers.dispatch;
 
 /**
  * What carries a worker's channel ({@code vmworkers.workers.<name>.transport}).
