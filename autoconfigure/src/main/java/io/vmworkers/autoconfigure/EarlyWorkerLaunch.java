@@ -82,6 +82,11 @@ final class EarlyWorkerLaunch
 			logger.debug("Workers not launched early: their launch plan could not be made", ex);
 			return;
 		}
+		if (early.workers().values().stream().anyMatch((worker) -> !worker.settings().local())) {
+			// Placements are beans: the dispatcher launches the workers once they exist.
+			logger.debug("Workers not launched early: a worker is placed elsewhere");
+			return;
+		}
 		EarlyLaunches launched = new EarlyLaunches(early);
 		this.plan = early;
 		this.launches = launched;

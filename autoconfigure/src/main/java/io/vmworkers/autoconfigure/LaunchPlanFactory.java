@@ -91,7 +91,8 @@ final class LaunchPlanFactory {
 		fallBackToTcp(workers, properties.getChannel().getDirectory());
 		return new LaunchPlan(applicationClass(), VmWorkersAutoConfiguration.applicationPackages(this.beanFactory),
 				arguments(), Arrays.asList(this.environment.getActiveProfiles()), properties.classDataSharing(),
-				workers, properties.tcpWorkerListener(sslBundles(properties)));
+				workers, properties.tcpWorkerListener(sslBundles(properties),
+				workers.values().stream().anyMatch((worker) -> !worker.settings().local())));
 	}
 
 	/**

@@ -18,6 +18,7 @@ import io.vmworkers.dispatch.master.DefaultVmDispatcher;
 import io.vmworkers.dispatch.master.LaunchPlan;
 import io.vmworkers.dispatch.master.WorkerStarter;
 import io.vmworkers.dispatch.master.WorkerTaskPostProcessor;
+import io.vmworkers.dispatch.master.WorkerPlacement;
 import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
 import io.vmworkers.dispatch.worker.WorkerRuntime;
 import io.vmworkers.protocol.Frames;
@@ -125,7 +126,8 @@ public final class VmWorkersAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		DefaultVmDispatcher vmDispatcher(LaunchPlan plan, KryoCodec codec, ObjectProvider<WorkerObserver> observers,
-				ObjectProvider<Tracing> tracing, VmWorkersProperties properties, ConfigurableApplicationContext context,
+				ObjectProvider<Tracing> tracing, ObjectProvider<WorkerPlacement> placements,
+				VmWorkersProperties properties, ConfigurableApplicationContext context,
 				ConfigurableListableBeanFactory beanFactory) {
 			Tracing traces = tracing.getIfAvailable(() -> Tracing.OFF);
 			WorkerStarter starter = (properties.getMode() == VmWorkersProperties.Mode.IN_PROCESS)
@@ -134,6 +136,7 @@ public final class VmWorkersAutoConfiguration {
 			dispatcher.tracing(traces);
 			observers.orderedStream().forEach(dispatcher::addObserver);
 			dispatcher.workerEnvironment(() -> masterConnectionDetails(beanFactory));
+			dispatcher.placements(placements.orderedStream().toList());
 			return dispatcher;
 		}
 

@@ -241,10 +241,12 @@ public class VmWorkersProperties {
 	 * Returns the master's listener for workers on the TCP transport, as configured under
 	 * {@code vmworkers.transport.tcp}; it listens from the first such launch on.
 	 * @param bundles the application's SSL bundles, or null when it has none
+	 * @param workersElsewhere whether a worker is placed on another machine, which needs an address
+	 * other than the loopback one
 	 * @return the listener
 	 * @throws IllegalArgumentException when the port is out of range or the SSL bundle does not exist
 	 */
-	TcpWorkerListener tcpWorkerListener(SslBundles bundles) {
+	TcpWorkerListener tcpWorkerListener(SslBundles bundles, boolean workersElsewhere) {
 		Tcp tcp = this.transport.getTcp();
 		if (tcp.getPort() < 0 || tcp.getPort() > 65535) {
 			throw new IllegalArgumentException("vmworkers.transport.tcp.port must be between 0 (a free port) and 65535,"
@@ -254,7 +256,18 @@ public class VmWorkersProperties {
 		ServerSocketFactory sockets = (bundle != null)
 				? sslContext(bundles, bundle, "vmworkers.transport.tcp.ssl.bundle").getServerSocketFactory()
 				: ServerSocketFactory.getDefault();
-		return new TcpWorkerListener(tcp.getBind(), tcp.getPort(), sockets, bundle);
+		InetAddress bind = (tcp.getBind() != null) ? tcp.getBind()
+				: workersElsewhere ? anyAddress() : InetAddress.getLoopbackAddress();
+		return new TcpWorkerListener(bind, tcp.getPort(), sockets, bundle);
+	}
+
+	private static InetAddress anyAddress() {
+		try {
+			return InetAddress.getByAddress(new byte[4]);
+		}
+		catch (java.net.UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
@@ -310,13 +323,26 @@ public class VmWorkersProperties {
 				: orDefault(override.getHeartbeatTimeout(), this.heartbeatTimeout);
 		return new WorkerSettings(this.channel.getDirectory(), (int) capacity.toBytes(),
 				orDefault(channelOverride.getSendTimeout(), this.channel.getSendTimeout()),
-				orDefault(channelOverride.getSpin(), this.channel.getSpin()), override.getIdle(), override.getTransport(),
-				List.copyOf(options),
+				orDefault(channelOverride.getSpin(), this.channel.getSpin()), override.getIdle(), transport(name, override),
+				override.getPlacement(), List.copyOf(options),
 				orDefault(override.getInheritJvmOptions(), this.inheritJvmOptions), startupTimeout,
 				orDefault(override.getShutdownTimeout(), this.shutdownTimeout),
 				orDefault(override.getCallTimeout(), this.callTimeout), heartbeatTimeout,
 				this.restart.merge(override.getRestart()).toPolicy(), cpus(name, override),
 				orDefault(override.getContext(), this.context), debug);
+	}
+
+	/**
+	 * Returns a worker's transport: TCP for a worker placed elsewhere, which cannot map this
+	 * machine's shared memory; shared memory by default for a child process.
+	 */
+	private static Transport transport(String name, Worker override) {
+		boolean local = WorkerSettings.PROCESS.equals(override.getPlacement());
+		if (!local && override.getTransport() == Transport.SHM) {
+			throw new IllegalArgumentException("vmworkers.workers." + name + ".transport=shm: a worker with placement '"
+					+ override.getPlacement() + "' cannot map this machine's shared memory; remove the setting (it uses tcp)");
+		}
+		return (override.getTransport() != null) ? override.getTransport() : (local ? Transport.SHM : Transport.TCP);
 	}
 
 	/**
@@ -773,10 +799,11 @@ public class VmWorkersProperties {
 	public static class Tcp {
 
 		/**
-		 * Address the master listens on for workers on the TCP transport: the loopback address by
-		 * default (workers on this machine only); 0.0.0.0 for workers on other machines.
+		 * Address the master listens on for workers on the TCP transport: by default the loopback
+		 * address (workers on this machine only), or all addresses when a worker is placed
+		 * elsewhere (a Kubernetes pod).
 		 */
-		private InetAddress bind = InetAddress.getLoopbackAddress();
+		private InetAddress bind;
 
 		/**
 		 * Port the master listens on for workers on the TCP transport; 0 for a free one, shown on
@@ -855,12 +882,28 @@ public class VmWorkersProperties {
 		private IdleStrategy idle = IdleStrategy.ADAPTIVE;
 
 		/**
-		 * What carries this worker's channel: 'shm' (two rings in the shared-memory directory) or
-		 * 'tcp' (one connection the worker dials to the master's vmworkers.transport.tcp address).
+		 * What carries this worker's channel: 'shm' (two rings in the shared-memory directory; the
+		 * default for a child process) or 'tcp' (one connection the worker dials to the master's
+		 * vmworkers.transport.tcp address; the default, and the only choice, for a worker placed
+		 * elsewhere).
 		 */
-		private Transport transport = Transport.SHM;
+		private Transport transport;
+
+		/**
+		 * Where this worker runs: 'process' (a child process of the master) or 'kubernetes' (a pod
+		 * of its own, with the vmworkers-kubernetes module; always on the TCP transport).
+		 */
+		private String placement = WorkerSettings.PROCESS;
 
 		private final Debug debug = new Debug();
+
+		public String getPlacement() {
+			return this.placement;
+		}
+
+		public void setPlacement(String placement) {
+			this.placement = placement;
+		}
 
 		public Transport getTransport() {
 			return this.transport;

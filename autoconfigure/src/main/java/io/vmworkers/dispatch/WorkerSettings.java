@@ -15,6 +15,8 @@ import io.vmworkers.channel.IdleStrategy;
  * @param spin how long a waiting reader spins before it sleeps
  * @param idle how the worker's receiving thread waits for calls and data
  * @param transport what carries the worker's channel
+ * @param placement where the worker runs: {@value #PROCESS} (a child process of the master), or
+ * the name of a {@code WorkerPlacement} (for example {@code kubernetes})
  * @param jvmOptions JVM options added after the inherited ones
  * @param inheritJvmOptions whether the master's own JVM options are passed on
  * @param startupTimeout how long to wait for the worker to become ready
@@ -27,8 +29,19 @@ import io.vmworkers.channel.IdleStrategy;
  * @param debug whether the worker starts with a debugger port
  */
 public record WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, IdleStrategy idle,
-		Transport transport, List<String> jvmOptions, boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
+		Transport transport, String placement, List<String> jvmOptions, boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout, Duration heartbeatTimeout,
 		RestartPolicy restart, String cpus, WorkerContext context, DebugSettings debug) {
+
+	/** The placement of a worker that runs as a child process of the master. */
+	public static final String PROCESS = "process";
+
+	/**
+	 * Returns whether the worker runs as a child process of the master.
+	 * @return true for the {@value #PROCESS} placement
+	 */
+	public boolean local() {
+		return PROCESS.equals(this.placement);
+	}
 
 	/**
 	 * Settings of a worker on shared memory without a debugger port, waiting adaptively.
@@ -49,7 +62,7 @@ public record WorkerSettings(Path directory, int capacity, Duration sendTimeout,
 	public WorkerSettings(Path directory, int capacity, Duration sendTimeout, Duration spin, List<String> jvmOptions,
 			boolean inheritJvmOptions, Duration startupTimeout, Duration shutdownTimeout, Duration callTimeout,
 			Duration heartbeatTimeout, RestartPolicy restart, String cpus, WorkerContext context) {
-		this(directory, capacity, sendTimeout, spin, IdleStrategy.ADAPTIVE, Transport.SHM, jvmOptions, inheritJvmOptions,
+		this(directory, capacity, sendTimeout, spin, IdleStrategy.ADAPTIVE, Transport.SHM, PROCESS, jvmOptions, inheritJvmOptions,
 				startupTimeout, shutdownTimeout, callTimeout, heartbeatTimeout, restart, cpus, context, DebugSettings.OFF);
 	}
 
@@ -60,7 +73,7 @@ public record WorkerSettings(Path directory, int capacity, Duration sendTimeout,
 	 */
 	public WorkerSettings withTransport(Transport other) {
 		return new WorkerSettings(this.directory, this.capacity, this.sendTimeout, this.spin, this.idle, other,
-				this.jvmOptions, this.inheritJvmOptions, this.startupTimeout, this.shutdownTimeout, this.callTimeout,
+				this.placement, this.jvmOptions, this.inheritJvmOptions, this.startupTimeout, this.shutdownTimeout, this.callTimeout,
 				this.heartbeatTimeout, this.restart, this.cpus, this.context, this.debug);
 	}
 

@@ -57,6 +57,10 @@ public final class LaunchParameters {
 
 	public static final String SEND_TIMEOUT_PROPERTY = "vmworkers.worker.send-timeout-nanos";
 
+	/**
+	 * The master's pid, which a worker on the master's machine watches; absent for a worker placed
+	 * elsewhere, which its connection's end stops.
+	 */
 	public static final String MASTER_PID_PROPERTY = "vmworkers.worker.master-pid";
 
 	/**

@@ -12,6 +12,7 @@ import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.WorkerObserver;
 import io.vmworkers.dispatch.master.DefaultVmDispatcher;
 import io.vmworkers.dispatch.master.LaunchPlan;
+import io.vmworkers.dispatch.master.WorkerPlacement;
 import io.vmworkers.dispatch.master.WorkerTaskRegistrar;
 import io.vmworkers.protocol.Tracing;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,8 @@ class LaunchPlanTests {
 				master.registrar, bound, master.beanFactory, master.environment);
 		assertThat(bean).isSameAs(plan);
 		DefaultVmDispatcher dispatcher = this.configuration.vmDispatcher(bean, this.codec, noObservers(master),
-				master.beanFactory.getBeanProvider(Tracing.class), bound, null, master.beanFactory);
+				master.beanFactory.getBeanProvider(Tracing.class), master.beanFactory.getBeanProvider(WorkerPlacement.class),
+				bound, null, master.beanFactory);
 		try {
 			assertThat(dispatcher.plan()).isSameAs(plan);
 			assertThat(dispatcher.worker("plain").replicas()).hasSize(2);

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 
 import io.vmworkers.dispatch.Transport;
 import io.vmworkers.dispatch.master.TcpWorkerListener;
+import io.vmworkers.dispatch.master.TcpWorkerListeners;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -34,10 +35,27 @@ class TransportPropertiesTests {
 	}
 
 	@Test
-	void theListenerBindsTheLoopbackAddressUnlessToldOtherwise() {
-		this.properties.run((context) -> assertThat(context.getBean(VmWorkersProperties.class).getTransport()
-			.getTcp()
-			.getBind()).isEqualTo(InetAddress.getLoopbackAddress()));
+	void aWorkerPlacedElsewhereUsesTcpAndCannotBeToldToUseSharedMemory() {
+		this.properties.withPropertyValues("vmworkers.workers.robot.placement=kubernetes").run((context) -> {
+			VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
+			assertThat(properties.settingsFor("robot").transport()).isEqualTo(Transport.TCP);
+			assertThat(properties.settingsFor("robot").local()).isFalse();
+			assertThat(properties.settingsFor("other").local()).isTrue();
+		});
+		this.properties
+			.withPropertyValues("vmworkers.workers.robot.placement=kubernetes", "vmworkers.workers.robot.transport=shm")
+			.run((context) -> assertThatIllegalArgumentException()
+				.isThrownBy(() -> context.getBean(VmWorkersProperties.class).settingsFor("robot"))
+				.withMessageContaining("vmworkers.workers.robot.transport=shm"));
+	}
+
+	@Test
+	void theListenerBindsTheLoopbackAddressUnlessToldOtherwiseOrAWorkerIsPlacedElsewhere() {
+		this.properties.run((context) -> {
+			VmWorkersProperties properties = context.getBean(VmWorkersProperties.class);
+			assertThat(bind(properties, false)).isEqualTo(InetAddress.getLoopbackAddress());
+			assertThat(bind(properties, true).isAnyLocalAddress()).isTrue();
+		});
 		this.properties.withPropertyValues("vmworkers.transport.tcp.bind=0.0.0.0", "vmworkers.transport.tcp.port=7070")
 			.run((context) -> {
 				VmWorkersProperties.Tcp tcp = context.getBean(VmWorkersProperties.class).getTransport().getTcp();
@@ -50,7 +68,7 @@ class TransportPropertiesTests {
 	void aPortOutOfRangeFailsNamingTheProperty() {
 		this.properties.withPropertyValues("vmworkers.transport.tcp.port=70000")
 			.run((context) -> assertThatIllegalArgumentException()
-				.isThrownBy(() -> context.getBean(VmWorkersProperties.class).tcpWorkerListener(null))
+				.isThrownBy(() -> context.getBean(VmWorkersProperties.class).tcpWorkerListener(null, false))
 				.withMessageContaining("vmworkers.transport.tcp.port"));
 	}
 
@@ -59,7 +77,7 @@ class TransportPropertiesTests {
 		this.properties.withPropertyValues("vmworkers.transport.tcp.ssl.bundle=workers")
 			.run((context) -> assertThatIllegalArgumentException()
 				.isThrownBy(() -> context.getBean(VmWorkersProperties.class)
-					.tcpWorkerListener(new DefaultSslBundleRegistry()))
+					.tcpWorkerListener(new DefaultSslBundleRegistry(), false))
 				.withMessageContaining("vmworkers.transport.tcp.ssl.bundle=workers names no SSL bundle")
 				.withMessageContaining("spring.ssl.bundle.pem.workers"));
 	}
@@ -67,9 +85,20 @@ class TransportPropertiesTests {
 	@Test
 	void withoutAnSslBundleTheListenerIsPlain() {
 		this.properties.run((context) -> {
-			TcpWorkerListener listener = context.getBean(VmWorkersProperties.class).tcpWorkerListener(null);
+			TcpWorkerListener listener = context.getBean(VmWorkersProperties.class).tcpWorkerListener(null, false);
 			assertThat(listener.sslBundle()).isNull();
 		});
+	}
+
+	/** Where a listener made from these properties listens, once it does. */
+	private static InetAddress bind(VmWorkersProperties properties, boolean workersElsewhere) throws Exception {
+		TcpWorkerListener listener = properties.tcpWorkerListener(null, workersElsewhere);
+		try {
+			return TcpWorkerListeners.listen(listener).getAddress();
+		}
+		finally {
+			listener.close();
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

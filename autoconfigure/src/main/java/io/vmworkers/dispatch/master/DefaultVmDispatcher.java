@@ -152,8 +152,29 @@ public final class DefaultVmDispatcher implements VmDispatcher, SmartLifecycle, 
 	 * then only waits for them. Anything that goes wrong here is left for {@link #start()} to do
 	 * again and report.
 	 */
+	/**
+	 * Sets the placements workers placed elsewhere start on; call it before the dispatcher is
+	 * initialized.
+	 * @param placements the placements the application has
+	 */
+	public void placements(Collection<? extends WorkerPlacement> placements) {
+		if (this.launcher != null) {
+			Map<String, WorkerPlacement> byName = new LinkedHashMap<>();
+			placements.forEach((placement) -> byName.put(placement.name(), placement));
+			this.launcher.placements(byName);
+		}
+	}
+
 	@Override
 	public void afterPropertiesSet() {
+		if (this.launcher != null) {
+			// A placement no module gives fails the start-up, naming it.
+			this.plan.workers()
+				.values()
+				.stream()
+				.filter((worker) -> !worker.settings().local())
+				.forEach((worker) -> this.launcher.placement(worker.settings()));
+		}
 		if (this.launcher == null) {
 			// Workers in this JVM start with the context, once the beans they may need exist.
 			return;

@@ -111,8 +111,8 @@ public final class Launch {
 
 	/**
 	 * Expects the worker's connection under a new launch id, then starts it with the master's
-	 * address and that id; the secret goes in its environment only. The worker proves it with the
-	 * secret, so its READY frame presents none.
+	 * address and that id, as a child process or through its placement; the secret goes in its
+	 * environment only. The worker proves it with the secret, so its READY frame presents none.
 	 */
 	private static Launch startOnTcp(String name, WorkerSettings settings, WorkerLauncher launcher) throws IOException {
 		TcpListener listener = launcher.tcp().listener();
@@ -124,13 +124,21 @@ public final class Launch {
 		try {
 			Map<String, String> parameters = new LinkedHashMap<>();
 			parameters.put(LaunchParameters.TRANSPORT_PROPERTY, "tcp");
-			parameters.put(LaunchParameters.MASTER_ADDRESS_PROPERTY, TcpWorkerListener.dialAddress(listener.address()));
-			parameters.put(LaunchParameters.LAUNCH_ID_PROPERTY, launchId);
 			parameters.put(LaunchParameters.CAPACITY_PROPERTY, Integer.toString(settings.capacity()));
 			if (launcher.tcp().sslBundle() != null) {
 				parameters.put(LaunchParameters.SSL_BUNDLE_PROPERTY, launcher.tcp().sslBundle());
 			}
-			WorkerLauncher.Launched launched = launcher.launch(name, settings, parameters, token);
+			WorkerLauncher.Launched launched;
+			if (settings.local()) {
+				parameters.put(LaunchParameters.MASTER_ADDRESS_PROPERTY, TcpWorkerListener.dialAddress(listener.address()));
+				parameters.put(LaunchParameters.LAUNCH_ID_PROPERTY, launchId);
+				launched = launcher.launch(name, settings, parameters, token);
+			}
+			else {
+				// Its placement says where the master is, as seen from there.
+				launched = launcher.launchElsewhere(launcher.placement(settings), name, settings, parameters, launchId,
+						token, listener.address().getPort());
+			}
 			return new Launch(name, channel.outbound(), channel.inbound(), new TcpConnection(listener, launchId, channel),
 					"", launched);
 		}

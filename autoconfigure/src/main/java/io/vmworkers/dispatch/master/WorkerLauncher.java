@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,8 @@ final class WorkerLauncher implements WorkerStarter {
 	private volatile boolean offReported;
 
 	private volatile Supplier<Map<String, String>> environment = Map::of;
+
+	private volatile Map<String, WorkerPlacement> placements = Map.of();
 
 	/**
 	 * Creates a launcher.
@@ -80,6 +83,15 @@ final class WorkerLauncher implements WorkerStarter {
 	 * @return the command and how it uses class data sharing
 	 */
 	Prepared command(String name, WorkerSettings settings, Map<String, String> channel) {
+		return command(name, settings, channel, true);
+	}
+
+	/**
+	 * Builds the command of a worker, for this machine or for another running this application's
+	 * image: that one gets the same java, options and class path, but no CPU pinning, class data
+	 * sharing archive or master pid, which belong to this machine.
+	 */
+	private Prepared command(String name, WorkerSettings settings, Map<String, String> channel, boolean local) {
 		// The worker runs on this JVM's java: the same release.
 		List<String> jvmOptions = new ArrayList<>(JvmEnvironment.libraryAccessOptions(Runtime.version().feature()));
 		jvmOptions.addAll(JvmEnvironment.quietOptions());
@@ -96,7 +108,7 @@ final class WorkerLauncher implements WorkerStarter {
 		String classPath = System.getProperty("java.class.path");
 		Optional<Path> bootJar = JvmEnvironment.bootJar(classPath);
 		ClassDataSharing.Plan sharing = null;
-		ClassDataSharing classDataSharing = this.plan.classDataSharing();
+		ClassDataSharing classDataSharing = local ? this.plan.classDataSharing() : null;
 		if (classDataSharing != null) {
 			String reason = null;
 			if (bootJar.isPresent()) {
@@ -136,7 +148,7 @@ final class WorkerLauncher implements WorkerStarter {
 		ProcessHandle self = ProcessHandle.current();
 		WorkerCommand.Builder builder = WorkerCommand.builder()
 			.javaExecutable(javaExecutable)
-			.cpus(settings.cpus())
+			.cpus(local ? settings.cpus() : null)
 			.jvmOptions(jvmOptions)
 			.systemProperty(LaunchParameters.ROLE_PROPERTY, "worker")
 			.systemProperty(LaunchParameters.NAME_PROPERTY, name)
@@ -144,17 +156,20 @@ final class WorkerLauncher implements WorkerStarter {
 			.systemProperty(LaunchParameters.SPIN_PROPERTY, Long.toString(settings.spin().toNanos()))
 			.systemProperty(LaunchParameters.IDLE_PROPERTY, settings.idle().name())
 			.systemProperty(LaunchParameters.SEND_TIMEOUT_PROPERTY, Long.toString(settings.sendTimeout().toNanos()))
-			.systemProperty(LaunchParameters.MASTER_PID_PROPERTY, Long.toString(self.pid()))
 			.mainClass(LaunchParameters.MAIN_CLASS)
 			.arguments(this.plan.arguments());
 		channel.forEach(builder::systemProperty);
+		if (local) {
+			// A worker on this machine watches its master's process; one elsewhere, its connection.
+			builder.systemProperty(LaunchParameters.MASTER_PID_PROPERTY, Long.toString(self.pid()));
+			ProcessStart.ticks(self.pid())
+				.ifPresent((start) -> builder.systemProperty(LaunchParameters.MASTER_START_TICKS_PROPERTY,
+						Long.toString(start)));
+		}
 		if (settings.context() == WorkerContext.TASK) {
 			builder.systemProperty(LaunchParameters.TASK_CLASS_PROPERTY, taskClass(name));
 			builder.systemProperty(LaunchParameters.PACKAGES_PROPERTY, String.join(",", this.plan.packages()));
 		}
-		ProcessStart.ticks(self.pid())
-			.ifPresent((start) -> builder.systemProperty(LaunchParameters.MASTER_START_TICKS_PROPERTY,
-					Long.toString(start)));
 		if (!this.plan.activeProfiles().isEmpty() && System.getProperty("spring.profiles.active") == null) {
 			builder.systemProperty("spring.profiles.active", String.join(",", this.plan.activeProfiles()));
 		}
@@ -225,6 +240,56 @@ final class WorkerLauncher implements WorkerStarter {
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Starts a worker through a placement: the command a local worker would run, with the
+	 * channel's settings as system properties and its address and identity in the environment.
+	 * @param placement where it runs
+	 * @param name the worker's name
+	 * @param settings its settings
+	 * @param channel the system properties that tell the worker how to connect
+	 * @param launchId the launch's id
+	 * @param token the launch's secret
+	 * @param masterPort the port the master listens on for workers
+	 * @return the worker
+	 * @throws IOException when the placement cannot start it
+	 */
+	Launched launchElsewhere(WorkerPlacement placement, String name, WorkerSettings settings,
+			Map<String, String> channel, String launchId, String token, int masterPort) throws IOException {
+		List<String> command = command(name, settings, channel, false).command().command(null);
+		Map<String, String> environment = new LinkedHashMap<>(this.environment.get());
+		environment.put(RemoteLaunch.LAUNCH_ID_VARIABLE, launchId);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Placing worker '" + name + "' on " + placement.name() + ": " + String.join(" ", command));
+		}
+		RemoteLaunch launch = new RemoteLaunch(launchId, command, environment, token, masterPort);
+		return new Launched(placement.start(name, settings, launch), null, null);
+	}
+
+	/**
+	 * Returns the placement a worker placed elsewhere runs on.
+	 * @param settings the worker's settings
+	 * @return the placement
+	 * @throws IllegalStateException when no module gives one of that name
+	 */
+	WorkerPlacement placement(WorkerSettings settings) {
+		WorkerPlacement placement = this.placements.get(settings.placement());
+		if (placement == null) {
+			throw new IllegalStateException("placement '" + settings.placement() + "' is not known"
+					+ (this.placements.isEmpty() ? "" : " (known: " + this.placements.keySet() + ")")
+					+ "; 'process' runs a worker as a child process, 'kubernetes' needs the vmworkers-kubernetes module"
+					+ " on the class path");
+		}
+		return placement;
+	}
+
+	/**
+	 * Sets the placements that start workers elsewhere.
+	 * @param placements the placements, by name
+	 */
+	void placements(Map<String, WorkerPlacement> placements) {
+		this.placements = Map.copyOf(placements);
 	}
 
 	/**

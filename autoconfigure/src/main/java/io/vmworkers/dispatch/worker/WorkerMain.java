@@ -57,10 +57,17 @@ public final class WorkerMain {
 		List<Path> files = "tcp".equals(System.getProperty(LaunchParameters.TRANSPORT_PROPERTY)) ? List.of()
 				: List.of(Path.of(required(LaunchParameters.INBOUND_PROPERTY)),
 						Path.of(required(LaunchParameters.OUTBOUND_PROPERTY)));
-		long masterPid = Long.parseLong(required(LaunchParameters.MASTER_PID_PROPERTY));
-		String masterStartTicks = System.getProperty(LaunchParameters.MASTER_START_TICKS_PROPERTY);
-		ParentWatch.start(masterPid, (masterStartTicks != null) ? Long.valueOf(masterStartTicks) : null, System.in,
-				() -> masterGone(files));
+		String masterPid = System.getProperty(LaunchParameters.MASTER_PID_PROPERTY);
+		if (masterPid != null) {
+			String masterStartTicks = System.getProperty(LaunchParameters.MASTER_START_TICKS_PROPERTY);
+			ParentWatch.start(Long.parseLong(masterPid), (masterStartTicks != null) ? Long.valueOf(masterStartTicks) : null,
+					System.in, () -> masterGone(files));
+		}
+		else if (!files.isEmpty() || !"tcp".equals(System.getProperty(LaunchParameters.TRANSPORT_PROPERTY))) {
+			throw new IllegalStateException("vmworkers: a worker on this machine needs its master's pid ("
+					+ LaunchParameters.MASTER_PID_PROPERTY + "); a worker is started by its master, not by hand");
+		}
+		// Else placed elsewhere: the end of its connection to the master ends it.
 		ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 		String taskClass = System.getProperty(LaunchParameters.TASK_CLASS_PROPERTY);
 		SpringApplication application = (taskClass != null)
