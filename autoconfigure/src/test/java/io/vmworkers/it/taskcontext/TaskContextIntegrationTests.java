@@ -39,8 +39,10 @@ class TaskContextIntegrationTests {
 			// The master has the whole application; the worker neither scanned it nor auto-configured it.
 			assertThat(context.getBeanNamesForType(TaskContextApplication.Helper.class)).hasSize(1);
 			assertThat(task.hasHelper()).isFalse();
-			assertThat(task.bootAutoConfigurations())
-				.containsExactly("org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration");
+			// Placeholders, and SSL bundles for a worker on TCP with TLS: nothing else of Boot's.
+			assertThat(task.bootAutoConfigurations()).containsExactly(
+					"org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration",
+					"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration");
 			// The classes of all the master's packages cross, as they do with an application context.
 			assertThat(task.mirror(new Point(1, 2))).isEqualTo(new Point(2, 1));
 			assertThat(task.roundTrip(41)).isEqualTo(42);
