@@ -362,7 +362,8 @@ final class ProcessConnection implements Link.FrameHandler {
 
 	private void onReady(long pid, Object presented) {
 		WorkerProcess process = process();
-		if (!this.token.equals(presented) || (process != null && process.pid() != pid)) {
+		// A worker placed elsewhere has a pid of its host's, unknown here (-1): its launch is proven.
+		if (!this.token.equals(presented) || (process != null && process.pid() > 0 && process.pid() != pid)) {
 			// Not the process this master started: refuse it and stop ours.
 			logger.error("Worker '" + this.pool.name() + "' failed the handshake (pid " + pid + "); killing it");
 			this.ready.completeExceptionally(new WorkerStartupException(this.pool.name(), "worker '" + this.pool.name()
