@@ -127,7 +127,7 @@ public class VmWorkersEndpoint {
 			.map((place) -> describe(worker, place, now))
 			.toList();
 		return new WorkerDescriptor(worker.name(), PoolFigures.name(state), running ? worker.pid() : -1,
-				running ? worker.debugPort() : -1, startedAt,
+				running ? worker.debugPort() : -1, running ? worker.location() : null, startedAt,
 				(running && startedAt != null) ? millisBetween(startedAt, now) : null, worker.startCount(),
 				PoolFigures.restarts(worker), (running && heartbeatAge != null) ? heartbeatAge.toMillis() : null,
 				exit(worker.lastExit()), process(running ? PoolFigures.heap(worker) : null, running ? activity : null),
@@ -143,7 +143,8 @@ public class VmWorkersEndpoint {
 		ChannelStatistics statistics = place.statistics();
 		RecycleInfo recycle = place.lastRecycle();
 		return new ReplicaDescriptor(place.index(), place.role().name().toLowerCase(Locale.ROOT),
-				PoolFigures.name(state), running ? place.pid() : -1, running ? place.debugPort() : -1, startedAt,
+				PoolFigures.name(state), running ? place.pid() : -1, running ? place.debugPort() : -1,
+				running ? place.location() : null, startedAt,
 				(running && startedAt != null) ? millisBetween(startedAt, now) : null, place.startCount(),
 				(running && heartbeatAge != null) ? heartbeatAge.toMillis() : null, exit(place.lastExit()),
 				(recycle != null) ? new RecycleDescriptor(recycle.pid(), recycle.reason(), recycle.at()) : null,
@@ -238,6 +239,8 @@ public class VmWorkersEndpoint {
 	 * {@code stopped} or {@code failed}; {@code ready} while at least one replica serves
 	 * @param pid the process id of the first serving replica, or -1 when no process runs
 	 * @param debugPort the port that process listens on for a debugger, or -1 when it has none
+	 * @param location where that process runs when it is not on this machine (a pod and its node),
+	 * or null
 	 * ({@code vmworkers.workers.<name>.debug.port})
 	 * @param startedAt when the current (or last) process was started, or null before the first start
 	 * @param uptimeMillis how long the current process has run, or null when none runs
@@ -254,7 +257,8 @@ public class VmWorkersEndpoint {
 	 * @param calls calls of the worker's methods, all places summed
 	 * @param replicas each place of the pool, replicas (index 0 to replicas - 1) then spares
 	 */
-	public record WorkerDescriptor(String name, String state, long pid, int debugPort, Instant startedAt, Long uptimeMillis,
+	public record WorkerDescriptor(String name, String state, long pid, int debugPort, String location,
+			Instant startedAt, Long uptimeMillis,
 			int startCount, int restarts, Long heartbeatAgeMillis, ExitDescriptor lastExit, ProcessDescriptor process,
 			ChannelDescriptor channel, CallsDescriptor calls, List<ReplicaDescriptor> replicas) {
 
@@ -268,6 +272,8 @@ public class VmWorkersEndpoint {
 	 * @param state the state of its process, as a worker's
 	 * @param pid its process id, or -1 when no process runs in it
 	 * @param debugPort the port its process listens on for a debugger, or -1 when it has none
+	 * @param location where its process runs when it is not on this machine (a pod and its node), or
+	 * null
 	 * @param startedAt when its current (or last) process was started, or null before the first start
 	 * @param uptimeMillis how long its current process has run, or null when none runs
 	 * @param startCount how many processes were started for this place
@@ -278,7 +284,8 @@ public class VmWorkersEndpoint {
 	 * @param channel its own channel's two directions
 	 * @param calls calls sent to its processes
 	 */
-	public record ReplicaDescriptor(int index, String role, String state, long pid, int debugPort, Instant startedAt,
+	public record ReplicaDescriptor(int index, String role, String state, long pid, int debugPort, String location,
+			Instant startedAt,
 			Long uptimeMillis, int startCount, Long heartbeatAgeMillis, ExitDescriptor lastExit,
 			RecycleDescriptor lastRecycle, ProcessDescriptor process, ChannelDescriptor channel,
 			ReplicaCallsDescriptor calls) {

@@ -38,6 +38,15 @@ public interface ReplicaHandle {
 		return -1;
 	}
 
+	/**
+	 * Returns where the worker's process runs when it is not a child process of this machine's,
+	 * for example {@code pod robots-7f3a on node n2}.
+	 * @return the location, or null for a local process
+	 */
+	default String location() {
+		return null;
+	}
+
 	WorkerState state();
 
 	/**

@@ -36,6 +36,15 @@ public interface WorkerHandle {
 	}
 
 	/**
+	 * Returns where the worker's process runs when it is not a child process of this machine's,
+	 * for example {@code pod robots-7f3a on node n2}.
+	 * @return the location, or null for a local process
+	 */
+	default String location() {
+		return null;
+	}
+
+	/**
 	 * Returns the pool's state: {@link WorkerState#READY} while at least one replica serves;
 	 * otherwise the state of the replica closest to serving.
 	 * @return the state

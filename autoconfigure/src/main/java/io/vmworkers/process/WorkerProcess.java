@@ -62,6 +62,14 @@ public interface WorkerProcess {
 		return debugPort();
 	}
 
+	/**
+	 * Returns where the worker runs when it is not a process of this machine.
+	 * @return the location (for example a pod and its node), or null for a local process
+	 */
+	default String location() {
+		return null;
+	}
+
 	/** Completes when the worker has exited. */
 	CompletableFuture<?> onExit();
 

@@ -250,7 +250,8 @@ final class PodWorker implements WorkerProcess {
 	 * Returns where the worker runs.
 	 * @return the pod's name, and its node once scheduled
 	 */
-	String location() {
+	@Override
+	public String location() {
 		return "pod " + this.pod + ((this.node != null) ? " on node " + this.node : "");
 	}
 

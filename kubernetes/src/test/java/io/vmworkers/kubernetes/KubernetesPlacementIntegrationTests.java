@@ -141,7 +141,16 @@ class KubernetesPlacementIntegrationTests {
 	void callsAndDataReachTheWorkerInItsPodOverTcp() {
 		PodTask task = this.context.getBean(PodTask.class);
 		assertThat(task.inc(41)).isEqualTo(42);
-		assertThat(task.launch()).isEqualTo(workerPods().get(0).getMetadata().getLabels().get("vmworkers.io/launch"));
+		Pod pod = workerPods().get(0);
+		assertThat(task.launch()).isEqualTo(pod.getMetadata().getLabels().get("vmworkers.io/launch"));
+		WorkerHandle handle = this.context.getBean(VmDispatcher.class).worker("podTask");
+		await().atMost(Duration.ofSeconds(10))
+			.until(handle::location, (location) -> location.equals("pod " + pod.getMetadata().getName() + " on node "
+					+ TestKubelet.NODE));
+		assertThat(handle.pid()).isEqualTo(-1);
+		// Its heartbeat, with its heap figures, comes over the connection.
+		await().atMost(Duration.ofSeconds(10)).until(() -> handle.lastHeartbeat() != null);
+		assertThat(handle.lastHeartbeat().heapMax()).isPositive();
 		WorkerChannel channel = this.context.getBean(VmDispatcher.class).worker("podTask").channel();
 		for (int i = 0; i < 50; i++) {
 			channel.put("m" + i);

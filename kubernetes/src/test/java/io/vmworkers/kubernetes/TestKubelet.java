@@ -29,6 +29,9 @@ import io.vmworkers.dispatch.master.RemoteLaunch;
  */
 final class TestKubelet implements AutoCloseable {
 
+	/** The node every pod runs on. */
+	static final String NODE = "node-1";
+
 	private final KubernetesClient client;
 
 	private final String namespace;
@@ -74,6 +77,11 @@ final class TestKubelet implements AutoCloseable {
 
 	private void run(Pod pod) {
 		String name = pod.getMetadata().getName();
+		// Scheduled on this one node.
+		this.client.pods().inNamespace(this.namespace).withName(name).edit((scheduled) -> {
+			scheduled.getSpec().setNodeName(NODE);
+			return scheduled;
+		});
 		Container container = pod.getSpec().getContainers().get(0);
 		ProcessBuilder builder = new ProcessBuilder(container.getCommand());
 		for (EnvVar variable : container.getEnv()) {

@@ -150,6 +150,13 @@ final class Replica implements ReplicaHandle {
 	}
 
 	@Override
+	public String location() {
+		ProcessConnection current = this.connection;
+		WorkerProcess process = (current != null) ? current.process() : null;
+		return (process != null) ? process.location() : null;
+	}
+
+	@Override
 	public int debugPort() {
 		ProcessConnection current = this.connection;
 		WorkerProcess process = (current != null) ? current.process() : null;

@@ -173,6 +173,11 @@ final class WorkerPool implements WorkerHandle {
 	}
 
 	@Override
+	public String location() {
+		return primary().location();
+	}
+
+	@Override
 	public WorkerState state() {
 		if (this.closed) {
 			return this.places.stream().anyMatch((place) -> place.state() == WorkerState.STOPPING)
