@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import javax.net.ssl.SSLSocket;
 
@@ -14,6 +15,7 @@ import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.ssl.SslBundles;
@@ -27,34 +29,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 'tls' profile's properties, which master and worker share), and calls and data work over it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TcpTlsIntegrationTests {
 
-	private static ConfigurableApplicationContext context;
+	private ConfigurableApplicationContext context;
 
 	@BeforeAll
-	static void start() {
-		context = Workers.start(CallsApplication.class, "spring.profiles.active=tls",
-				"vmworkers.workers.echoTask.transport=tcp", "vmworkers.transport.tcp.ssl.bundle=workers");
+	void start() {
+		String[] properties = Stream.concat(Stream.of("spring.profiles.active=tls", "vmworkers.workers.echoTask.transport=tcp",
+				"vmworkers.transport.tcp.ssl.bundle=workers"), Stream.of(properties())).toArray(String[]::new);
+		this.context = Workers.start(CallsApplication.class, properties);
+	}
+
+	/** More of the master's properties: none here, the worker's context in a subclass. */
+	String[] properties() {
+		return new String[0];
 	}
 
 	@AfterAll
-	static void stop() {
-		Workers.closeAndCheckNothingLeft(context);
+	void stop() {
+		Workers.closeAndCheckNothingLeft(this.context);
 	}
 
 	@Test
 	void callsAndDataCrossTheEncryptedConnection() {
-		EchoTask task = context.getBean(EchoTask.class);
+		EchoTask task = this.context.getBean(EchoTask.class);
 		assertThat(task.inc(41)).isEqualTo(42);
-		var channel = context.getBean(VmDispatcher.class).worker("echoTask").channel();
+		var channel = this.context.getBean(VmDispatcher.class).worker("echoTask").channel();
 		channel.put("over tls");
 		assertThat((String) channel.next(Duration.ofSeconds(30))).isEqualTo("over tls!");
 	}
 
 	@Test
 	void theListenerSpeaksTlsWithTheBundlesCertificate() throws IOException {
-		InetSocketAddress address = context.getBean(VmDispatcher.class).tcpAddress();
-		SslBundles bundles = context.getBean(SslBundles.class);
+		InetSocketAddress address = this.context.getBean(VmDispatcher.class).tcpAddress();
+		SslBundles bundles = this.context.getBean(SslBundles.class);
 		try (SSLSocket socket = (SSLSocket) bundles.getBundle("workers")
 			.createSslContext()
 			.getSocketFactory()
@@ -67,7 +76,7 @@ class TcpTlsIntegrationTests {
 
 	@Test
 	void aPlainConnectionIsNeverAccepted() throws IOException {
-		InetSocketAddress address = context.getBean(VmDispatcher.class).tcpAddress();
+		InetSocketAddress address = this.context.getBean(VmDispatcher.class).tcpAddress();
 		try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
 			socket.setSoTimeout(20_000);
 			// The plain handshake's first words: a TLS server takes them for a broken hello and closes.
@@ -85,7 +94,7 @@ class TcpTlsIntegrationTests {
 			// A TLS alert at most, never the 32-byte challenge that follows an accepted hello.
 			assertThat(received).isLessThan(32);
 		}
-		assertThat(context.getBean(EchoTask.class).inc(1)).isEqualTo(2);
+		assertThat(this.context.getBean(EchoTask.class).inc(1)).isEqualTo(2);
 	}
 
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.dispatch.ReplicaHandle;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Nothing here stops a process: the tests share one pool.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PoolRoutingIntegrationTests {
 
 	private static final Duration NEXT = Duration.ofSeconds(30);
@@ -50,14 +53,20 @@ class PoolRoutingIntegrationTests {
 	private static List<Long> replicas;
 
 	@BeforeAll
-	static void start() {
-		context = Pools.start(Pools.PREFIX + "replicas=3");
+	void start() {
+		context = Pools.start(Stream.concat(Stream.of(Pools.PREFIX + "replicas=3"), Stream.of(properties()))
+			.toArray(String[]::new));
 		task = context.getBean(PoolTask.class);
 		handle = Pools.handle(context);
 	}
 
+	/** More of the master's properties: none here, a transport in a subclass. */
+	String[] properties() {
+		return new String[0];
+	}
+
 	@AfterAll
-	static void stop() {
+	void stop() {
 		Workers.closeAndCheckNothingLeft(context);
 	}
 
