@@ -86,6 +86,9 @@ public final class KubernetesPlacement implements WorkerPlacement, DisposableBea
 		labels.put(WorkerPods.APPLICATION_LABEL, this.application);
 		labels.put(WorkerPods.WORKER_LABEL, WorkerPods.labelValue(name));
 		labels.put(WorkerPods.LAUNCH_LABEL, WorkerPods.labelValue(launch.launchId()));
+		if (launch.place() >= 0) {
+			labels.put(WorkerPods.REPLICA_LABEL, Integer.toString(launch.place()));
+		}
 		labels.put(WorkerPods.MASTER_LABEL, this.masterLabel);
 		OwnerReference owner = (master != null) ? WorkerPods.ownedBy(master) : null;
 		Pod pod = WorkerPods.pod(podName, namespace, labels, owner, template, image,

@@ -41,6 +41,9 @@ final class WorkerPods {
 	/** Label naming the worker (bean). */
 	static final String WORKER_LABEL = "vmworkers.io/worker";
 
+	/** Label naming the worker's place in its pool: 0 for the first replica. */
+	static final String REPLICA_LABEL = "vmworkers.io/replica";
+
 	/** Label naming the launch: one per process. */
 	static final String LAUNCH_LABEL = "vmworkers.io/launch";
 

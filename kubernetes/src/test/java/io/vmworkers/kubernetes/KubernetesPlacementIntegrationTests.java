@@ -112,6 +112,7 @@ class KubernetesPlacementIntegrationTests {
 			.containsEntry("vmworkers.io/worker", "podTask")
 			.containsEntry("vmworkers.io/master", "master-0")
 			.containsEntry("team", "motion")
+			.containsEntry("vmworkers.io/replica", "0")
 			.containsKey("vmworkers.io/launch");
 		assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
 		assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("robot-master");

@@ -66,13 +66,14 @@ public final class Launch {
 	 * Creates a worker's channel and starts its process. Whatever was created is removed again if
 	 * that fails.
 	 * @param name the worker's name
+	 * @param place the index of its place in the pool, or -1 when not known (launched early)
 	 * @param settings its settings
 	 * @param launcher builds and starts the command
 	 * @return the launch
 	 * @throws IOException when the channel or the process cannot be created
 	 */
-	static Launch start(String name, WorkerSettings settings, WorkerLauncher launcher) throws IOException {
-		return (settings.transport() == Transport.TCP) ? startOnTcp(name, settings, launcher)
+	static Launch start(String name, int place, WorkerSettings settings, WorkerLauncher launcher) throws IOException {
+		return (settings.transport() == Transport.TCP) ? startOnTcp(name, place, settings, launcher)
 				: startOnSharedMemory(name, settings, launcher);
 	}
 
@@ -114,7 +115,8 @@ public final class Launch {
 	 * address and that id, as a child process or through its placement; the secret goes in its
 	 * environment only. The worker proves it with the secret, so its READY frame presents none.
 	 */
-	private static Launch startOnTcp(String name, WorkerSettings settings, WorkerLauncher launcher) throws IOException {
+	private static Launch startOnTcp(String name, int place, WorkerSettings settings, WorkerLauncher launcher)
+			throws IOException {
 		TcpListener listener = launcher.tcp().listener();
 		String launchId = ChannelFiles.newBaseName(name);
 		String token = ChannelFiles.newToken();
@@ -136,7 +138,7 @@ public final class Launch {
 			}
 			else {
 				// Its placement says where the master is, as seen from there.
-				launched = launcher.launchElsewhere(launcher.placement(settings), name, settings, parameters, launchId,
+				launched = launcher.launchElsewhere(launcher.placement(settings), name, place, settings, parameters, launchId,
 						token, listener.address().getPort());
 			}
 			return new Launch(name, channel.outbound(), channel.inbound(), new TcpConnection(listener, launchId, channel),

@@ -11,12 +11,13 @@ import io.vmworkers.protocol.LaunchParameters;
  * placement sets {@link #MASTER_ADDRESS_VARIABLE} to the address the worker dials the master's
  * {@link #masterPort()} at, and {@link #SECRET_VARIABLE} to the secret, kept apart from the rest.
  * @param launchId the launch this worker proves it is
+ * @param place the index of the worker's place in its pool (replicas first, then spares)
  * @param command the command line
  * @param environment variables the worker needs besides the address and the secret
  * @param secret the launch's secret
  * @param masterPort the port the master listens on for workers
  */
-public record RemoteLaunch(String launchId, List<String> command, Map<String, String> environment, String secret,
+public record RemoteLaunch(String launchId, int place, List<String> command, Map<String, String> environment, String secret,
 		int masterPort) {
 
 	/** The variable that holds the master's address, {@code host:port}. */

@@ -356,7 +356,7 @@ final class Replica implements ReplicaHandle {
 	private ProcessConnection startProcess() {
 		WorkerSettings settings = this.pool.settings();
 		try {
-			return connect(this.pool.starter().start(this.pool.name(), settings));
+			return connect(this.pool.starter().start(this.pool.name(), this.index, settings));
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new WorkerStartupException(this.pool.name(), "worker '" + this.pool.name()

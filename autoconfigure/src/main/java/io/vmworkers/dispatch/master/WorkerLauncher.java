@@ -187,7 +187,12 @@ final class WorkerLauncher implements WorkerStarter {
 	 */
 	@Override
 	public Launch start(String name, WorkerSettings settings) throws IOException {
-		return Launch.start(name, settings, this);
+		return Launch.start(name, -1, settings, this);
+	}
+
+	@Override
+	public Launch start(String name, int place, WorkerSettings settings) throws IOException {
+		return Launch.start(name, place, settings, this);
 	}
 
 	/**
@@ -249,13 +254,14 @@ final class WorkerLauncher implements WorkerStarter {
 	 * @param name the worker's name
 	 * @param settings its settings
 	 * @param channel the system properties that tell the worker how to connect
+	 * @param place the index of its place in the pool, or -1 when not known (launched early)
 	 * @param launchId the launch's id
 	 * @param token the launch's secret
 	 * @param masterPort the port the master listens on for workers
 	 * @return the worker
 	 * @throws IOException when the placement cannot start it
 	 */
-	Launched launchElsewhere(WorkerPlacement placement, String name, WorkerSettings settings,
+	Launched launchElsewhere(WorkerPlacement placement, String name, int place, WorkerSettings settings,
 			Map<String, String> channel, String launchId, String token, int masterPort) throws IOException {
 		List<String> command = command(name, settings, channel, false).command().command(null);
 		Map<String, String> environment = new LinkedHashMap<>(this.environment.get());
@@ -263,7 +269,7 @@ final class WorkerLauncher implements WorkerStarter {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Placing worker '" + name + "' on " + placement.name() + ": " + String.join(" ", command));
 		}
-		RemoteLaunch launch = new RemoteLaunch(launchId, command, environment, token, masterPort);
+		RemoteLaunch launch = new RemoteLaunch(launchId, place, command, environment, token, masterPort);
 		return new Launched(placement.start(name, settings, launch), null, null);
 	}
 

@@ -21,4 +21,17 @@ public interface WorkerStarter {
 	 */
 	Launch start(String name, WorkerSettings settings) throws IOException;
 
+	/**
+	 * Starts the worker of one place of a pool; a starter that names what it makes after the
+	 * place (a pod's labels) overrides this.
+	 * @param name the worker's name
+	 * @param place the place's index in the pool: replicas first, then spares
+	 * @param settings its settings
+	 * @return the started worker and its channel
+	 * @throws IOException when the channel or the worker cannot be created
+	 */
+	default Launch start(String name, int place, WorkerSettings settings) throws IOException {
+		return start(name, settings);
+	}
+
 }

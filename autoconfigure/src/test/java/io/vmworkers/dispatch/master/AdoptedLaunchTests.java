@@ -56,7 +56,7 @@ class AdoptedLaunchTests {
 		});
 		WorkerPool worker = new WorkerPool("adoptedTest", Object.class, settings, PoolSettings.SINGLE, launcher,
 				this.codec, this.scheduler);
-		Launch launch = Launch.start("adoptedTest", settings, launcher);
+		Launch launch = Launch.start("adoptedTest", -1, settings, launcher);
 		long pid = launch.launched().process().pid();
 		Path toWorker = launch.toWorker().file();
 		worker.adopt(List.of(launch));
