@@ -3,7 +3,6 @@ package io.vmworkers.benchmarks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -177,7 +176,7 @@ final class PoolCases {
 			RoundTrip single = RoundTrip.of("replicas=1", one::inc);
 			RoundTrip pair = RoundTrip.of("replicas=2", two::inc);
 			long[] callsBefore = callsCompleted(twoHandle);
-			Map<RoundTrip, Samples> samples = measure(List.of(raw, single, pair));
+			Map<RoundTrip, Samples> samples = RoundTrip.interleaved(this.plan, List.of(raw, single, pair));
 			long[] callsAfter = callsCompleted(twoHandle);
 			Samples rawTimes = samples.get(raw);
 			Samples oneTimes = samples.get(single);
@@ -193,21 +192,6 @@ final class PoolCases {
 					+ " group's row)", Units.latency(oneTimes), raw.name() + " " + Units.latency(rawTimes),
 					Units.times(oneTimes.median() / rawTimes.median())));
 		}
-	}
-
-	/** As {@link CallCases}: each contender warmed up, then the rounds interleaved. */
-	private Map<RoundTrip, Samples> measure(List<RoundTrip> contenders) throws Exception {
-		Map<RoundTrip, Samples> samples = new LinkedHashMap<>();
-		for (RoundTrip contender : contenders) {
-			contender.run(this.plan.warmupNanos());
-			samples.put(contender, new Samples());
-		}
-		for (int round = 0; round < this.plan.rounds(); round++) {
-			for (RoundTrip contender : contenders) {
-				samples.get(contender).addRound(contender.run(this.plan.batchNanos()));
-			}
-		}
-		return samples;
 	}
 
 	/** Calls completed by each place of a pool, in index order. */

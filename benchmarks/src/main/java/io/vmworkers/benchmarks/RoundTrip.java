@@ -1,6 +1,9 @@
 package io.vmworkers.benchmarks;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A batch of round trips, {@code n} out and {@code n + 1} back: to a vmworkers worker or to one
@@ -20,6 +23,28 @@ interface RoundTrip {
 	 * @throws Exception when the other side fails or answers wrong
 	 */
 	long[] run(long nanos) throws Exception;
+
+	/**
+	 * Measures contenders against each other: each warmed up, then one batch of each in turn, round
+	 * after round, so that a disturbance of the machine hits all of them alike.
+	 * @param plan the warm-up, the rounds and the batches' length
+	 * @param contenders the round trips
+	 * @return each contender's samples, by round
+	 * @throws Exception when a round trip fails
+	 */
+	static Map<RoundTrip, Samples> interleaved(Plan plan, List<RoundTrip> contenders) throws Exception {
+		Map<RoundTrip, Samples> samples = new LinkedHashMap<>();
+		for (RoundTrip contender : contenders) {
+			contender.run(plan.warmupNanos());
+			samples.put(contender, new Samples());
+		}
+		for (int round = 0; round < plan.rounds(); round++) {
+			for (RoundTrip contender : contenders) {
+				samples.get(contender).addRound(contender.run(plan.batchNanos()));
+			}
+		}
+		return samples;
+	}
 
 	/**
 	 * A batch of {@code step}s timed one by one.

@@ -1,6 +1,5 @@
 package io.vmworkers.benchmarks;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,8 @@ final class TcpCases {
 			RoundTrip shmPingPong = pingPong("shm", shm);
 			RoundTrip tcpPingPong = pingPong("tcp", tcp);
 			RoundTrip socket = sockets.tcp();
-			Map<RoundTrip, Samples> samples = measure(List.of(shmCall, tcpCall, shmPingPong, tcpPingPong, socket));
+			Map<RoundTrip, Samples> samples = RoundTrip.interleaved(this.plan,
+					List.of(shmCall, tcpCall, shmPingPong, tcpPingPong, socket));
 			Samples tcpCalls = samples.get(tcpCall);
 			results.add(Row.info("call inc(int) over TCP vs shm, median", Units.latency(tcpCalls),
 					Units.latency(samples.get(shmCall)), Units.times(tcpCalls.median() / samples.get(shmCall).median())));
@@ -57,21 +57,6 @@ final class TcpCases {
 			channel.put(value);
 			return channel.<Integer>next();
 		});
-	}
-
-	/** Each contender's batches in turn, round after round: a disturbance hits all of them alike. */
-	private Map<RoundTrip, Samples> measure(List<RoundTrip> contenders) throws Exception {
-		Map<RoundTrip, Samples> samples = new LinkedHashMap<>();
-		for (RoundTrip contender : contenders) {
-			contender.run(this.plan.warmupNanos());
-			samples.put(contender, new Samples());
-		}
-		for (int round = 0; round < this.plan.rounds(); round++) {
-			for (RoundTrip contender : contenders) {
-				samples.get(contender).addRound(contender.run(this.plan.batchNanos()));
-			}
-		}
-		return samples;
 	}
 
 }
