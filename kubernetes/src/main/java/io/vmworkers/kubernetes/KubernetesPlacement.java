@@ -96,7 +96,7 @@ public final class KubernetesPlacement implements WorkerPlacement, DisposableBea
 						: (master != null) ? master.imagePullPolicy() : null,
 				(template.getServiceAccount() != null) ? template.getServiceAccount()
 						: (master != null) ? master.serviceAccount() : null,
-				launch, masterAddress(master, launch.masterPort()), secretName);
+				master, launch, masterAddress(master, launch.masterPort()), secretName);
 		try {
 			this.client.secrets()
 				.inNamespace(namespace)

@@ -24,8 +24,8 @@ import io.vmworkers.dispatch.master.RemoteLaunch;
 /**
  * What the master creates for one worker process: a Secret holding the launch's secret and a bare
  * Pod (restart policy Never: the master restarts, with a new pod) that runs the worker's command
- * in the master's image, with the master's address and the launch id in its environment and the
- * secret by reference. Both carry the labels that name the application, the worker and the launch,
+ * in the master's image, with the master container's environment (the application's
+ * configuration), the master's address and the launch id, and the secret by reference. Both carry the labels that name the application, the worker and the launch,
  * and are owned by the master's pod when it runs in one.
  */
 final class WorkerPods {
@@ -73,8 +73,16 @@ final class WorkerPods {
 
 	static Pod pod(String name, String namespace, Map<String, String> labels, OwnerReference owner,
 			KubernetesProperties.PodTemplate template, String image, String imagePullPolicy, String serviceAccount,
-			RemoteLaunch launch, String masterAddress, String secretName) {
+			MasterPod master, RemoteLaunch launch, String masterAddress, String secretName) {
 		List<EnvVar> environment = new ArrayList<>();
+		if (master != null) {
+			// The application's configuration, as the master has it; what vmworkers sets comes after.
+			master.environment()
+				.stream()
+				.filter((variable) -> !variable.getName().startsWith("VMWORKERS_WORKER_")
+						&& !variable.getName().equals(RemoteLaunch.SECRET_VARIABLE))
+				.forEach(environment::add);
+		}
 		launch.environment().forEach((key, value) -> environment.add(new EnvVar(key, value, null)));
 		environment.add(new EnvVar(RemoteLaunch.MASTER_ADDRESS_VARIABLE, masterAddress, null));
 		environment.add(new EnvVarBuilder().withName(RemoteLaunch.SECRET_VARIABLE)
@@ -102,6 +110,7 @@ final class WorkerPods {
 			.withImagePullPolicy(imagePullPolicy)
 			.withCommand(launch.command())
 			.withEnv(environment)
+			.withEnvFrom((master != null) ? master.environmentFrom() : List.of())
 			.withNewResources()
 			.withRequests(quantities(template.getRequests()))
 			.withLimits(quantities(template.getLimits()))

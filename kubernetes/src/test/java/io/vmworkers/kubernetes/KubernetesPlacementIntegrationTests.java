@@ -60,6 +60,15 @@ class KubernetesPlacementIntegrationTests {
 				.withName("app")
 				.withImage("registry.example/robots:1.4")
 				.withImagePullPolicy("IfNotPresent")
+				.addNewEnv()
+				.withName("ROBOT_SPEED")
+				.withValue("3")
+				.endEnv()
+				.addNewEnvFrom()
+				.withNewConfigMapRef()
+				.withName("robot-config")
+				.endConfigMapRef()
+				.endEnvFrom()
 				.endContainer()
 				.endSpec()
 				.build())
@@ -127,6 +136,10 @@ class KubernetesPlacementIntegrationTests {
 		assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
 		// The worker's own limit replaces the global one.
 		assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("300Mi"));
+		// The application's configuration, as the master's container has it.
+		assertThat(variable(container, "ROBOT_SPEED").getValue()).isEqualTo("3");
+		assertThat(container.getEnvFrom()).singleElement()
+			.satisfies((source) -> assertThat(source.getConfigMapRef().getName()).isEqualTo("robot-config"));
 		EnvVar secret = variable(container, RemoteLaunch.SECRET_VARIABLE);
 		assertThat(secret.getValue()).isNull();
 		String secretName = secret.getValueFrom().getSecretKeyRef().getName();
