@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.vmworkers.channel.ChannelFullException;
 import io.vmworkers.channel.WorkerChannel;
@@ -14,6 +15,7 @@ import io.vmworkers.it.support.Workers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * bound, nor get a healthy worker killed.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HardeningIntegrationTests {
 
 	/** Small rings, so that the unread window (four rings) is reached with little data. */
@@ -43,8 +46,8 @@ class HardeningIntegrationTests {
 	private static WorkerHandle stream;
 
 	@BeforeAll
-	static void start() {
-		context = Workers.start(HardeningApplication.class, "vmworkers.channel.capacity=" + CAPACITY,
+	void start() {
+		context = Workers.start(HardeningApplication.class, Stream.concat(Stream.of("vmworkers.channel.capacity=" + CAPACITY,
 				"vmworkers.workers.streamTask.heartbeat-timeout=1s",
 				// A fresh archive directory: the exit test's worker writes its archive as it exits,
 				// which keeps its JVM busy (no heartbeats) for longer than its heartbeat timeout.
@@ -52,13 +55,18 @@ class HardeningIntegrationTests {
 				"vmworkers.workers.exitTask.restart.mode=never",
 				// A send timeout longer than the shutdown timeout, which a stop must keep all the same.
 				"vmworkers.workers.freezeTask.shutdown-timeout=1s", "vmworkers.workers.freezeTask.channel.send-timeout=5s",
-				"vmworkers.workers.freezeTask.heartbeat-timeout=60s");
+				"vmworkers.workers.freezeTask.heartbeat-timeout=60s"), Stream.of(properties())).toArray(String[]::new));
 		streamTask = context.getBean(StreamTask.class);
 		stream = context.getBean(VmDispatcher.class).worker("streamTask");
 	}
 
+	/** More of the master's properties: none here, a transport in a subclass. */
+	String[] properties() {
+		return new String[0];
+	}
+
 	@AfterAll
-	static void stop() {
+	void stop() {
 		Workers.closeAndCheckNothingLeft(context);
 	}
 
