@@ -60,6 +60,10 @@ class HardeningIntegrationTests {
 		stream = context.getBean(VmDispatcher.class).worker("streamTask");
 	}
 
+	static ConfigurableApplicationContext context() {
+		return context;
+	}
+
 	/** More of the master's properties: none here, a transport in a subclass. */
 	String[] properties() {
 		return new String[0];
@@ -154,7 +158,7 @@ class HardeningIntegrationTests {
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 	}
 
-	private static char processState(long pid) throws java.io.IOException {
+	static char processState(long pid) throws java.io.IOException {
 		String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
 		return stat.charAt(stat.lastIndexOf(')') + 2);
 	}
