@@ -38,6 +38,8 @@ final class SocketSink implements FrameSink {
 
 	private final Consumer<IOException> broken;
 
+	private final Runnable closing;
+
 	private final CompletableFuture<WireRecords.Writer> writer = new CompletableFuture<>();
 
 	private final ReentrantLock writeLock = new ReentrantLock();
@@ -54,11 +56,13 @@ final class SocketSink implements FrameSink {
 	 * @param where what messages name the connection by
 	 * @param capacity the capacity of the ring the peer receives into
 	 * @param broken told when a write finds the connection broken
+	 * @param closing run when this sink is closed: closes the whole connection
 	 */
-	SocketSink(String where, int capacity, Consumer<IOException> broken) {
+	SocketSink(String where, int capacity, Consumer<IOException> broken, Runnable closing) {
 		this.where = where;
 		this.capacity = capacity;
 		this.broken = broken;
+		this.closing = closing;
 	}
 
 	void connect(WireRecords.Writer connected) {
@@ -186,10 +190,18 @@ final class SocketSink implements FrameSink {
 		return 0;
 	}
 
+	/**
+	 * Closes this sink and, with it, the connection: a link closes its sink and its ring, and the
+	 * socket and its receiving thread must go with them.
+	 */
 	@Override
 	public void close() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
 		this.writer.completeExceptionally(new ChannelClosedException("closed: " + this.where));
+		this.closing.run();
 	}
 
 	@Override

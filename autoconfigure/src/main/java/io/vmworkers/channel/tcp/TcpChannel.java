@@ -57,6 +57,8 @@ public final class TcpChannel {
 
 	private Consumer<RuntimeException> whenGone;
 
+	private volatile Runnable whenClosed;
+
 	private RuntimeException goneBeforeAsked;
 
 	private TcpChannel(String where, int capacity, long spinNanos) {
@@ -64,7 +66,7 @@ public final class TcpChannel {
 		this.received = SharedRing.inMemory(where, capacity, spinNanos);
 		this.inbound = this.received.otherEnd();
 		// A broken write ends the socket: the receiving thread then reports the loss, after what came before.
-		this.outbound = new SocketSink(where, capacity, (ex) -> closeSocket());
+		this.outbound = new SocketSink(where, capacity, (ex) -> closeSocket(), this::close);
 	}
 
 	/**
@@ -170,10 +172,26 @@ public final class TcpChannel {
 	}
 
 	/**
+	 * Sets what runs once this side is closed, as a listener forgetting a launch whose channel
+	 * closed before its worker connected.
+	 * @param action the action
+	 */
+	void whenClosed(Runnable action) {
+		this.whenClosed = action;
+	}
+
+	/**
 	 * Closes this side: the socket, the sink and the ring.
 	 */
 	public void close() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
+		Runnable action = this.whenClosed;
+		if (action != null) {
+			action.run();
+		}
 		this.outbound.close();
 		this.received.close();
 		this.inbound.close();

@@ -86,6 +86,8 @@ public final class TcpListener implements Closeable {
 	 */
 	public void expect(String launchId, String secret, TcpChannel channel) {
 		this.expected.put(launchId, new Expected(secret.getBytes(StandardCharsets.UTF_8), channel));
+		// A launch whose channel closes unconnected (its process died first) is expected no more.
+		channel.whenClosed(() -> forget(launchId));
 	}
 
 	/**

@@ -169,6 +169,23 @@ class TcpChannelTests {
 	}
 
 	@Test
+	void aLaunchWhoseChannelClosesBeforeItsWorkerConnectsIsExpectedNoMore() {
+		expect("robot-1").close();
+		assertThatIOException().isThrownBy(() -> dial("robot-1", SECRET)).withMessageContaining("refused");
+	}
+
+	@Test
+	void closingWhereALinkWritesEndsTheConnectionForTheOtherSide() throws Exception {
+		TcpChannel master = expect("robot-1");
+		TcpChannel worker = dial("robot-1", SECRET);
+		CompletableFuture<RuntimeException> gone = new CompletableFuture<>();
+		worker.whenGone(gone::complete);
+		// What a link closes: its sink and its ring; the socket goes with them.
+		master.outbound().close();
+		assertThat(gone.get(10, TimeUnit.SECONDS)).hasMessageContaining("closed by the other side");
+	}
+
+	@Test
 	void aWriteAfterCloseFailsAsClosed() throws IOException {
 		expect("robot-1");
 		TcpChannel worker = dial("robot-1", SECRET);
