@@ -118,6 +118,8 @@ public final class TcpChannel {
 	 */
 	public void connect(Socket connected) throws IOException {
 		connected.setTcpNoDelay(true);
+		// A peer whose machine vanished sends no end: the kernel's probes find it, in time.
+		connected.setKeepAlive(true);
 		this.socket = connected;
 		if (this.closed) {
 			connected.close();
