@@ -193,6 +193,22 @@ public final class RingDescriptor {
 	}
 
 	/**
+	 * Checks a frame's type and correlation id before anything is written.
+	 * @param type the frame type
+	 * @param correlationId the correlation id
+	 * @param maxType the largest type the writer carries
+	 * @throws IllegalArgumentException when either is out of range
+	 */
+	public static void checkFrame(int type, long correlationId, int maxType) {
+		if (type < 0 || type > maxType) {
+			throw new IllegalArgumentException("frame type out of range: type=" + type);
+		}
+		if (correlationId < 0) {
+			throw new IllegalArgumentException("correlation id out of range: correlationId=" + correlationId);
+		}
+	}
+
+	/**
 	 * Checks a capacity, naming the property to fix.
 	 * @param capacity the requested data area size
 	 * @throws IllegalArgumentException when it is not a power of two within bounds

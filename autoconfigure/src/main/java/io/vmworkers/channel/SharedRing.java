@@ -452,12 +452,8 @@ public final class SharedRing implements FrameSink {
 	 */
 	@Override
 	public void write(int type, long correlationId, byte[] source, int offset, int length, long timeoutNanos) {
-		if ((type & ~TYPE_MASK) != 0 || type == PADDING_TYPE) {
-			throw new IllegalArgumentException("frame type out of range: type=" + type);
-		}
-		if (correlationId < 0) {
-			throw new IllegalArgumentException("correlation id out of range: correlationId=" + correlationId);
-		}
+		// Every type below padding's.
+		RingDescriptor.checkFrame(type, correlationId, PADDING_TYPE - 1);
 		// The clock is read only when the write has to wait: most writes never do.
 		long start = NOT_WAITED;
 		if (!this.writeLock.tryLock()) {

@@ -71,12 +71,8 @@ final class SocketSink implements FrameSink {
 
 	@Override
 	public void write(int type, long correlationId, byte[] source, int offset, int length, long timeoutNanos) {
-		if ((type & ~RingDescriptor.TYPE_MASK) != 0 || type >= WireRecords.BEAT) {
-			throw new IllegalArgumentException("frame type out of range: type=" + type);
-		}
-		if (correlationId < 0) {
-			throw new IllegalArgumentException("correlation id out of range: correlationId=" + correlationId);
-		}
+		// Every type below the beat's, which the connection keeps for itself.
+		RingDescriptor.checkFrame(type, correlationId, WireRecords.BEAT - 1);
 		long start = System.nanoTime();
 		WireRecords.Writer out = awaitConnection(timeoutNanos);
 		lock(start, timeoutNanos);
