@@ -3,12 +3,17 @@ package io.vmworkers.benchmarks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +27,8 @@ import java.util.stream.Stream;
 
 /**
  * Starts the sample application's executable jar the way a user does ({@code java -jar}), reads
- * from its log when its context started and when its worker was ready, and stops it with SIGTERM
- * as Ctrl-C would.
+ * from its log when its context started and when its worker was ready, restarts its worker through
+ * the actuator as the dashboard's button does, and stops it with SIGTERM as Ctrl-C would.
  */
 final class SampleAppStart {
 
@@ -36,6 +41,13 @@ final class SampleAppStart {
 	private static final String WORKER_READY = "Worker 'countingTask' ready";
 
 	private static final String STARTED = "Started SampleApplication in ";
+
+	private static final Pattern PORT = Pattern.compile("started on port (\\d+)", Pattern.CASE_INSENSITIVE);
+
+	/** One place of the worker's pool, ready: the endpoint lists the places' role before their state. */
+	private static final Pattern READY_PLACE = Pattern.compile("\"role\":\"(?:replica|spare)\",\"state\":\"ready\"");
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	/**
 	 * Ends the ready line: the worker's start-up time, and either how long before the master's start
@@ -63,22 +75,38 @@ final class SampleAppStart {
 	}
 
 	/**
-	 * Starts the sample once and stops it.
+	 * Starts the sample once, restarts its worker through the actuator once every place of its pool
+	 * is ready, and stops it.
 	 * @param jar the sample's jar
-	 * @return how long its start took
+	 * @param places how many processes serve its worker (replicas and spares) with {@code arguments}
+	 * @param arguments more arguments for the sample, as a user would give them
+	 * @return how long its start and the restart took
 	 */
-	static Timing run(Path jar) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(List.of(ChildJvm.javaExecutable(), "-jar", jar.toString(),
-				"--server.port=0", "--sample.rounds=1000", "--sample.traffic.rounds-per-second=0"))
-			.redirectErrorStream(true)
-			.start();
+	static Timing run(Path jar, int places, String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-jar", jar.toString(),
+				"--server.port=0", "--sample.rounds=1000", "--sample.traffic.rounds-per-second=0"));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		Deque<String> tail = new ArrayDeque<>();
 		CompletableFuture<Timing> timing = new CompletableFuture<>();
 		Thread reader = new Thread(() -> read(process, tail, timing), "sample-app-output");
 		reader.setDaemon(true);
 		reader.start();
 		try {
-			return timing.get(START_LIMIT.toSeconds(), TimeUnit.SECONDS);
+			Timing started = timing.get(START_LIMIT.toSeconds(), TimeUnit.SECONDS);
+			URI worker = URI.create("http://127.0.0.1:" + started.port() + "/actuator/vmworkers/countingTask");
+			awaitReadyPlaces(worker, places);
+			long restart = System.nanoTime();
+			HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(worker)
+				.header("Content-Type", "application/json")
+				.timeout(START_LIMIT)
+				.POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"restart\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			long restarted = System.nanoTime() - restart;
+			if (answer.statusCode() != 200) {
+				throw new IllegalStateException("the restart answered " + answer.statusCode() + ": " + answer.body());
+			}
+			return started.withRestart(restarted);
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			synchronized (tail) {
@@ -93,10 +121,30 @@ final class SampleAppStart {
 		}
 	}
 
+	/**
+	 * Waits until every process of the worker's pool is ready: spares start after the replicas, and a
+	 * restart that found them still starting would measure a JVM's start instead of a hand-over.
+	 */
+	private static void awaitReadyPlaces(URI worker, int places) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + START_LIMIT.toNanos();
+		while (true) {
+			String body = HTTP.send(HttpRequest.newBuilder(worker).GET().build(), HttpResponse.BodyHandlers.ofString())
+				.body();
+			if (READY_PLACE.matcher(body.replace(" ", "")).results().count() >= places) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("fewer than " + places + " ready processes: " + body);
+			}
+			Thread.sleep(100);
+		}
+	}
+
 	private static void read(Process process, Deque<String> tail, CompletableFuture<Timing> timing) {
 		Instant contextStart = null;
 		Instant workerReady = null;
 		Matcher times = null;
+		int port = -1;
 		try (BufferedReader lines = new BufferedReader(
 				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
@@ -106,6 +154,10 @@ final class SampleAppStart {
 					if (tail.size() > 40) {
 						tail.removeFirst();
 					}
+				}
+				Matcher listening = PORT.matcher(line);
+				if (port < 0 && listening.find()) {
+					port = Integer.parseInt(listening.group(1));
 				}
 				if (contextStart == null && line.contains(CONTEXT_START)) {
 					contextStart = timestamp(line);
@@ -122,7 +174,7 @@ final class SampleAppStart {
 					String seconds = line.substring(line.indexOf(STARTED) + STARTED.length()).split(" ")[0];
 					timing.complete(new Timing(Duration.between(contextStart, workerReady).toNanos(),
 							(long) (Double.parseDouble(seconds) * 1e9), millisToNanos(times.group(1)),
-							(times.group(3) != null) ? millisToNanos(times.group(3)) : 0));
+							(times.group(3) != null) ? millisToNanos(times.group(3)) : 0, port, -1));
 				}
 			}
 			timing.completeExceptionally(new IllegalStateException("the sample app exited"));
@@ -147,8 +199,17 @@ final class SampleAppStart {
 	 * @param startedNanos what Boot reports as its whole start ("Started ... in"), web server included
 	 * @param launchToReadyNanos from the worker's launch to its ready message
 	 * @param waitedNanos how long the master's start waited for the worker
+	 * @param port the port its web server listens on
+	 * @param restartNanos how long the actuator took to answer a restart of the worker, -1 before it
 	 */
-	record Timing(long contextToWorkerReadyNanos, long startedNanos, long launchToReadyNanos, long waitedNanos) {
+	record Timing(long contextToWorkerReadyNanos, long startedNanos, long launchToReadyNanos, long waitedNanos,
+			int port, long restartNanos) {
+
+		Timing withRestart(long nanos) {
+			return new Timing(this.contextToWorkerReadyNanos, this.startedNanos, this.launchToReadyNanos,
+					this.waitedNanos, this.port, nanos);
+		}
+
 	}
 
 }

@@ -749,7 +749,7 @@ final class Replica implements ReplicaHandle {
 
 	/**
 	 * Drain-then-replace: a spare or a new process takes this place once ready, the old one
-	 * finishes its calls and stops. Nothing changes when the replacement cannot start.
+	 * finishes its calls and stops in the background. Nothing changes when the replacement cannot start.
 	 * @param reason why, for the log and {@link #lastRecycle()}
 	 * @return whether the process was replaced
 	 */
@@ -797,16 +797,35 @@ final class Replica implements ReplicaHandle {
 			}
 			logger.info("Replacing " + describePlace() + " (pid " + old.pid() + ", now pid " + next.pid() + "): "
 					+ reason);
-			old.awaitDrained(this.pool.settings());
-			stopProcess(old);
-			synchronized (this.pool) {
-				this.others.remove(old);
-			}
+			retire(old);
 			return true;
 		}
 		finally {
 			this.replacing.unlock();
 		}
+	}
+
+	/**
+	 * Lets a replaced process finish its calls and stop on a thread of its own: whoever replaced it
+	 * (a restart, a recycle) needs only its successor serving, and a rolling restart would otherwise
+	 * add each old process's drain and stop to its time. It stays among this place's processes until
+	 * it is gone, so a close in the meantime stops it too.
+	 */
+	private void retire(ProcessConnection old) {
+		Thread retiring = new Thread(() -> {
+			try {
+				old.awaitDrained(this.pool.settings());
+				stopProcess(old);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Failed to stop the replaced process of " + describePlace() + " (pid " + old.pid() + ")", ex);
+			}
+			finally {
+				this.others.remove(old);
+			}
+		}, "vmworkers-retire-" + this.pool.name() + "-" + this.index);
+		retiring.setDaemon(true);
+		retiring.start();
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.vmworkers.it.pool;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.vmworkers.dispatch.ReplicaHandle;
@@ -23,6 +24,9 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PoolRestartIntegrationTests {
+
+	/** Longer than a hand-over to a ready spare takes on a loaded machine, by far. */
+	private static final int SLOW_CALL_MILLIS = 15_000;
 
 	@Test
 	void restartOfAPoolReplacesEveryReplicaWithoutAFailedCall() throws Exception {
@@ -129,6 +133,37 @@ class PoolRestartIntegrationTests {
 			// Back to its shape, a fresh spare included.
 			Pools.awaitReady(handle, 2, 1);
 			assertThat(Pools.pids(handle, ReplicaRole.SPARE)).doesNotContain(spare).doesNotContainAnyElementsOf(before);
+		}
+		finally {
+			Workers.closeAndCheckNothingLeft(context);
+		}
+	}
+
+	@Test
+	void restartWithASpareAnswersOnceTheSpareServesWhileTheOldProcessFinishesItsCall() throws Exception {
+		ConfigurableApplicationContext context = Pools.start(Pools.PREFIX + "replicas=1", Pools.PREFIX + "spares=1");
+		try {
+			PoolTask task = context.getBean(PoolTask.class);
+			WorkerHandle handle = Pools.handle(context);
+			long old = Pools.awaitReady(handle, 1, 1).get(0);
+			long spare = Pools.pids(handle, ReplicaRole.SPARE).get(0);
+			CompletableFuture<Long> slow = CompletableFuture.supplyAsync(() -> task.pidAfter(SLOW_CALL_MILLIS));
+			await().atMost(Duration.ofSeconds(30)).until(() -> Pools.place(handle, 0).callsInFlight() == 1);
+			handle.restart();
+			// The restart did not wait for the old process's call: only for the spare to take its place.
+			assertThat(slow).isNotDone();
+			assertThat(Pools.pids(handle, ReplicaRole.REPLICA)).containsExactly(spare);
+			assertThat(task.pid()).isEqualTo(spare);
+			assertThat(Pools.isAlive(old)).isTrue();
+			// The old process finishes its call, then stops.
+			assertThat(slow.get(60, TimeUnit.SECONDS)).isEqualTo(old);
+			Pools.awaitExited(List.of(old));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(Pools.place(handle, 0).lastExit()).satisfies((exit) -> {
+					assertThat(exit.pid()).isEqualTo(old);
+					assertThat(exit.expected()).isTrue();
+				}));
+			Pools.awaitReady(handle, 1, 1);
 		}
 		finally {
 			Workers.closeAndCheckNothingLeft(context);
