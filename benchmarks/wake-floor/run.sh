@@ -2,6 +2,7 @@
 # The floor of a wake-up after 10 ms of silence between two processes, C and Java, each pairing
 # in turn; see README.md beside this file. Needs gcc, and the benchmarks built
 # (./mvnw -q -B -DskipTests package -pl benchmarks -am) for jnr-ffi's jars.
+# Then the floor for a 1 kHz caller in C (periodic.c).
 # Usage: benchmarks/wake-floor/run.sh [trips=150]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,3 +34,7 @@ pair C C
 pair Java C
 pair C Java
 pair Java Java
+echo "## 1 kHz caller, C (periodic.c): | echo waits | median | p90 | echo CPU |"
+gcc -O2 -o "$work/periodic" "$here/periodic.c"
+"$work/periodic" sleep 5000
+"$work/periodic" spin 5000

@@ -321,7 +321,27 @@ public final class Link {
 	void consumed(int bytes) {
 		long total = this.unreported.addAndGet(bytes);
 		// A quarter of the window: one ring's worth.
-		if (total < this.inbound.capacity() || !this.open) {
+		if (total >= this.inbound.capacity()) {
+			reportCredit(this.sendTimeoutNanos);
+		}
+	}
+
+	/**
+	 * Returns the credit for data consumed since the last report, however little: called with each
+	 * heartbeat, so that the producer's count of unconsumed data is exact within a beat once the
+	 * data stops. A drain before a stop waits on that count; without this, the remainder under a
+	 * ring's worth would look unconsumed for ever, and every drain after data would wait out the
+	 * shutdown timeout. Sends nothing when nothing was consumed since: an idle side is not woken.
+	 * Never waits for room: the heartbeat's thread calls it, and a full ring keeps it for the next.
+	 */
+	public void flushCredit() {
+		if (this.unreported.get() > 0) {
+			reportCredit(0);
+		}
+	}
+
+	private void reportCredit(long timeoutNanos) {
+		if (!this.open) {
 			return;
 		}
 		long credit = this.unreported.getAndSet(0);
@@ -329,10 +349,10 @@ public final class Link {
 			return;
 		}
 		try {
-			this.outbound.write(Frames.CREDIT, credit, NO_PAYLOAD, 0, 0, this.sendTimeoutNanos);
+			this.outbound.write(Frames.CREDIT, credit, NO_PAYLOAD, 0, 0, timeoutNanos);
 		}
 		catch (RuntimeException ex) {
-			// Not sent (closed, or the producer stopped reading): kept for the next attempt.
+			// Not sent (closed, full, or the producer stopped reading): kept for the next attempt.
 			this.unreported.addAndGet(credit);
 		}
 	}

@@ -86,6 +86,26 @@ class ChannelFlowTests {
 	}
 
 	@Test
+	void creditUnderARingsWorthIsReportedOnlyWhenFlushedAndThenTheProducerSeesNothingUnconsumed()
+			throws IOException {
+		connect(null, Duration.ofSeconds(5));
+		for (int i = 0; i < 3; i++) {
+			this.producer.end.put(i);
+		}
+		for (int i = 0; i < 3; i++) {
+			assertThat((Integer) this.consumer.end.next(Duration.ofSeconds(5))).isEqualTo(i);
+		}
+		// Consumed, but far less than a ring's worth: the credit is held back, as data keeps coming.
+		assertThat(this.producer.link.unconsumed()).isPositive();
+		this.consumer.link.flushCredit();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.producer.link.unconsumed() == 0);
+		// Nothing consumed since: a flush sends nothing, and the channel goes on.
+		this.consumer.link.flushCredit();
+		this.producer.end.put("after");
+		assertThat((String) this.consumer.end.next(Duration.ofSeconds(5))).isEqualTo("after");
+	}
+
+	@Test
 	void unreadDataMakesPutWaitThenFailWithChannelFullAndLosesNothing() throws IOException {
 		connect(null, Duration.ofMillis(500));
 		int size = 1000;

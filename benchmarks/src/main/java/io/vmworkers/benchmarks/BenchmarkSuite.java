@@ -21,7 +21,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * appends the judged rows to HISTORY.md there.
  * <p>
  * Arguments: {@code --quick} for short rounds while developing;
- * {@code --cases=calls,periodic,start,parallel,gc,pools,tracing} to run some groups only; {@code --out=DIR} for another output folder.
+ * {@code --cases=calls,tcp,periodic,start,parallel,gc,pools,tracing} to run some groups only; {@code --out=DIR} for
+ * another output folder; {@code --jdks=17,25} to run the whole suite once on each of these JDKs and write one report
+ * (see {@link JdkRuns}).
  */
 public final class BenchmarkSuite {
 
@@ -35,6 +37,16 @@ public final class BenchmarkSuite {
 		System.setProperty("java.awt.headless", "true");
 		Plan plan = Arrays.asList(args).contains("--quick") ? Plan.QUICK : Plan.FULL;
 		Path out = Path.of(option(args, "--out=", defaultOutput().toString()));
+		String jdks = option(args, "--jdks=", null);
+		if (jdks != null) {
+			List<String> each = Arrays.stream(args)
+				.filter((arg) -> !arg.startsWith("--jdks=") && !arg.startsWith("--out="))
+				.toList();
+			JdkRuns.run(Jdks.resolve(jdks), each, out, command());
+			return;
+		}
+		boolean part = Arrays.asList(args).contains("--part");
+		Path history = Path.of(option(args, "--history=", out.resolve("HISTORY.md").toString()));
 		ZonedDateTime started = ZonedDateTime.now();
 		String loadBefore = Machine.load();
 		long start = System.nanoTime();
@@ -61,13 +73,24 @@ public final class BenchmarkSuite {
 		Report.print(results);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		Files.createDirectories(out);
-		Chart.write(out.resolve("BENCHMARKS.png"), results.charts());
-		String command = BUILD + " && " + ProcessHandle.current().info().commandLine().orElse("java ...");
-		Report.writeMarkdown(out.resolve("BENCHMARKS.md"), results, new Report.RunContext(command, started,
-				took.toSeconds() + " s", loadBefore, plan.rounds()), "BENCHMARKS.png");
-		History.append(out.resolve("HISTORY.md"), results, started, String.join(",", chosen));
-		System.out.println("\nTook " + took.toSeconds() + " s; load now " + Machine.load() + "; wrote "
-				+ out.resolve("BENCHMARKS.md") + " and BENCHMARKS.png, and appended to " + out.resolve("HISTORY.md"));
+		Chart.write(out.resolve(JdkRuns.CHART), results.charts());
+		Report.RunContext context = new Report.RunContext(command(), started, took.toSeconds() + " s", loadBefore,
+				plan.rounds());
+		int release = Runtime.version().feature();
+		if (part) {
+			Report.writeSection(out.resolve(JdkRuns.SECTION), results, context, "BENCHMARKS-java" + release + ".png");
+			Files.write(out.resolve(JdkRuns.ROWS), results.rows().stream().map(Row::toLine).toList());
+		}
+		else {
+			Report.writeMarkdown(out.resolve("BENCHMARKS.md"), results, context, JdkRuns.CHART);
+		}
+		History.append(history, results, started, String.join(",", chosen) + " (Java " + release + ")");
+		System.out.println("\nTook " + took.toSeconds() + " s; load now " + Machine.load() + "; wrote " + out
+				+ (part ? " (this JDK's part)" : "/BENCHMARKS.md and BENCHMARKS.png") + ", and appended to " + history);
+	}
+
+	private static String command() {
+		return BUILD + " && " + ProcessHandle.current().info().commandLine().orElse("java ...");
 	}
 
 	/**

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -62,18 +64,53 @@ final class Report {
 		md.append("# vmworkers benchmarks\n\n");
 		md.append("Written by `io.vmworkers.benchmarks.BenchmarkSuite`; see `benchmarks/README.md`. ")
 			.append("Only ratios within this run mean anything: the machine is shared and its floor moves.\n\n");
+		md.append(body(results.rows(), results.notes(), context, chart, "##"));
+		Files.writeString(file, md.toString());
+	}
+
+	/**
+	 * Writes one JDK's part of a run on several ({@code --jdks}): BENCHMARKS.md's body, one heading
+	 * level down, for {@link JdkRuns} to place under that JDK's heading.
+	 * @param file where
+	 * @param results the results
+	 * @param context the machine and run facts gathered around the run
+	 * @param chart the chart's file name as the combined BENCHMARKS.md will name it
+	 * @throws IOException when the file cannot be written
+	 */
+	static void writeSection(Path file, Results results, RunContext context, String chart) throws IOException {
+		Files.writeString(file, body(results.rows(), results.notes(), context, chart, "###"));
+	}
+
+	/**
+	 * Writes a results table in Markdown.
+	 * @param md where
+	 * @param rows the rows
+	 */
+	static void table(StringBuilder md, List<Row> rows) {
 		md.append("| ").append(String.join(" | ", HEADERS)).append(" |\n");
 		md.append("|").append(" --- |".repeat(HEADERS.size())).append('\n');
-		for (Row row : results.rows()) {
+		for (Row row : rows) {
 			md.append("| ");
 			for (Function<Row, String> column : COLUMNS) {
-				md.append(column.apply(row).replace("|", "\\|")).append(" | ");
+				md.append(cell(column.apply(row))).append(" | ");
 			}
 			md.setLength(md.length() - 1);
 			md.append('\n');
 		}
+	}
+
+	static String cell(String text) {
+		return text.replace("|", "\\|");
+	}
+
+	private static String body(List<Row> rows, List<String> notes, RunContext context, String chart, String heading) {
+		StringBuilder md = new StringBuilder();
+		table(md, rows);
 		md.append("\n![main figures](").append(chart).append(")\n\n");
-		md.append("## Run\n\n");
+		Map<Row, List<String>> missed = new LinkedHashMap<>();
+		rows.stream().filter((row) -> row.verdict() == Row.Verdict.MISSED).forEach((row) -> missed.put(row, List.of()));
+		Limits.write(md, missed, heading);
+		md.append(heading).append(" Run\n\n");
 		md.append("- command: `").append(context.command()).append("`\n");
 		md.append("- date: ").append(context.started().format(DateTimeFormatter.RFC_1123_DATE_TIME)).append('\n');
 		md.append("- duration: ").append(context.duration()).append('\n');
@@ -85,11 +122,11 @@ final class Report {
 			.append(context.rounds())
 			.append(" rounds is given, so that every round weighs the same; spread = (highest round median - lowest)")
 			.append(" / median; each case runs interleaved with its references\n\n");
-		md.append("## Notes\n\n");
-		for (String note : results.notes()) {
+		md.append(heading).append(" Notes\n\n");
+		for (String note : notes) {
 			md.append("- ").append(note).append('\n');
 		}
-		Files.writeString(file, md.toString());
+		return md.toString();
 	}
 
 	/**

@@ -31,6 +31,32 @@ record Row(String name, String figure, String reference, String ratio, String ta
 				Verdict.REFERENCE_DISTURBED) : this;
 	}
 
+	/**
+	 * Writes this row as one line of tab-separated fields, for a run on another JDK to hand back.
+	 * @return the line, without its end
+	 */
+	String toLine() {
+		return String.join("\t", clean(this.name), clean(this.figure), clean(this.reference), clean(this.ratio),
+				clean(this.target), this.verdict.name());
+	}
+
+	/**
+	 * Reads a row written by {@link #toLine()}.
+	 * @param line the line
+	 * @return the row
+	 */
+	static Row fromLine(String line) {
+		String[] fields = line.split("\t", -1);
+		if (fields.length != 6) {
+			throw new IllegalArgumentException("not a row: " + line);
+		}
+		return new Row(fields[0], fields[1], fields[2], fields[3], fields[4], Verdict.valueOf(fields[5]));
+	}
+
+	private static String clean(String field) {
+		return field.replace('\t', ' ').replace('\n', ' ');
+	}
+
 	/** Whether a row's target is met. */
 	enum Verdict {
 

@@ -230,6 +230,8 @@ public final class WorkerRuntime implements Link.FrameHandler {
 		long max = (runtime.maxMemory() == Long.MAX_VALUE) ? -1 : runtime.maxMemory();
 		// Into shared memory, not a frame: the master reads it when it looks, and is not woken.
 		this.link.beat(used, max, usedAfterCollection());
+		// A frame, but only after data: what a drain of this process waits for.
+		this.link.flushCredit();
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.vmworkers.channel.WorkerChannel;
 import io.vmworkers.dispatch.ReplicaHandle;
 import io.vmworkers.dispatch.ReplicaRole;
 import io.vmworkers.dispatch.WorkerHandle;
@@ -164,6 +165,35 @@ class PoolRestartIntegrationTests {
 					assertThat(exit.expected()).isTrue();
 				}));
 			Pools.awaitReady(handle, 1, 1);
+		}
+		finally {
+			Workers.closeAndCheckNothingLeft(context);
+		}
+	}
+
+	@Test
+	void aReplacedProcessThatHandledDataStopsOnceDrainedNotAtTheShutdownTimeout() throws Exception {
+		ConfigurableApplicationContext context = Pools.start(Pools.PREFIX + "replicas=1", Pools.PREFIX + "spares=1",
+				"vmworkers.shutdown-timeout=60s");
+		try {
+			WorkerHandle handle = Pools.handle(context);
+			long old = Pools.awaitReady(handle, 1, 1).get(0);
+			WorkerChannel channel = Pools.place(handle, 0).channel();
+			// Far less than a ring's worth: the worker's credit for it rides on a heartbeat.
+			for (int i = 0; i < 5; i++) {
+				channel.put(new Ping(i));
+			}
+			for (int i = 0; i < 5; i++) {
+				assertThat((Pong) channel.next(Duration.ofSeconds(30))).isEqualTo(new Pong(i, old));
+			}
+			handle.restart();
+			// A drain that took the data for unconsumed would keep the process for the 60 s timeout.
+			await().atMost(Duration.ofSeconds(30)).until(() -> !Pools.isAlive(old));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(Pools.place(handle, 0).lastExit()).satisfies((exit) -> {
+					assertThat(exit.pid()).isEqualTo(old);
+					assertThat(exit.expected()).isTrue();
+				}));
 		}
 		finally {
 			Workers.closeAndCheckNothingLeft(context);
