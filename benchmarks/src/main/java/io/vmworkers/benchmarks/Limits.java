@@ -17,14 +17,17 @@ final class Limits {
 	private static final Map<String, String> WHY = new LinkedHashMap<>();
 
 	static {
-		WHY.put("first call after", "the host's wake-up of a sleeping thread, not vmworkers' path: two warm JVMs"
-				+ " take 85-91 us over a bare futex after 10 ms where two C processes take 35-40 us, and the path,"
-				+ " 1.5 us in a loop, runs cold (caches and TLBs shared with the host) [profile](" + DOCS
-				+ "the-first-call-after-a-silence)");
-		WHY.put("1 kHz caller", "a sleeping worker pays the host's wake-up on every call (40-70 us here); a worker"
-				+ " that spins through the period answers in 6-9 us but uses a whole core, and one that wakes itself"
-				+ " just before the call is due shares the caller's vCPU on this host [profile](" + DOCS
-				+ "periodic-callers)");
+		WHY.put("first call after", "vmworkers' path after the wake-up: the same futex wakes the raw ring's echo and"
+				+ " the worker, and the call's path, 1.5 us in a loop, runs 3-5x slower after 10 ms of silence, its"
+				+ " caches and TLBs cold (shared with the host) [profile](" + DOCS + "the-first-call-after-a-silence)");
+		WHY.put("1 kHz caller: call inc(int) every 1 ms, median, idle=spin", "a spinning worker answers in 2-3 us but"
+				+ " takes a whole core [profile](" + DOCS + "periodic-callers)");
+		WHY.put("1 kHz caller: call inc(int) every 1 ms, median, idle=yield", "as idle=spin: a whole core"
+				+ " [profile](" + DOCS + "periodic-callers)");
+		WHY.put("1 kHz caller", "a worker that sleeps between calls pays a JVM thread's wake-up on each: the raw ring"
+				+ " with its echo asleep takes 9-12 us at 1 kHz by itself (two C processes 4 us), and vmworkers' path,"
+				+ " run cold after the caller's sleep, adds 6-9 us; it uses 2-4 % of a core, well under the 10 %"
+				+ " [profile](" + DOCS + "periodic-callers)");
 		WHY.put("start:", "Boot's own start on two cores: in a restart of a task-context worker, 1.1 s of its main"
 				+ " thread are commons-logging's discovery and Logback's first configuration (0.2 s), Boot's"
 				+ " environment (0.34 s) and the context's refresh (0.25 s), while its JIT threads use 1.9 s of CPU"
@@ -42,8 +45,18 @@ final class Limits {
 				+ " compare with the two threads of one JVM in the same row [details](" + DOCS + "figures)");
 		WHY.put("pools: CPU-bound", "as the parallel row: two busy JVMs on a shared two-vCPU host [details](" + DOCS
 				+ "figures)");
+		WHY.put("stream put(Integer)", "the raw ring's 4-byte records move at 3-13 M msg/s as the host gives both ends a"
+				+ " vCPU or not (13 M on Java 25 here); a put encodes each object with Kryo, which holds vmworkers at 3-4.6"
+				+ " M msg/s [details](" + DOCS + "figures)");
+		WHY.put("put/next ping-pong", "the raw ring's round trip was at its fastest (341 ns on Java 25); the"
+				+ " ping-pong's encoding, decoding and delivery to @OnData add about 0.7 us [details](" + DOCS
+				+ "figures)");
+		WHY.put("call inc(int) vs Unix-domain socket", "the socket reference moves with the host more than the call:"
+				+ " 7.5-38 us across runs, and a fast run leaves a 1.2-1.8 us call under 10x [details](" + DOCS
+				+ "figures)");
 		WHY.put("stream put(byte[65536])", "since back-pressure, a handler gets an array of its own: one copy more"
-				+ " than the raw ring [details](" + DOCS + "figures)");
+				+ " than the raw ring, whose own rate moves from 5 to 22 GB/s with the host [details](" + DOCS
+				+ "figures)");
 	}
 
 	private Limits() {
