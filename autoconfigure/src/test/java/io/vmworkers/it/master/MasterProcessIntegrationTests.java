@@ -32,9 +32,14 @@ class MasterProcessIntegrationTests {
 	private ChildMaster master;
 
 	@AfterEach
-	void killMaster() throws InterruptedException {
+	void killMaster() throws InterruptedException, IOException {
 		if (this.master != null) {
+			long pid = this.master.process().pid();
 			this.master.close();
+			// libfaketime gives each process it runs in a shared-memory segment, removed only at a
+			// normal exit: a killed master leaves its own behind.
+			Files.deleteIfExists(Path.of("/dev/shm", "faketime_shm_" + pid));
+			Files.deleteIfExists(Path.of("/dev/shm", "sem.faketime_sem_" + pid));
 		}
 	}
 
