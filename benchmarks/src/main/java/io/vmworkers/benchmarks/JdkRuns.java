@@ -66,7 +66,7 @@ final class JdkRuns {
 		System.out.println("\nWrote " + out.resolve("BENCHMARKS.md") + " for Java " + jdks.keySet());
 	}
 
-	static String markdown(Map<Integer, Part> parts, String command, ZonedDateTime started, Duration took) {
+	private static String markdown(Map<Integer, Part> parts, String command, ZonedDateTime started, Duration took) {
 		StringBuilder md = new StringBuilder();
 		md.append("# vmworkers benchmarks\n\n");
 		md.append("Written by `io.vmworkers.benchmarks.BenchmarkSuite --jdks=...`: the whole suite on each JDK, one")
@@ -135,7 +135,7 @@ final class JdkRuns {
 	 * @param section its part of BENCHMARKS.md, if it finished
 	 * @param exit its exit code
 	 */
-	record Part(List<Row> rows, Optional<String> section, int exit) {
+	private record Part(List<Row> rows, Optional<String> section, int exit) {
 
 		static Part read(Path folder, int exit) throws IOException {
 			Path rows = folder.resolve(ROWS);

@@ -749,7 +749,8 @@ final class Replica implements ReplicaHandle {
 
 	/**
 	 * Drain-then-replace: a spare or a new process takes this place once ready, the old one
-	 * finishes its calls and stops in the background. Nothing changes when the replacement cannot start.
+	 * finishes its calls and stops in the background. Nothing changes when the replacement cannot
+	 * start.
 	 * @param reason why, for the log and {@link #lastRecycle()}
 	 * @return whether the process was replaced
 	 */
